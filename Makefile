@@ -1,0 +1,33 @@
+# Tern: `make run` and `make test` do all the set-up on a fresh Debian machine.
+SWIFT      ?= swift
+ARGS       ?=
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FUZZ_SECONDS ?= 30
+
+.PHONY: all build run test fuzz deps clean
+
+all: build
+
+# libevent's headers and pkg-config file come from Debian's libevent-dev.
+deps:
+	@pkg-config --exists libevent libevent_pthreads 2>/dev/null || { \
+	  echo "installing libevent-dev (apt)"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libevent-dev pkg-config >/dev/null; }
+
+build: deps
+	$(SWIFT) build -c release --product tern-demo
+
+run: build
+	$(SWIFT) run -c release --skip-build tern-demo $(ARGS)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+# Every libFuzzer target for FUZZ_SECONDS each; a crash fails and leaves its input in Fuzz/crashes/.
+fuzz: deps
+	$(MAKE) -C Fuzz run SECONDS=$(FUZZ_SECONDS)
+
+clean:
+	rm -rf .build .build-*

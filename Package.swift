@@ -1,0 +1,109 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "tern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TernHTTP", targets: ["TernHTTP"]),
+        .library(name: "TernServer", targets: ["TernServer"]),
+        .library(name: "TernTesting", targets: ["TernTesting"]),
+        .library(name: "TernDemo", targets: ["TernDemo"]),
+        .executable(name: "tern-demo", targets: ["tern-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibevent",
+            pkgConfig: "libevent",
+            providers: [.apt(["libevent-dev"])]
+        ),
+        .target(
+            name: "TernHTTP",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TernServer",
+            dependencies: [
+                "CLibevent",
+                "TernHTTP",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TernTesting",
+            dependencies: [
+                "TernHTTP",
+                "TernServer",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TernDemo",
+            dependencies: [
+                "TernHTTP",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tern-demo",
+            dependencies: [
+                "TernDemo",
+                "TernServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "HelloWorld",
+            dependencies: [
+                "TernHTTP",
+                "TernServer",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Examples/HelloWorld",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TernHTTPTests",
+            dependencies: ["TernHTTP", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TernServerTests",
+            dependencies: [
+                "TernServer", "TernHTTP", "TernTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TernDemoTests",
+            dependencies: [
+                "TernDemo", "TernServer", "TernTesting", "tern-demo",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,62 @@
+public import HTTPTypes
+
+/// An RFC 9457 problem details object, rendered as `application/problem+json`
+/// (https://www.rfc-editor.org/rfc/rfc9457#section-3).
+///
+/// `type` defaults to `about:blank`, whose `title` is the status's reason phrase
+/// (https://www.rfc-editor.org/rfc/rfc9457#section-4.2.1). `detail` is meant for the client:
+/// never put an error's internal description, a path or a query in it.
+public struct ProblemDetails: Sendable, Hashable {
+    public var type: String
+    public var title: String
+    public var status: HTTPResponse.Status
+    public var detail: String?
+    public var instance: String?
+
+    public init(
+        status: HTTPResponse.Status,
+        type: String = "about:blank",
+        title: String? = nil,
+        detail: String? = nil,
+        instance: String? = nil
+    ) {
+        self.status = status
+        self.type = type
+        self.title = title ?? status.reasonPhrase
+        self.detail = detail
+        self.instance = instance
+    }
+
+    /// The JSON object, members in a fixed order.
+    public var json: [UInt8] {
+        var out: [UInt8] = Array("{\"type\":".utf8)
+        JSONString.append(type, to: &out)
+        out.append(contentsOf: ",\"title\":".utf8)
+        JSONString.append(title, to: &out)
+        out.append(contentsOf: ",\"status\":\(status.code)".utf8)
+        if let detail {
+            out.append(contentsOf: ",\"detail\":".utf8)
+            JSONString.append(detail, to: &out)
+        }
+        if let instance {
+            out.append(contentsOf: ",\"instance\":".utf8)
+            JSONString.append(instance, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+}
+
+extension Response {
+    /// A response carrying `problem` as `application/problem+json`.
+    public init(problem: ProblemDetails, headerFields: HTTPFields = [:]) {
+        var fields = headerFields
+        fields[.contentType] = "application/problem+json"
+        self.init(status: problem.status, headerFields: fields, body: .bytes(problem.json))
+    }
+}
+
+extension HTTPField.Name {
+    /// `X-Request-Id`.
+    public static let requestID = HTTPField.Name("X-Request-Id")!
+}

@@ -1,0 +1,38 @@
+public import HTTPTypes
+
+/// An HTTP request as a handler sees it: the head (swift-http-types) and the whole body.
+///
+/// The server buffers a request body up to its configured limit before it calls the
+/// responder (a larger one is answered with 413 without reaching it), so `body` is complete.
+/// For HTTP/1.1 the head's `authority` is the `Host` field (or the authority of an
+/// absolute-form target), and `Host` is not repeated in `headerFields`
+/// (https://www.rfc-editor.org/rfc/rfc9112#section-3.2).
+public struct Request: Sendable {
+    /// Method, target and header fields.
+    public var head: HTTPRequest
+    /// The request content, empty when the request has none.
+    public var body: [UInt8]
+
+    public init(head: HTTPRequest, body: [UInt8] = []) {
+        self.head = head
+        self.body = body
+    }
+
+    /// The request method.
+    public var method: HTTPRequest.Method { head.method }
+
+    /// The header fields.
+    public var headerFields: HTTPFields { head.headerFields }
+
+    /// The request target's path without its query, as sent (still percent-encoded).
+    public var path: Substring {
+        let target = head.path ?? "/"
+        return target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
+    }
+
+    /// The request target's query without the `?`, or nil when the target has none.
+    public var query: Substring? {
+        guard let target = head.path, let mark = target.firstIndex(of: "?") else { return nil }
+        return target[target.index(after: mark)...]
+    }
+}

@@ -1,0 +1,39 @@
+public import HTTPTypes
+
+/// An HTTP response: a head (swift-http-types) and a body.
+///
+/// The server adds what framing needs: `Date` when absent, `Content-Length` from a body of
+/// known length (https://www.rfc-editor.org/rfc/rfc9110#section-8.6) or chunked transfer
+/// coding for a stream of unknown length, and `Connection: close` when it will close. It
+/// never sends a body for HEAD, 1xx, 204 or 304 (https://www.rfc-editor.org/rfc/rfc9110#section-6.4.1).
+///
+/// ```swift
+/// Response(status: .ok, headerFields: [.contentType: "text/plain"], body: .string("hello\n"))
+/// ```
+public struct Response: Sendable {
+    /// Status and header fields.
+    public var head: HTTPResponse
+    /// The content.
+    public var body: ResponseBody
+
+    public init(head: HTTPResponse, body: ResponseBody = .empty) {
+        self.head = head
+        self.body = body
+    }
+
+    public init(status: HTTPResponse.Status, headerFields: HTTPFields = [:], body: ResponseBody = .empty) {
+        self.init(head: HTTPResponse(status: status, headerFields: headerFields), body: body)
+    }
+
+    /// The status code.
+    public var status: HTTPResponse.Status {
+        get { head.status }
+        set { head.status = newValue }
+    }
+
+    /// The header fields.
+    public var headerFields: HTTPFields {
+        get { head.headerFields }
+        set { head.headerFields = newValue }
+    }
+}

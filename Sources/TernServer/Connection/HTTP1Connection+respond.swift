@@ -1,0 +1,199 @@
+import CLibevent
+import HTTPTypes
+import Logging
+import TernHTTP
+
+extension HTTP1Connection {
+    /// Starts a task that answers the request on this loop. When the responder never
+    /// suspends, the task runs to completion before the current callback returns.
+    func dispatch(_ head: HTTP1RequestHead, body: [UInt8]) {
+        let request = Request(head: head.request, body: body)
+        let context = RequestContext(remoteAddress: remoteAddress, logger: server.logger)
+        let responder = server.responder
+        let connection = LoopBound(self, on: loop)
+        handler = Task(executorPreference: loop) {
+            var response: Response
+            do {
+                response = try await responder.respond(to: request, context: context)
+                if response.status.code < 200 {
+                    context.logger.error("responder returned an interim status as a final response", metadata: ["status": "\(response.status.code)"])
+                    response = Response(problem: ProblemDetails(status: .internalServerError))
+                }
+            } catch {
+                // The client gets a fixed body; what went wrong stays in the log.
+                context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])
+                response = Response(problem: ProblemDetails(status: .internalServerError))
+            }
+            await connection.value.send(response, to: head)
+        }
+    }
+
+    /// Writes `response`, then lets the machine continue with the connection.
+    func send(_ response: Response, to head: HTTP1RequestHead) async {
+        guard let output, machine.isResponding else { return }
+        let bodyLength = response.body.count
+        let method = head.request.method
+        let framing = HTTP1ResponseHead.framing(
+            status: response.status, fields: response.headerFields, bodyLength: bodyLength,
+            method: method, minorVersion: head.minorVersion, mayKeepAlive: machine.mayKeepAlive)
+        var bytes: [UInt8] = []
+        HTTP1ResponseHead.write(
+            response.head, framing: framing, bodyLength: bodyLength, method: method,
+            minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &bytes)
+        if framing.body != .none {
+            switch response.body.storage {
+            case .empty:
+                break
+            case .bytes(let content):
+                bytes.append(contentsOf: content)
+            case .segments(let segments, _):
+                add(bytes, to: output)
+                bytes = []
+                for segment in segments {
+                    guard add(segment, to: output) else {
+                        server.logger.error("cannot queue a file region; closing the connection")
+                        free()
+                        return
+                    }
+                }
+            case .stream(_, let producer):
+                add(bytes, to: output)
+                bytes = []
+                guard await stream(producer, framing: framing.body) else { return }
+            }
+        }
+        add(bytes, to: output)
+        handler = nil
+        perform(machine.responseSent(keepAlive: framing.keepAlive, now: .now))
+        process()
+    }
+
+    /// Answers with a problem+json `status` and closes; for errors found before a responder
+    /// is involved (parse errors, timeouts, the connection limit).
+    func sendError(_ status: HTTPResponse.Status, reason: String) {
+        if let output {
+            let body = ProblemDetails(status: status, detail: reason).json
+            let response = HTTPResponse(status: status, headerFields: [.contentType: "application/problem+json"])
+            var bytes: [UInt8] = []
+            HTTP1ResponseHead.write(
+                response, framing: HTTP1ResponseFraming(body: .length(Int64(body.count)), keepAlive: false),
+                bodyLength: Int64(body.count), method: .get, minorVersion: 1,
+                date: loop.dateFieldLine(), to: &bytes)
+            bytes.append(contentsOf: body)
+            add(bytes, to: output)
+        }
+        beginClose()
+    }
+
+    private func add(_ bytes: [UInt8], to output: OpaquePointer) {
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, $0.count) }
+    }
+
+    /// Queues a segment; a file region as a libevent file segment, which the socket's
+    /// output sends with sendfile. The segment holds a reference to the file until sent.
+    private func add(_ segment: BodySegment, to output: OpaquePointer) -> Bool {
+        switch segment {
+        case .bytes(let bytes):
+            add(bytes, to: output)
+            return true
+        case .file(let region):
+            guard region.length > 0 else { return true }
+            guard let fileSegment = evbuffer_file_segment_new(region.file.descriptor, region.offset, region.length, 0)
+            else { return false }
+            evbuffer_file_segment_add_cleanup_cb(
+                fileSegment,
+                { _, _, context in Unmanaged<OpenFile>.fromOpaque(context!).release() },
+                Unmanaged.passRetained(region.file).toOpaque())
+            let added = evbuffer_add_file_segment(output, fileSegment, 0, region.length)
+            evbuffer_file_segment_free(fileSegment)
+            return added == 0
+        }
+    }
+
+    /// Runs a stream body's producer. False when the connection was closed instead: the
+    /// producer failed, wrote a length other than the one announced, or the client left.
+    private func stream(
+        _ producer: @Sendable (any ResponseBodyWriter) async throws -> Void, framing: HTTP1ResponseFraming.Body
+    ) async -> Bool {
+        let writer = StreamWriter(connection: LoopBound(self, on: loop), framing: framing)
+        do {
+            try await producer(writer)
+            try writer.finish()
+            return true
+        } catch {
+            if isOpen {
+                server.logger.error("response stream failed; closing the connection", metadata: ["error": "\(String(reflecting: error))"])
+                free()
+            }
+            return false
+        }
+    }
+
+    /// Queues streamed bytes; suspends while output is above the stream watermark.
+    func writeStreamed(_ bytes: [UInt8]) async throws {
+        guard let output, !bytes.isEmpty else {
+            if output == nil { throw ConnectionClosedError() }
+            return
+        }
+        add(bytes, to: output)
+        if evbuffer_get_length(output) > 64 * 1024 {
+            try await withCheckedThrowingContinuation { drainWaiter = $0 }
+        }
+    }
+}
+
+/// A streamed body's writer: frames each write (chunked, or counted against the announced
+/// length) and hands it to the connection.
+final class StreamWriter: ResponseBodyWriter {
+    // Sendable: `written` is read and written only on the connection's loop (`connection.value`
+    // checks it), where the producer's nonisolated calls run.
+    private let connection: LoopBound<HTTP1Connection>
+    private let framing: HTTP1ResponseFraming.Body
+    private nonisolated(unsafe) var written: Int64 = 0
+
+    init(connection: LoopBound<HTTP1Connection>, framing: HTTP1ResponseFraming.Body) {
+        self.connection = connection
+        self.framing = framing
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        let target = connection.value
+        guard !bytes.isEmpty else { return }
+        written += Int64(bytes.count)
+        switch framing {
+        case .chunked:
+            var chunk = Array(String(bytes.count, radix: 16).utf8)
+            chunk.append(contentsOf: "\r\n".utf8)
+            chunk.append(contentsOf: bytes)
+            chunk.append(contentsOf: "\r\n".utf8)
+            try await target.writeStreamed(chunk)
+        case .length(let length):
+            guard written <= length else { throw StreamLengthError(announced: length) }
+            try await target.writeStreamed(bytes)
+        case .untilClose, .none:
+            try await target.writeStreamed(bytes)
+        }
+    }
+
+    /// Ends the body: the last chunk, or a check that the announced length was written.
+    func finish() throws {
+        switch framing {
+        case .chunked:
+            guard let output = connection.value.output else { throw ConnectionClosedError() }
+            _ = evbuffer_add(output, "0\r\n\r\n", 5)
+        case .length(let length):
+            guard written == length else { throw StreamLengthError(announced: length) }
+        case .untilClose, .none:
+            break
+        }
+    }
+}
+
+/// The connection closed while a streamed body was being written.
+public struct ConnectionClosedError: Error, Sendable {}
+
+/// A streamed body did not write the length it announced.
+public struct StreamLengthError: Error, Sendable {
+    public let announced: Int64
+}

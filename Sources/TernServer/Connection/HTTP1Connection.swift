@@ -1,0 +1,246 @@
+import CLibevent
+import HTTPTypes
+import Logging
+import TernHTTP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One accepted socket: a bufferevent that feeds an `HTTP1ConnectionStateMachine` and
+/// performs what it answers. Lives on one loop; every method runs on that loop's thread.
+final class HTTP1Connection {
+    unowned let worker: Worker
+    let loop: EventLoop
+    let server: ServerCore
+    let remoteAddress: SocketAddress?
+    private(set) var bufferEvent: OpaquePointer?
+    private var timer: OpaquePointer?
+    var machine: HTTP1ConnectionStateMachine
+    /// The task answering the current request.
+    var handler: Task<Void, Never>?
+    /// Set while a streamed body waits for output to drain.
+    var drainWaiter: CheckedContinuation<Void, any Error>?
+    /// Output to flush before lingering and closing.
+    private var closing = false
+    /// Reading and discarding after our side's shutdown, until EOF or the linger timeout.
+    private var lingering = false
+    /// The peer has sent its FIN.
+    private var inputEnded = false
+    /// Pipelined requests wait while this much output is unsent.
+    private static let outputHighWatermark = 256 * 1024
+
+    init(socket: Int32, remoteAddress: SocketAddress?, worker: Worker) {
+        self.worker = worker
+        self.loop = worker.loop
+        self.server = worker.server
+        self.remoteAddress = remoteAddress
+        self.machine = HTTP1ConnectionStateMachine(
+            limits: server.configuration.limits, timeouts: server.configuration.timeouts, now: .now)
+        var one: Int32 = 1
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        bufferEvent = bufferevent_socket_new(worker.loop.base, socket, Int32(BEV_OPT_CLOSE_ON_FREE.rawValue))
+        timer = event_new(worker.loop.base, -1, 0, { _, _, context in
+            let connection = Unmanaged<HTTP1Connection>.fromOpaque(context!).takeUnretainedValue()
+            connection.loop.withJobScope { connection.timerFired() }
+        }, context)
+        guard let bufferEvent else {
+            close(socket)
+            return
+        }
+        bufferevent_setcb(
+            bufferEvent,
+            { _, context in
+                let connection = Unmanaged<HTTP1Connection>.fromOpaque(context!).takeUnretainedValue()
+                connection.loop.withJobScope { connection.readable() }
+            },
+            { _, context in
+                let connection = Unmanaged<HTTP1Connection>.fromOpaque(context!).takeUnretainedValue()
+                connection.loop.withJobScope { connection.writable() }
+            },
+            { _, events, context in
+                let connection = Unmanaged<HTTP1Connection>.fromOpaque(context!).takeUnretainedValue()
+                connection.loop.withJobScope { connection.event(events) }
+            },
+            context)
+        // Input waits in libevent's buffer while a request is answered; past this much,
+        // libevent stops reading the socket until the machine wants input again.
+        bufferevent_setwatermark(bufferEvent, Int16(EV_READ), 0, 64 * 1024)
+        tern_bufferevent_set_write_timeout(bufferEvent, Int64(server.configuration.timeouts.writeIdle.nanoseconds))
+        bufferevent_enable(bufferEvent, Int16(EV_READ | EV_WRITE))
+        armTimer()
+    }
+
+    var isOpen: Bool { bufferEvent != nil }
+
+    var output: OpaquePointer? { bufferEvent.map { bufferevent_get_output($0) } }
+
+    // MARK: libevent events
+
+    private func readable() {
+        guard let bufferEvent else { return }
+        let input = bufferevent_get_input(bufferEvent)
+        if lingering {
+            evbuffer_drain(input, evbuffer_get_length(input))
+            return
+        }
+        process()
+    }
+
+    private func writable() {
+        if let waiter = drainWaiter {
+            drainWaiter = nil
+            waiter.resume()
+        }
+        if closing {
+            if let output, evbuffer_get_length(output) == 0 { linger() }
+            return
+        }
+        process()
+    }
+
+    private func event(_ events: Int16) {
+        if events & Int16(BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT) != 0 {
+            free()
+        } else if events & Int16(BEV_EVENT_EOF) != 0 {
+            if lingering || closing {
+                free()
+                return
+            }
+            // The client is gone, or has half-closed: a handler still running is cancelled
+            // (its response is written if it still makes one), nothing more is read.
+            inputEnded = true
+            handler?.cancel()
+            perform(machine.inputEnded(now: .now))
+        }
+    }
+
+    private func timerFired() {
+        if lingering {
+            free()
+            return
+        }
+        perform(machine.timerFired(now: .now))
+    }
+
+    // MARK: driving the state machine
+
+    /// Moves buffered input into the machine (while it wants input and output is not backed
+    /// up) and performs what it answers, until it waits or a request is dispatched.
+    func process() {
+        guard let bufferEvent, !closing else { return }
+        let input = bufferevent_get_input(bufferEvent)
+        while machine.wantsInput {
+            if let output, evbuffer_get_length(output) > Self.outputHighWatermark { return }
+            let now = ContinuousClock.now
+            while evbuffer_get_length(input) > 0 {
+                withUnsafeTemporaryAllocation(of: iovec.self, capacity: 8) { vectors in
+                    let count = min(Int(evbuffer_peek(input, -1, nil, vectors.baseAddress, 8)), 8)
+                    var taken = 0
+                    for vector in vectors.prefix(count) {
+                        machine.received(UnsafeRawBufferPointer(start: vector.iov_base, count: vector.iov_len), now: now)
+                        taken += vector.iov_len
+                    }
+                    evbuffer_drain(input, taken)
+                }
+            }
+            let action = machine.nextAction(now: now)
+            perform(action)
+            if action == .wait || !isOpen || closing { return }
+        }
+    }
+
+    /// Does what the machine said; continues until it waits.
+    func perform(_ first: HTTP1ConnectionStateMachine.Action) {
+        var action = first
+        while true {
+            switch action {
+            case .wait:
+                armTimer()
+                return
+            case .sendContinue:
+                if let output { evbuffer_add(output, Self.continueLine, Self.continueLine.count) }
+                action = machine.nextAction(now: .now)
+            case .dispatch(let head, let body):
+                dispatch(head, body: body)
+                return
+            case .sendError(let status, let reason):
+                sendError(status, reason: reason)
+                return
+            case .close:
+                beginClose()
+                return
+            }
+        }
+    }
+
+    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    private func armTimer() {
+        guard let timer, !closing else { return }
+        guard let deadline = machine.deadline else {
+            event_del(timer)
+            return
+        }
+        let remaining = deadline - .now
+        tern_event_add_timeout(timer, max(0, Int64(remaining.nanoseconds)))
+    }
+
+    // MARK: closing
+
+    /// Stops answering; once queued output is written, shuts down our side and lingers.
+    func beginClose() {
+        guard isOpen, !closing else { return }
+        closing = true
+        handler?.cancel()
+        if let output, evbuffer_get_length(output) == 0 { linger() }
+    }
+
+    /// Half-closes and keeps reading (discarding) until the peer closes or the linger time
+    /// passes, so a client still sending does not turn our last response into a reset
+    /// (https://www.rfc-editor.org/rfc/rfc9112#section-9.6).
+    private func linger() {
+        guard let bufferEvent, let timer, !lingering else { return }
+        if inputEnded {
+            free()
+            return
+        }
+        lingering = true
+        Glibc.shutdown(bufferevent_getfd(bufferEvent), Int32(SHUT_WR))
+        let input = bufferevent_get_input(bufferEvent)
+        evbuffer_drain(input, evbuffer_get_length(input))
+        bufferevent_setwatermark(bufferEvent, Int16(EV_READ), 0, 0)
+        tern_event_add_timeout(timer, Int64(server.configuration.timeouts.linger.nanoseconds))
+    }
+
+    /// Releases the socket and everything with it, now.
+    func free() {
+        guard let bufferEvent else { return }
+        self.bufferEvent = nil
+        handler?.cancel()
+        if let waiter = drainWaiter {
+            drainWaiter = nil
+            waiter.resume(throwing: CancellationError())
+        }
+        if let timer {
+            event_free(timer)
+            self.timer = nil
+        }
+        bufferevent_free(bufferEvent)
+        worker.remove(self)
+    }
+
+    /// The server is stopping: close now if idle, else after the current response.
+    func shutdown() {
+        perform(machine.shutdown())
+    }
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds, saturating.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : scaled + attoseconds / 1_000_000_000
+    }
+}

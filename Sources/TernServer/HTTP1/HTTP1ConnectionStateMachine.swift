@@ -1,0 +1,199 @@
+public import HTTPTypes
+
+/// The life of one HTTP/1.1 connection as a value: it takes events (bytes received, a
+/// response sent, the end of the peer's input, a timer, shutdown) with the instant they
+/// happen, and answers with what to do. It owns the parser and the read-side deadlines;
+/// the transport performs the actions and owns nothing but the socket.
+///
+/// Requests are answered one at a time; pipelined requests wait in the parser's buffer, so
+/// responses leave in request order (https://www.rfc-editor.org/rfc/rfc9112#section-9.3.2).
+public struct HTTP1ConnectionStateMachine: Sendable {
+    /// What the transport should do next.
+    public enum Action: Sendable, Hashable {
+        /// Nothing until the next event (arm the timer for `deadline`, if any).
+        case wait
+        /// Write `HTTP/1.1 100 Continue` (https://www.rfc-editor.org/rfc/rfc9110#section-10.1.1),
+        /// then call `nextAction` again.
+        case sendContinue
+        /// Hand the request to the responder; call `responseSent` once its response is queued.
+        case dispatch(HTTP1RequestHead, body: [UInt8])
+        /// Answer with this error status, then close.
+        case sendError(HTTPResponse.Status, reason: String)
+        /// Close once queued output is written.
+        case close
+    }
+
+    enum State: Sendable {
+        /// Between requests, nothing of the next one received.
+        case idle(deadline: ContinuousClock.Instant)
+        /// Part of a head received; the whole head is due by `deadline`.
+        case readingHead(deadline: ContinuousClock.Instant)
+        /// A head parsed, its content arriving; more is due by `deadline`.
+        case readingBody(HTTP1RequestHead, deadline: ContinuousClock.Instant)
+        /// A request is with the responder, or its response is being written.
+        case responding(HTTP1RequestHead)
+        case closed
+    }
+
+    public let timeouts: HTTP1Timeouts
+    private(set) var parser: HTTP1RequestParser
+    private(set) var state: State
+    private var inputClosed = false
+    private var shuttingDown = false
+
+    public init(limits: HTTP1Limits = HTTP1Limits(), timeouts: HTTP1Timeouts = HTTP1Timeouts(), now: ContinuousClock.Instant) {
+        self.timeouts = timeouts
+        self.parser = HTTP1RequestParser(limits: limits)
+        // A new connection's first head is due within the head timeout of accept.
+        self.state = .idle(deadline: now + timeouts.head)
+    }
+
+    /// When the transport should call `timerFired`, if at all.
+    public var deadline: ContinuousClock.Instant? {
+        switch state {
+        case .idle(let deadline), .readingHead(let deadline), .readingBody(_, let deadline): deadline
+        case .responding, .closed: nil
+        }
+    }
+
+    /// Whether input should be passed to `received` now. While a request is being answered,
+    /// input waits in the transport's buffer, bounded by its read watermark.
+    public var wantsInput: Bool {
+        switch state {
+        case .idle, .readingHead, .readingBody: true
+        case .responding, .closed: false
+        }
+    }
+
+    /// Whether a request is with the responder (or its response is being written).
+    public var isResponding: Bool {
+        if case .responding = state { return true }
+        return false
+    }
+
+    /// Whether the response about to be written may leave the connection open: the request
+    /// allowed it and neither the peer nor a shutdown has ended the connection.
+    public var mayKeepAlive: Bool {
+        guard case .responding(let head) = state else { return false }
+        return head.keepAlive && !inputClosed && !shuttingDown
+    }
+
+    /// Bytes arrived. Follow with `nextAction(now:)` until it answers `.wait`.
+    public mutating func received(_ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
+        parser.append(bytes)
+        noteInput(now: now)
+    }
+
+    /// Bytes arrived. Follow with `nextAction(now:)` until it answers `.wait`.
+    public mutating func received(_ bytes: some Collection<UInt8>, now: ContinuousClock.Instant) {
+        parser.append(bytes)
+        noteInput(now: now)
+    }
+
+    private mutating func noteInput(now: ContinuousClock.Instant) {
+        switch state {
+        case .idle where parser.bufferedByteCount > 0:
+            state = .readingHead(deadline: now + timeouts.head)
+        case .readingBody(let head, _):
+            state = .readingBody(head, deadline: now + timeouts.bodyIdle)
+        default:
+            break
+        }
+    }
+
+    /// The next thing to do; call until it answers `.wait` or the connection is closing.
+    public mutating func nextAction(now: ContinuousClock.Instant) -> Action {
+        while true {
+            switch state {
+            case .closed, .responding:
+                return .wait
+            case .idle, .readingHead, .readingBody:
+                break
+            }
+            let event: HTTP1RequestParser.Event
+            do {
+                event = try parser.next()
+            } catch {
+                state = .closed
+                return .sendError(error.status, reason: error.reason)
+            }
+            switch event {
+            case .needMoreData:
+                if case .idle = state, inputClosed || shuttingDown {
+                    state = .closed
+                    return .close
+                }
+                if inputClosed {
+                    // The peer ended its input in the middle of a request.
+                    state = .closed
+                    return .close
+                }
+                return .wait
+            case .head(let head):
+                state = .readingBody(head, deadline: now + timeouts.bodyIdle)
+                if head.expectsContinue, head.framing != .none, parser.bufferedByteCount == 0 {
+                    return .sendContinue
+                }
+            case .message(let body):
+                guard case .readingBody(let head, _) = state else {
+                    preconditionFailure("the parser completed a message without a head")
+                }
+                state = .responding(head)
+                return .dispatch(head, body: body)
+            }
+        }
+    }
+
+    /// The response to the current request is queued. `keepAlive` is what its head said
+    /// (false when `mayKeepAlive` was false, or the response itself closes). Continues with
+    /// the next pipelined request, if one is buffered.
+    public mutating func responseSent(keepAlive: Bool, now: ContinuousClock.Instant) -> Action {
+        guard case .responding = state else { return .wait }
+        guard keepAlive, !inputClosed, !shuttingDown else {
+            state = .closed
+            return .close
+        }
+        state = .idle(deadline: now + timeouts.idle)
+        noteInput(now: now)
+        return nextAction(now: now)
+    }
+
+    /// The peer will send nothing more. A request being answered still gets its response
+    /// (the transport may cancel its handler); otherwise the connection closes.
+    public mutating func inputEnded(now: ContinuousClock.Instant) -> Action {
+        inputClosed = true
+        switch state {
+        case .responding, .closed:
+            return .wait
+        case .idle, .readingHead, .readingBody:
+            return nextAction(now: now)
+        }
+    }
+
+    /// The timer armed for `deadline` fired. A partial request is answered with 408; an idle
+    /// connection is closed silently (https://www.rfc-editor.org/rfc/rfc9112#section-9.5).
+    public mutating func timerFired(now: ContinuousClock.Instant) -> Action {
+        guard let deadline, now >= deadline else { return .wait }
+        switch state {
+        case .idle:
+            state = .closed
+            return .close
+        case .readingHead, .readingBody:
+            state = .closed
+            return .sendError(.requestTimeout, reason: "request not received in time")
+        case .responding, .closed:
+            return .wait
+        }
+    }
+
+    /// The server is stopping: an idle connection closes now, one with a request under way
+    /// closes after its response.
+    public mutating func shutdown() -> Action {
+        shuttingDown = true
+        if case .idle = state {
+            state = .closed
+            return .close
+        }
+        return .wait
+    }
+}

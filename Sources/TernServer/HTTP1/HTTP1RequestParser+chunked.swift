@@ -1,0 +1,158 @@
+private let CR = UInt8(ascii: "\r")
+private let LF = UInt8(ascii: "\n")
+
+extension HTTP1RequestParser {
+    /// The chunked transfer coding (https://www.rfc-editor.org/rfc/rfc9112#section-7.1).
+    mutating func stepChunked() throws(HTTP1ParseError) -> Event {
+        while true {
+            switch state {
+            case .chunkLine:
+                guard let lineEnd = try chunkLineEnd() else { return .needMoreData }
+                let size = try Self.chunkSize(buffer[index..<lineEnd], bodySoFar: body.count, limits: limits)
+                index = lineEnd + 2
+                state = size == 0 ? .trailers(scan: 0, lineStart: 0, fields: 0) : .chunkData(remaining: size)
+            case .chunkData(let remaining):
+                let count = min(remaining, bufferedByteCount)
+                body.append(contentsOf: buffer[index..<index + count])
+                index += count
+                guard count == remaining else {
+                    state = .chunkData(remaining: remaining - count)
+                    return .needMoreData
+                }
+                state = .chunkDataEnd
+            case .chunkDataEnd:
+                guard bufferedByteCount >= 2 else {
+                    if bufferedByteCount == 1, buffer[index] != CR { throw .bad("chunk data not followed by CRLF") }
+                    return .needMoreData
+                }
+                guard buffer[index] == CR, buffer[index + 1] == LF else { throw .bad("chunk data not followed by CRLF") }
+                index += 2
+                state = .chunkLine
+            case .trailers(let scan, let lineStart, let fields):
+                return try scanTrailers(from: scan, lineStart: lineStart, fields: fields)
+            default:
+                preconditionFailure("stepChunked outside the chunked states")
+            }
+        }
+    }
+
+    /// The index of the CR that ends the chunk line, nil when it has not all arrived.
+    private func chunkLineEnd() throws(HTTP1ParseError) -> Int? {
+        let limit = min(buffer.count, index + limits.maxChunkLineLength + 2)
+        guard let lf = buffer[index..<limit].firstIndex(of: LF) else {
+            if limit - index > limits.maxChunkLineLength + 1 { throw .bad("chunk line too long") }
+            return nil
+        }
+        guard lf > index, buffer[lf - 1] == CR else { throw .bad("chunk line ends in a bare LF") }
+        return lf - 1
+    }
+
+    /// `chunk-size [ chunk-ext ]`: hex digits only (no sign, prefix or space), checked
+    /// against the content limit as they accumulate, then well-formed extensions, ignored.
+    static func chunkSize(
+        _ line: ArraySlice<UInt8>, bodySoFar: Int, limits: HTTP1Limits
+    ) throws(HTTP1ParseError) -> Int {
+        var size = 0
+        var position = line.startIndex
+        while position < line.endIndex, let digit = ByteClass.hexValue(line[position]) {
+            size = size * 16 + digit
+            if size > limits.maxBodyLength - bodySoFar {
+                throw HTTP1ParseError(.contentTooLarge, "content too large")
+            }
+            position += 1
+        }
+        guard position > line.startIndex else { throw .bad("invalid chunk size") }
+        try ChunkExtensions.validate(line[position...])
+        return size
+    }
+
+    /// The trailer section after the last chunk: field lines, validated and discarded
+    /// (https://www.rfc-editor.org/rfc/rfc9112#section-7.1.2), then the empty line.
+    private mutating func scanTrailers(from start: Int, lineStart start2: Int, fields start3: Int) throws(HTTP1ParseError) -> Event {
+        var scan = start
+        var lineStart = start2
+        var fields = start3
+        let end = buffer.count - index
+        while scan < end {
+            let byte = buffer[index + scan]
+            scan += 1
+            guard byte == LF else { continue }
+            guard scan >= 2, scan - 1 > lineStart, buffer[index + scan - 2] == CR else {
+                throw .bad("a trailer line ends in a bare LF")
+            }
+            if scan - 2 == lineStart {
+                index += scan
+                return finishMessage()
+            }
+            fields += 1
+            if fields > limits.maxFieldCount {
+                throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "too many trailer fields")
+            }
+            _ = try FieldLine(buffer[(index + lineStart)..<(index + scan - 2)])
+            lineStart = scan
+        }
+        if end > limits.maxHeadLength { throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "trailer section too large") }
+        state = .trailers(scan: scan, lineStart: lineStart, fields: fields)
+        return .needMoreData
+    }
+}
+
+/// `*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )` with a token name and a
+/// token or quoted-string value (https://www.rfc-editor.org/rfc/rfc9112#section-7.1.1).
+enum ChunkExtensions {
+    static func validate(_ bytes: ArraySlice<UInt8>) throws(HTTP1ParseError) {
+        var position = bytes.startIndex
+        func skipWhitespace() {
+            while position < bytes.endIndex, ByteClass.isWhitespace(bytes[position]) { position += 1 }
+        }
+        func token() -> Bool {
+            let start = position
+            while position < bytes.endIndex, ByteClass.token[Int(bytes[position])] { position += 1 }
+            return position > start
+        }
+        while position < bytes.endIndex {
+            skipWhitespace()
+            guard position < bytes.endIndex, bytes[position] == UInt8(ascii: ";") else {
+                throw .bad("invalid chunk extension")
+            }
+            position += 1
+            skipWhitespace()
+            guard token() else { throw .bad("invalid chunk extension name") }
+            let beforeValue = position
+            skipWhitespace()
+            guard position < bytes.endIndex, bytes[position] == UInt8(ascii: "=") else {
+                position = beforeValue
+                continue
+            }
+            position += 1
+            skipWhitespace()
+            if position < bytes.endIndex, bytes[position] == UInt8(ascii: "\"") {
+                position = try quotedStringEnd(bytes, from: position)
+            } else if !token() {
+                throw .bad("invalid chunk extension value")
+            }
+        }
+    }
+
+    /// The index after the closing quote of the quoted-string at `start`
+    /// (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.4).
+    private static func quotedStringEnd(_ bytes: ArraySlice<UInt8>, from start: Int) throws(HTTP1ParseError) -> Int {
+        var position = start + 1
+        while position < bytes.endIndex {
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                return position + 1
+            case UInt8(ascii: "\\"):
+                guard position + 1 < bytes.endIndex, ByteClass.fieldContent[Int(bytes[position + 1])] else {
+                    throw .bad("invalid quoted-pair in chunk extension")
+                }
+                position += 2
+            default:
+                guard ByteClass.fieldContent[Int(byte)] else { throw .bad("invalid chunk extension value") }
+                position += 1
+            }
+        }
+        throw .bad("unterminated quoted-string in chunk extension")
+    }
+}

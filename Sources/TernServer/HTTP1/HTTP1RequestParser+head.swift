@@ -1,0 +1,127 @@
+import HTTPTypes
+
+private let CR = UInt8(ascii: "\r")
+private let LF = UInt8(ascii: "\n")
+private let SP = UInt8(ascii: " ")
+
+extension HTTP1RequestParser {
+    /// Scans for the end of the head from `scan`, deciding 414/431 as soon as the bytes so far
+    /// are too many, then parses the whole head at once.
+    mutating func scanHead(from start: Int, lineStart start2: Int) throws(HTTP1ParseError) -> Event {
+        var scan = start
+        var lineStart = start2
+        // Empty lines before the request line are skipped (RFC 9112 section 2.2).
+        if scan == 0 {
+            while bufferedByteCount >= 2, buffer[index] == CR, buffer[index + 1] == LF {
+                index += 2
+            }
+            if bufferedByteCount == 1, buffer[index] == CR { return .needMoreData }
+        }
+        let end = buffer.count - index
+        while scan < end {
+            let byte = buffer[index + scan]
+            scan += 1
+            guard byte == LF else { continue }
+            guard scan >= 2, scan - 1 > lineStart, buffer[index + scan - 2] == CR else {
+                throw .bad("a line ends in a bare LF")
+            }
+            if scan - 2 == lineStart {
+                if lineStart == 0 { throw .bad("empty request line") }
+                let head = try parseHead(length: scan)
+                index += scan
+                state = try bodyState(for: head)
+                return .head(head)
+            }
+            if lineStart == 0, scan - 2 > limits.maxTargetLength + 64 {
+                try refuseLongRequestLine(length: scan - 2)
+            }
+            lineStart = scan
+            if lineStart > limits.maxHeadLength { throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large") }
+        }
+        if lineStart == 0, end > limits.maxTargetLength + 64 {
+            try refuseLongRequestLine(length: end)
+        }
+        if end > limits.maxHeadLength {
+            throw lineStart == 0
+                ? .bad("request line too long")
+                : HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large")
+        }
+        state = .head(scan: scan, lineStart: lineStart)
+        return .needMoreData
+    }
+
+    /// A request line longer than any acceptable one: 414 when its target is what is long.
+    private func refuseLongRequestLine(length: Int) throws(HTTP1ParseError) {
+        let line = buffer[index..<index + length]
+        if let space = line.firstIndex(of: SP), line.endIndex - space > limits.maxTargetLength {
+            throw HTTP1ParseError(.uriTooLong, "request target too long")
+        }
+        throw .bad("request line too long")
+    }
+
+    /// Parses `length` bytes of head (request line, field lines, empty line).
+    private func parseHead(length: Int) throws(HTTP1ParseError) -> HTTP1RequestHead {
+        let head = buffer[index..<index + length]
+        let lineEnd = head.firstIndex(of: LF)! - 1  // at the CR
+        var line = RequestLine()
+        try line.parse(head[head.startIndex..<lineEnd], limits: limits)
+
+        var fields = HTTPFields()
+        var special = SpecialFields()
+        var fieldCount = 0
+        var position = lineEnd + 2
+        let end = head.endIndex - 2  // the final CRLF
+        while position < end {
+            let next = head[position..<end].firstIndex(of: LF)! - 1
+            fieldCount += 1
+            if fieldCount > limits.maxFieldCount {
+                throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "too many header fields")
+            }
+            let field = try FieldLine(head[position..<next])
+            try special.note(field)
+            if !field.isHost { fields.append(field.field) }
+            position = next + 2
+        }
+        return try special.makeHead(line: line, fields: fields, limits: limits)
+    }
+
+    private func bodyState(for head: HTTP1RequestHead) throws(HTTP1ParseError) -> State {
+        switch head.framing {
+        case .none: return .fixedBody(remaining: 0)
+        case .length(let length): return .fixedBody(remaining: length)
+        case .chunked: return .chunkLine
+        }
+    }
+}
+
+/// One field line, checked against https://www.rfc-editor.org/rfc/rfc9112#section-5.
+struct FieldLine {
+    let field: HTTPField
+    let lowercasedName: String
+    let value: ArraySlice<UInt8>
+
+    var isHost: Bool { lowercasedName == "host" }
+
+    init(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) {
+        guard let first = line.first else { throw .bad("empty field line") }
+        if ByteClass.isWhitespace(first) { throw .bad("obsolete line folding") }
+        var colon = line.startIndex
+        while colon < line.endIndex, ByteClass.token[Int(line[colon])] { colon += 1 }
+        guard colon < line.endIndex, line[colon] == UInt8(ascii: ":") else {
+            throw .bad("invalid field name")
+        }
+        guard colon > line.startIndex else { throw .bad("empty field name") }
+        var valueStart = colon + 1
+        var valueEnd = line.endIndex
+        while valueStart < valueEnd, ByteClass.isWhitespace(line[valueStart]) { valueStart += 1 }
+        while valueEnd > valueStart, ByteClass.isWhitespace(line[valueEnd - 1]) { valueEnd -= 1 }
+        for byte in line[valueStart..<valueEnd] where !ByteClass.fieldContent[Int(byte)] {
+            throw .bad(byte == CR ? "bare CR in a field value" : "control character in a field value")
+        }
+        let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
+        guard let fieldName = HTTPField.Name(name) else { throw .bad("invalid field name") }
+        value = line[valueStart..<valueEnd]
+        lowercasedName = fieldName.canonicalName
+        field = HTTPField(name: fieldName, value: value)
+    }
+}

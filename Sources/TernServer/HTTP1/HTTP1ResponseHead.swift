@@ -1,0 +1,120 @@
+public import HTTPTypes
+
+/// How a response is framed on the wire, decided from the request and the response
+/// before a byte is written.
+public struct HTTP1ResponseFraming: Sendable, Hashable {
+    public enum Body: Sendable, Hashable {
+        /// No content is written (HEAD, 204, 304, or an empty body).
+        case none
+        /// Exactly this many bytes follow the head.
+        case length(Int64)
+        /// Chunked transfer coding (HTTP/1.1 only).
+        case chunked
+        /// Content until the connection closes (a stream of unknown length to HTTP/1.0).
+        case untilClose
+    }
+
+    public var body: Body
+    /// Whether the connection stays open after this response.
+    public var keepAlive: Bool
+}
+
+/// Writes a response head (https://www.rfc-editor.org/rfc/rfc9112#section-4), owning the
+/// framing fields: a handler's `Transfer-Encoding` and `Connection` are replaced, and its
+/// `Content-Length` kept only for HEAD and 304, where it describes the content not sent
+/// (https://www.rfc-editor.org/rfc/rfc9110#section-8.6).
+public enum HTTP1ResponseHead {
+    /// Decides the framing of `response` to a request with `method` and `minorVersion`.
+    /// `bodyLength` is the body's length (nil for a stream of unknown length); `mayKeepAlive`
+    /// is the connection's answer before this response had its say.
+    public static func framing(
+        status: HTTPResponse.Status, fields: HTTPFields, bodyLength: Int64?,
+        method: HTTPRequest.Method, minorVersion: Int, mayKeepAlive: Bool
+    ) -> HTTP1ResponseFraming {
+        var keepAlive = mayKeepAlive
+        if let connection = fields[.connection], connection.lowercased().contains("close") {
+            keepAlive = false
+        }
+        let body: HTTP1ResponseFraming.Body
+        if method == .head || status == .noContent || status == .notModified {
+            body = .none
+        } else if let bodyLength {
+            body = bodyLength == 0 ? .none : .length(bodyLength)
+        } else if minorVersion >= 1 {
+            body = .chunked
+        } else {
+            body = .untilClose
+            keepAlive = false
+        }
+        return HTTP1ResponseFraming(body: body, keepAlive: keepAlive)
+    }
+
+    /// Appends the status line, fields and empty line for `response` framed as `framing`.
+    /// `date` is a complete `date:` field line, used when the response has no `Date`.
+    public static func write(
+        _ response: HTTPResponse, framing: HTTP1ResponseFraming, bodyLength: Int64?,
+        method: HTTPRequest.Method, minorVersion: Int, date: [UInt8], to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        let code = response.status.code
+        out.append(UInt8(ascii: "0") + UInt8(code / 100))
+        out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(code % 10))
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: response.status.reasonPhrase.utf8)
+        out.append(contentsOf: "\r\n".utf8)
+        var hasDate = false
+        var hasContentLength = false
+        let keepsDeclaredLength = method == .head || response.status == .notModified
+        for field in response.headerFields {
+            switch field.name {
+            case .transferEncoding, .connection:
+                continue
+            case .contentLength:
+                guard keepsDeclaredLength, !hasContentLength else { continue }
+                hasContentLength = true
+            case .date:
+                hasDate = true
+            default:
+                break
+            }
+            out.append(contentsOf: field.name.rawName.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: field.value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if !hasDate { out.append(contentsOf: date) }
+        switch framing.body {
+        case .length(let length):
+            appendContentLength(length, to: &out)
+        case .chunked:
+            out.append(contentsOf: "transfer-encoding: chunked\r\n".utf8)
+        case .none:
+            // 204 and 304 announce nothing of their own; HEAD announces the length a GET
+            // would have had; any other empty response says 0, or it would be read until
+            // close (RFC 9110 sections 8.6 and 15.4.5, RFC 9112 section 6.3).
+            if response.status == .noContent || response.status == .notModified || hasContentLength {
+                break
+            }
+            if method != .head {
+                appendContentLength(0, to: &out)
+            } else if let bodyLength {
+                appendContentLength(bodyLength, to: &out)
+            }
+        case .untilClose:
+            break
+        }
+        if !framing.keepAlive {
+            out.append(contentsOf: "connection: close\r\n".utf8)
+        } else if minorVersion == 0 {
+            out.append(contentsOf: "connection: keep-alive\r\n".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+    }
+
+    private static func appendContentLength(_ length: Int64, to out: inout [UInt8]) {
+        out.append(contentsOf: "content-length: ".utf8)
+        out.append(contentsOf: String(length).utf8)
+        out.append(contentsOf: "\r\n".utf8)
+    }
+}

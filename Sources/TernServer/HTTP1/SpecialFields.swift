@@ -1,0 +1,107 @@
+import HTTPTypes
+
+/// The fields that decide framing and connection handling, gathered while a head is parsed
+/// and judged together once it is complete.
+struct SpecialFields {
+    private var hosts: [ArraySlice<UInt8>] = []
+    private var contentLength: ArraySlice<UInt8>?
+    private var transferCodings: [String] = []
+    private var hasTransferEncoding = false
+    private var connectionClose = false
+    private var connectionKeepAlive = false
+    private var expectsContinue = false
+    private var unsupportedExpectation = false
+
+    mutating func note(_ line: FieldLine) throws(HTTP1ParseError) {
+        switch line.lowercasedName {
+        case "host":
+            hosts.append(line.value)
+        case "content-length":
+            // A list of identical values is one value (RFC 9110 section 8.6); anything else is 400.
+            for element in Self.elements(line.value) {
+                guard !element.isEmpty, element.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+                else { throw .bad("invalid Content-Length") }
+                if let known = contentLength, !known.elementsEqual(element) {
+                    throw .bad("conflicting Content-Length values")
+                }
+                contentLength = element
+            }
+        case "transfer-encoding":
+            hasTransferEncoding = true
+            // Empty list elements are ignored (RFC 9110 section 5.6.1).
+            for element in Self.elements(line.value) where !element.isEmpty {
+                guard element.allSatisfy({ ByteClass.token[Int($0)] }) else {
+                    throw .bad("invalid transfer coding")
+                }
+                transferCodings.append(String(decoding: element, as: UTF8.self).lowercased())
+            }
+        case "connection":
+            for element in Self.elements(line.value) {
+                let option = String(decoding: element, as: UTF8.self).lowercased()
+                if option == "close" { connectionClose = true }
+                if option == "keep-alive" { connectionKeepAlive = true }
+            }
+        case "expect":
+            for element in Self.elements(line.value) where !element.isEmpty {
+                if String(decoding: element, as: UTF8.self).lowercased() == "100-continue" {
+                    expectsContinue = true
+                } else {
+                    unsupportedExpectation = true
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    func makeHead(line: RequestLine, fields: HTTPFields, limits: HTTP1Limits) throws(HTTP1ParseError) -> HTTP1RequestHead {
+        // Host: exactly one in HTTP/1.1, at most one in 1.0, always valid (RFC 9112 section 3.2).
+        if hosts.count > 1 { throw .bad("more than one Host field") }
+        if line.minorVersion >= 1, hosts.isEmpty { throw .bad("missing Host field") }
+        if let host = hosts.first, host.isEmpty || !host.allSatisfy({ ByteClass.host[Int($0)] }) {
+            throw .bad("invalid Host field")
+        }
+        let authority = line.targetAuthority ?? hosts.first.map { String(decoding: $0, as: UTF8.self) }
+        let request = HTTPRequest(
+            method: line.method, scheme: "http", authority: authority, path: line.path, headerFields: fields)
+        let keepAlive = line.minorVersion >= 1 ? !connectionClose : connectionKeepAlive && !connectionClose
+        let head = HTTP1RequestHead(
+            request: request, minorVersion: line.minorVersion, keepAlive: keepAlive,
+            expectsContinue: expectsContinue && line.minorVersion >= 1, framing: try framing(line: line, limits: limits))
+        // An expectation other than 100-continue (RFC 9110 section 10.1.1); HTTP/1.0 ignores Expect.
+        if unsupportedExpectation, line.minorVersion >= 1 {
+            throw HTTP1ParseError(.expectationFailed, "unsupported expectation")
+        }
+        return head
+    }
+
+    /// https://www.rfc-editor.org/rfc/rfc9112#section-6.3
+    private func framing(line: RequestLine, limits: HTTP1Limits) throws(HTTP1ParseError) -> HTTP1RequestHead.Framing {
+        if hasTransferEncoding {
+            if line.minorVersion == 0 { throw .bad("Transfer-Encoding in an HTTP/1.0 request") }
+            if contentLength != nil { throw .bad("both Content-Length and Transfer-Encoding") }
+            guard transferCodings.last == "chunked" else { throw .bad("chunked is not the final transfer coding") }
+            guard transferCodings.count(where: { $0 == "chunked" }) == 1 else { throw .bad("chunked applied more than once") }
+            guard transferCodings.count == 1 else {
+                throw HTTP1ParseError(.notImplemented, "unsupported transfer coding")
+            }
+            return .chunked
+        }
+        guard let digits = contentLength else { return .none }
+        let significant = digits.drop { $0 == UInt8(ascii: "0") }
+        guard significant.count <= 18 else { throw HTTP1ParseError(.contentTooLarge, "content too large") }
+        let length = significant.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        if length > limits.maxBodyLength { throw HTTP1ParseError(.contentTooLarge, "content too large") }
+        return length == 0 ? .none : .length(length)
+    }
+
+    /// The comma-separated elements of a list value, each without surrounding whitespace.
+    private static func elements(_ value: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { element in
+            var trimmed = element
+            while let first = trimmed.first, ByteClass.isWhitespace(first) { trimmed = trimmed.dropFirst() }
+            while let last = trimmed.last, ByteClass.isWhitespace(last) { trimmed = trimmed.dropLast() }
+            return trimmed
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import TernHTTP
+import CLibevent
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One libevent `event_base` run by one thread, and the task executor for everything that
+/// thread serves.
+///
+/// Handlers run as tasks that prefer this executor. A job enqueued on the loop thread inside
+/// a libevent callback (`withJobScope`) runs before that callback returns, so a handler that
+/// never suspends completes inline with no thread hop; a job enqueued from another thread
+/// (a handler resuming after `await`) goes through a locked queue and `event_active`, and
+/// runs on the loop thread.
+final class EventLoop: TaskExecutor, @unchecked Sendable {
+    // Sendable proof: `base` and every `var` below are used only on the loop thread (each use
+    // is in a libevent callback or a job of this executor, or before the thread starts),
+    // except `remote`, which is a Mutex, and `wakeup`, which is only passed to
+    // `event_active` — thread-safe once `evthread_use_pthreads()` has run (`LibeventThreads`).
+    let base: OpaquePointer
+    let index: Int
+    private var wakeup: OpaquePointer?
+    private let remote = Mutex<RemoteJobs>(RemoteJobs())
+    private var local: [UnownedJob] = []
+    private var inJobScope = false
+    private var cachedDate = CachedDate()
+
+    private struct RemoteJobs {
+        var jobs: [UnownedJob] = []
+        var wakeupScheduled = false
+    }
+
+    init(index: Int) throws(ServerError) {
+        LibeventThreads.enable()
+        guard let base = event_base_new() else { throw ServerError.eventLoop("event_base_new failed") }
+        self.base = base
+        self.index = index
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        wakeup = event_new(base, -1, 0, { _, _, context in
+            let loop = Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue()
+            loop.withJobScope {}
+        }, context)
+    }
+
+    deinit {
+        if let wakeup { event_free(wakeup) }
+        event_base_free(base)
+    }
+
+    /// Runs the loop on the calling thread until `stop()`.
+    func run() {
+        LoopThreadMarker.set(self)
+        event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY)
+        LoopThreadMarker.set(nil)
+    }
+
+    /// Makes `run()` return once the current callback is done. Loop thread only.
+    func stop() {
+        event_base_loopexit(base, nil)
+    }
+
+    /// Whether the caller is this loop's thread.
+    var isCurrent: Bool { LoopThreadMarker.current == Unmanaged.passUnretained(self).toOpaque() }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        if isCurrent, inJobScope {
+            local.append(job)
+            return
+        }
+        let needsWakeup = remote.withLock { remote in
+            remote.jobs.append(job)
+            defer { remote.wakeupScheduled = true }
+            return !remote.wakeupScheduled
+        }
+        if needsWakeup { event_active(wakeup, EV_READ, 0) }
+    }
+
+    /// Runs `body` (a libevent callback's work) and then every job it and its jobs enqueue.
+    func withJobScope(_ body: () -> Void) {
+        let outer = inJobScope
+        inJobScope = true
+        body()
+        if !outer { runJobs() }
+        inJobScope = outer
+    }
+
+    private func runJobs() {
+        let executor = asUnownedTaskExecutor()
+        while true {
+            let fromElsewhere = remote.withLock { remote in
+                defer {
+                    remote.jobs.removeAll(keepingCapacity: true)
+                    remote.wakeupScheduled = false
+                }
+                return remote.jobs
+            }
+            for job in fromElsewhere { job.runSynchronously(on: executor) }
+            guard !local.isEmpty else {
+                if fromElsewhere.isEmpty { return }
+                continue
+            }
+            let batch = local
+            local.removeAll(keepingCapacity: true)
+            for job in batch { job.runSynchronously(on: executor) }
+        }
+    }
+
+    /// `Date: <IMF-fixdate>\r\n`, formatted at most once a second per loop from libevent's
+    /// cached time of the current loop iteration.
+    func dateFieldLine() -> [UInt8] {
+        var now = timeval()
+        event_base_gettimeofday_cached(base, &now)
+        return cachedDate.line(forSecond: Int64(now.tv_sec))
+    }
+}
+
+private struct CachedDate {
+    private var second: Int64 = .min
+    private var bytes: [UInt8] = []
+
+    mutating func line(forSecond now: Int64) -> [UInt8] {
+        if now != second {
+            second = now
+            bytes = Array("date: ".utf8)
+            HTTPDate(secondsSince1970: now).write(to: &bytes)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where and how a `Server` listens, and the limits it enforces.
+public struct ServerConfiguration: Sendable {
+    /// The address to bind: a numeric IPv4 or IPv6 address, or a name to resolve.
+    public var host: String = "127.0.0.1"
+    /// The port; 0 lets the system pick one, which `Server.start()` returns.
+    public var port: Int = 8080
+    /// Event-loop threads, each with its own `SO_REUSEPORT` listener.
+    public var workers: Int = ServerConfiguration.processorCount
+    /// The listen backlog.
+    public var backlog: Int32 = 1024
+    /// Request size limits.
+    public var limits = HTTP1Limits()
+    /// Per-connection timeouts.
+    public var timeouts = HTTP1Timeouts()
+    /// Open connections across all loops; past it, new connections get 503 and are closed.
+    public var maxConnections: Int = 10_000
+    /// On shutdown, how long in-flight requests may take before their connections are closed.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+
+    /// The processors online.
+    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -1,0 +1,18 @@
+import Logging
+import Synchronization
+import TernHTTP
+
+/// What every loop and connection of one server shares.
+final class ServerCore: Sendable {
+    let configuration: ServerConfiguration
+    let responder: any Responder
+    let logger: Logger
+    /// Connections open across all loops, for the connection limit.
+    let openConnections = Atomic<Int>(0)
+
+    init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+    }
+}

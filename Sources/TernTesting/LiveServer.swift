@@ -1,0 +1,42 @@
+public import TernHTTP
+public import TernServer
+import Logging
+
+/// A real Tern server on `127.0.0.1:0` for a test, and connections to it.
+///
+/// ```swift
+/// let live = try LiveServer(responder: app)
+/// defer { live.stop() }
+/// let response = try await live.connect().exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+/// ```
+public final class LiveServer: Sendable {
+    public let server: Server
+    public let address: SocketAddress
+
+    /// Starts `responder` with two workers unless `configure` says otherwise.
+    public init(responder: some Responder, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.workers = 2
+        configure(&configuration)
+        var logger = Logger(label: "tern.test")
+        logger.logLevel = .critical
+        server = Server(configuration: configuration, responder: responder, logger: logger)
+        address = try server.start()
+    }
+
+    /// A new connection to the server.
+    public func connect(timeout: Duration = .seconds(10)) throws -> TestConnection {
+        try TestConnection(to: address, timeout: timeout)
+    }
+
+    /// Sends one request on a new connection and reads its response.
+    public func exchange(_ request: String) async throws -> TestResponse {
+        try await connect().exchange(request)
+    }
+
+    /// Graceful shutdown; returns when every loop has stopped.
+    public func stop() {
+        server.shutdown()
+        server.wait()
+    }
+}

@@ -1,0 +1,67 @@
+public import ArgumentParser
+import Logging
+import TernDemo
+import TernServer
+
+/// `tern-demo`: the demo API. Every flag also reads an environment variable.
+struct TernDemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tern-demo", abstract: "The Tern demo API.")
+
+    @Option(help: "Address to bind (TERN_HOST).")
+    var host: String = Environment.value("TERN_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port; 0 picks a free one (TERN_PORT).")
+    var port: Int = Environment.integer("TERN_PORT") ?? 8080
+
+    @Option(help: "Event-loop threads; default: one per core (TERN_WORKERS).")
+    var workers: Int = Environment.integer("TERN_WORKERS") ?? ServerConfiguration.processorCount
+
+    @Option(name: .customLong("data-dir"), help: "Where the SQLite database lives (TERN_DATA_DIR).")
+    var dataDirectory: String = Environment.value("TERN_DATA_DIR") ?? "./data"
+
+    @Option(name: .customLong("files-dir"), help: "Files served under /download (TERN_FILES_DIR).")
+    var filesDirectory: String = Environment.value("TERN_FILES_DIR") ?? "./Public/files"
+
+    @Option(name: .customLong("public-dir"), help: "The browser page and its assets (TERN_PUBLIC_DIR).")
+    var publicDirectory: String = Environment.value("TERN_PUBLIC_DIR") ?? "./Public"
+
+    @Option(name: .customLong("rate-limit"), help: "N/S requests per client, or off (TERN_RATE_LIMIT).")
+    var rateLimit: RateLimitSetting = Environment.value("TERN_RATE_LIMIT").flatMap(RateLimitSetting.init) ?? .perWindow(requests: 100, seconds: 1)
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (TERN_LOG_LEVEL).")
+    var logLevel: Logger.Level = Environment.value("TERN_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+    @Option(name: .customLong("log-format"), help: "text or json (TERN_LOG_FORMAT).")
+    var logFormat: LogFormat = Environment.value("TERN_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        var configuration = ServerConfiguration(host: host, port: port)
+        configuration.workers = workers
+        let server = Server(configuration: configuration, responder: DemoApplication())
+        do {
+            try server.run { address in
+                print("listening on http://\(address)")
+                fflushStandardOutput()
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+extension RateLimitSetting: ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+TernDemoCommand.main()
