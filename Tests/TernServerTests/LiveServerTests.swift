@@ -1,0 +1,257 @@
+import HTTPTypes
+import Testing
+import TernHTTP
+import TernServer
+import TernTesting
+
+@Suite("Live server on 127.0.0.1:0")
+struct LiveServerTests {
+    static let get = "GET /path HTTP/1.1\r\nHost: t\r\n\r\n"
+
+    @Test func keepAliveReusesTheConnection() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        for _ in 0..<3 {
+            let response = try await connection.exchange(Self.get)
+            #expect(response.status == 200)
+            #expect(response.text == "GET /path t")
+            #expect(response.field("date") != nil)
+            #expect(response.field("connection") == nil)
+        }
+    }
+
+    @Test func pipelinedResponsesComeInRequestOrder() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        try await connection.send(
+            "GET /sleep?50 HTTP/1.1\r\nHost: t\r\n\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhelloGET /path HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try await connection.readResponse().text == "slept")
+        #expect(try await connection.readResponse().text == "hello")
+        #expect(try await connection.readResponse().text == "GET /path t")
+    }
+
+    @Test func headKeepsTheGetLengthAndSendsNoBody() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        let head = try await connection.exchange("HEAD /path HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(head.status == 200)
+        #expect(head.field("content-length") == String("HEAD /path t".utf8.count), "the length of the body the handler made")
+        // Were a body sent, it would be read as the next response's status line.
+        let next = try await connection.exchange("GET /no-content HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(next.status == 204)
+        #expect(next.field("content-length") == nil)
+        #expect(try await connection.exchange(Self.get).text == "GET /path t", "204 carried no body")
+    }
+
+    @Test func aThrownErrorIs500WithoutDetailAndTheServerKeepsServing() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        let response = try await connection.exchange("GET /throw HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(response.status == 500)
+        #expect(response.field("content-type") == "application/problem+json")
+        #expect(response.text == #"{"type":"about:blank","title":"Internal Server Error","status":500}"#)
+        #expect(!response.text.contains("passwd"))
+        #expect(try await connection.exchange(Self.get).status == 200)
+    }
+
+    @Test func handlersRunOnTheirLoopBeforeAndAfterSuspending() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let inline = try await live.exchange("GET /inline HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(inline.text == "loop=true")
+        let suspended = try await live.exchange("GET /thread HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(suspended.text == "loop-before=true loop-after=true same-loop=true same-thread=true")
+    }
+
+    @Test func streamedBodyIsChunkedAndComplete() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        let response = try await connection.exchange("GET /stream?128 HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(response.wasChunked)
+        #expect(response.body.count == 128 * 16 * 1024)
+        #expect(response.body[16 * 1024 * 100] == 100)
+        #expect(try await connection.exchange(Self.get).status == 200, "the connection is reusable after a stream")
+    }
+
+    @Test func streamToHTTP10IsDelimitedByClose() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let response = try await live.exchange("GET /stream?4 HTTP/1.0\r\n\r\n")
+        #expect(!response.wasChunked)
+        #expect(response.field("connection") == "close")
+        #expect(response.body.count == 4 * 16 * 1024)
+    }
+
+    @Test func aStreamShorterThanAnnouncedClosesTheConnection() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        try await connection.send("GET /stream-wrong-length HTTP/1.1\r\nHost: t\r\n\r\n")
+        await #expect(throws: TestClientError.self) { try await connection.readResponse() }
+        #expect(try await live.exchange(Self.get).status == 200)
+    }
+
+    @Test func fileRegionsAreSentInOrder() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let response = try await live.exchange("GET /file HTTP/1.1\r\nHost: t\r\n\r\n")
+        let content = TestApplication.fileContent
+        #expect(response.body == Array("<".utf8) + content[10..<20] + Array(">".utf8) + content)
+        #expect(response.field("content-length") == String(content.count + 12))
+    }
+
+    @Test func expectContinueGetsAnInterimResponse() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        try await connection.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(50))
+        try await connection.send("body")
+        let response = try await connection.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "body")
+    }
+
+    @Test func anAnnouncedBodyOverTheLimitIsRefusedBeforeItIsSent() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        let response = try await connection.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10485760\r\n\r\n")
+        #expect(response.status == 413)
+        #expect(response.field("connection") == "close")
+        #expect(try await connection.waitForClose())
+    }
+
+    /// Malformed and hostile input: its status, the connection closed, and the next
+    /// connection served.
+    @Test(arguments: [
+        ("GET / HTTP/1.1\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: t\r\n folded\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: t\r\nX: a\u{0}b\r\n\r\n", 400),
+        ("GET / HTTP/1.1\nHost: t\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: t\rX: y\r\n\r\n", 400),
+        ("GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 400),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n", 400),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", 400),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n", 413),
+        ("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: t\r\n\r\n", 414),
+        ("GET / HTTP/1.1\r\nHost: t\r\n" + String(repeating: "X-Big: " + String(repeating: "b", count: 1000) + "\r\n", count: 17) + "\r\n", 431),
+        ("GET / HTTP/1.1\r\nHost: t\r\n" + (0..<101).map { "X-\($0): v\r\n" }.joined() + "\r\n", 431),
+        ("PUT /echo HTTP/1.1\r\nHost: t\r\nExpect: the-impossible\r\nContent-Length: 1\r\n\r\nx", 417),
+    ])
+    func malformedRequest(raw: String, status: Int) async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let connection = try live.connect()
+        let response = try await connection.exchange(raw)
+        #expect(response.status == status)
+        #expect(response.field("connection") == "close")
+        #expect(response.field("content-type") == "application/problem+json")
+        #expect(try await connection.waitForClose())
+        #expect(try await live.exchange(Self.get).status == 200)
+    }
+
+    @Test func chunkedRequestBodyIsDecoded() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        let response = try await live.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n")
+        #expect(response.text == "hello world")
+    }
+
+    /// Slowloris: a head dribbled byte by byte is cut off at the head deadline with 408,
+    /// while other clients are served.
+    @Test func slowHeadsAreClosedAtTheHeadDeadlineWhileOthersAreServed() async throws {
+        let live = try LiveServer(responder: TestApplication()) { $0.timeouts.head = .milliseconds(600) }
+        defer { live.stop() }
+        let slow = try live.connect()
+        let started = ContinuousClock.now
+        try await slow.send("GET / HTTP/1.1\r\n")
+        let normal = try live.connect()
+        var sent = 0
+        while ContinuousClock.now - started < .seconds(2) {
+            do {
+                try await slow.send("X")
+            } catch {
+                break
+            }
+            sent += 1
+            #expect(try await normal.exchange(Self.get).status == 200)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let response = try await slow.readResponse()
+        #expect(response.status == 408)
+        #expect(try await slow.waitForClose())
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(sent >= 4)
+    }
+
+    @Test func oneThousandConcurrentConnectionsAreAllAnswered() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        defer { live.stop() }
+        var connections: [TestConnection] = []
+        for _ in 0..<1000 { connections.append(try live.connect()) }
+        for connection in connections { try await connection.send(Self.get) }
+        var answered = 0
+        for connection in connections where try await connection.readResponse().status == 200 {
+            answered += 1
+        }
+        #expect(answered == 1000)
+    }
+
+    @Test func pastTheConnectionLimitNewConnectionsGet503() async throws {
+        let live = try LiveServer(responder: TestApplication()) { $0.maxConnections = 2; $0.workers = 1 }
+        defer { live.stop() }
+        let first = try live.connect()
+        let second = try live.connect()
+        #expect(try await first.exchange(Self.get).status == 200)
+        #expect(try await second.exchange(Self.get).status == 200)
+        let third = try await live.connect().exchange(Self.get)
+        #expect(third.status == 503)
+        first.close()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await live.exchange(Self.get).status == 200, "recovers once a connection closes")
+    }
+
+    @Test func clientLeavingCancelsItsHandler() async throws {
+        let application = TestApplication()
+        let live = try LiveServer(responder: application)
+        defer { live.stop() }
+        let connection = try live.connect()
+        try await connection.send("GET /sleep?5000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(100))
+        connection.close()
+        let deadline = ContinuousClock.now + .seconds(3)
+        while !application.observations.cancelled.load(ordering: .relaxed), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let cancelled = application.observations.cancelled.load(ordering: .relaxed)
+        #expect(cancelled)
+        #expect(try await live.exchange(Self.get).status == 200)
+    }
+
+    @Test func gracefulShutdownFinishesInFlightRequests() async throws {
+        let live = try LiveServer(responder: TestApplication())
+        let busy = try live.connect()
+        let idle = try live.connect()
+        #expect(try await idle.exchange(Self.get).status == 200)
+        try await busy.send("GET /sleep?300 HTTP/1.1\r\nHost: t\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(50))
+        live.server.shutdown()
+        let response = try await busy.readResponse()
+        #expect(response.text == "slept")
+        #expect(response.field("connection") == "close")
+        #expect(try await idle.waitForClose())
+        live.server.wait()
+        #expect(throws: TestClientError.self) { try live.connect() }
+    }
+}
