@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `tern-demo` run as a child process, its stdout read line by line.
+final class ChildProcess {
+    let pid: pid_t
+    private let stdoutFD: Int32
+    private var pending: [UInt8] = []
+
+    /// The `tern-demo` executable beside this test bundle in the build folder.
+    static var demoExecutable: String {
+        var path = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &path, path.count - 1)
+        let bytes = path.prefix(max(count, 0)).map { UInt8(bitPattern: $0) }
+        let exe = String(decoding: bytes, as: UTF8.self)
+        return String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)]) + "/tern-demo"
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw ChildProcessError("pipe") }
+        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([Self.demoExecutable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var inherited: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            inherited.append(String(cString: pointer))
+            entry += 1
+        }
+        let envp = (inherited.filter { !$0.hasPrefix("TERN_") } + environment.map { "\($0.key)=\($0.value)" }).map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
+        var child = pid_t()
+        let status = posix_spawn(&child, Self.demoExecutable, &actions, nil, argv, envp)
+        close(pipeFDs[1])
+        guard status == 0 else {
+            close(pipeFDs[0])
+            throw ChildProcessError("posix_spawn \(Self.demoExecutable): \(status)")
+        }
+        pid = child
+        stdoutFD = pipeFDs[0]
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(stdoutFD)
+    }
+
+    /// The next line of stdout, or nil at its end.
+    func readLine() -> String? {
+        while true {
+            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeFirst(newline + 1)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 1024)
+            let count = read(stdoutFD, &chunk, chunk.count)
+            guard count > 0 else { return nil }
+            pending += chunk[..<count]
+        }
+    }
+
+    /// Sends `signal` and waits for the exit; the exit status, or nil when killed by a signal.
+    func stop(with signal: Int32) -> Int32? {
+        kill(pid, signal)
+        return waitForExit()
+    }
+
+    func waitForExit() -> Int32? {
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let exited = status & 0x7f == 0
+        return exited ? (status >> 8) & 0xff : nil
+    }
+}
+
+struct ChildProcessError: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}
