@@ -1,6 +1,9 @@
 public import TernHTTP
 public import TernServer
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real Tern server on `127.0.0.1:0` for a test, and connections to it.
 ///
@@ -32,6 +35,16 @@ public final class LiveServer: Sendable {
     /// Sends one request on a new connection and reads its response.
     public func exchange(_ request: String) async throws -> TestResponse {
         try await connect().exchange(request)
+    }
+
+    /// Raises this process's soft limit on open files to at least `count` (up to the hard
+    /// limit), for tests that hold many connections: each costs a descriptor on both ends.
+    public static func raiseOpenFileLimit(atLeast count: Int) {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        guard limit.rlim_cur < rlim_t(count) else { return }
+        limit.rlim_cur = min(rlim_t(count), limit.rlim_max)
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     /// Graceful shutdown; returns when every loop has stopped.

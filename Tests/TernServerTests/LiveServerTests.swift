@@ -196,6 +196,7 @@ struct LiveServerTests {
     }
 
     @Test func oneThousandConcurrentConnectionsAreAllAnswered() async throws {
+        LiveServer.raiseOpenFileLimit(atLeast: 4096)
         let live = try LiveServer(responder: TestApplication())
         defer { live.stop() }
         var connections: [TestConnection] = []

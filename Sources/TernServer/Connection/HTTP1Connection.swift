@@ -28,6 +28,8 @@ final class HTTP1Connection {
     private var inputEnded = false
     /// Pipelined requests wait while this much output is unsent.
     private static let outputHighWatermark = 256 * 1024
+    /// Set when `process` stopped because output was above the watermark.
+    private var waitingForOutput = false
 
     init(socket: Int32, remoteAddress: SocketAddress?, worker: Worker) {
         self.worker = worker
@@ -96,7 +98,10 @@ final class HTTP1Connection {
             if let output, evbuffer_get_length(output) == 0 { linger() }
             return
         }
-        process()
+        if waitingForOutput {
+            waitingForOutput = false
+            process()
+        }
     }
 
     private func event(_ events: Int16) {
@@ -131,7 +136,10 @@ final class HTTP1Connection {
         guard let bufferEvent, !closing else { return }
         let input = bufferevent_get_input(bufferEvent)
         while machine.wantsInput {
-            if let output, evbuffer_get_length(output) > Self.outputHighWatermark { return }
+            if let output, evbuffer_get_length(output) > Self.outputHighWatermark {
+                waitingForOutput = true
+                return
+            }
             let now = ContinuousClock.now
             while evbuffer_get_length(input) > 0 {
                 withUnsafeTemporaryAllocation(of: iovec.self, capacity: 8) { vectors in
