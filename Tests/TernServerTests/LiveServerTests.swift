@@ -255,4 +255,44 @@ struct LiveServerTests {
         live.server.wait()
         #expect(throws: TestClientError.self) { try live.connect() }
     }
+
+    @Test func idleKeepAliveConnectionsAreClosedSilently() async throws {
+        let live = try LiveServer(responder: TestApplication()) { $0.timeouts.idle = .milliseconds(300) }
+        defer { live.stop() }
+        let connection = try live.connect()
+        #expect(try await connection.exchange(Self.get).status == 200)
+        let started = ContinuousClock.now
+        #expect(try await connection.waitForClose(), "closed without a response")
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test func aStalledBodyGets408() async throws {
+        let live = try LiveServer(responder: TestApplication()) { $0.timeouts.bodyIdle = .milliseconds(300) }
+        defer { live.stop() }
+        let connection = try live.connect()
+        try await connection.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nab")
+        let response = try await connection.readResponse()
+        #expect(response.status == 408)
+        #expect(try await connection.waitForClose())
+    }
+
+    /// A client that stops reading a large response is dropped once no output moves for the
+    /// write-idle time.
+    @Test func aClientThatStopsReadingIsDropped() async throws {
+        let live = try LiveServer(responder: TestApplication()) {
+            $0.timeouts.writeIdle = .milliseconds(300)
+            $0.workers = 1
+        }
+        defer { live.stop() }
+        let connection = try live.connect()
+        try await connection.send("GET /stream?2000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        let deadline = ContinuousClock.now + .seconds(5)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(live.server.openConnections == 1)
+        while live.server.openConnections > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(live.server.openConnections == 0)
+        #expect(try await live.exchange(Self.get).status == 200)
+    }
 }
