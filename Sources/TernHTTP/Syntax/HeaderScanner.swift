@@ -1,0 +1,121 @@
+/// A cursor over a field value, with the pieces of RFC 9110's grammar its parsers share:
+/// OWS, tokens, quoted-strings and list commas (https://www.rfc-editor.org/rfc/rfc9110#section-5.6).
+struct HeaderScanner {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ text: some StringProtocol) {
+        bytes = Array(text.utf8)
+    }
+
+    var atEnd: Bool { index >= bytes.count }
+    var current: UInt8? { atEnd ? nil : bytes[index] }
+
+    /// OWS: spaces and horizontal tabs.
+    mutating func skipWhitespace() {
+        while let byte = current, byte == 0x20 || byte == 0x09 { index += 1 }
+    }
+
+    /// Consumes `byte` if it is next.
+    mutating func take(_ byte: UInt8) -> Bool {
+        guard current == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// A token (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2), or nil.
+    mutating func token() -> String? {
+        let start = index
+        while let byte = current, Self.isTokenCharacter(byte) { index += 1 }
+        return index > start ? String(decoding: bytes[start..<index], as: UTF8.self) : nil
+    }
+
+    /// A quoted-string, unescaped (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.4), or nil.
+    mutating func quotedString() -> String? {
+        let start = index
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        var value: [UInt8] = []
+        while let byte = current {
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: value, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard let escaped = current, Self.isQuotedPairCharacter(escaped) else {
+                    index = start
+                    return nil
+                }
+                value.append(escaped)
+                index += 1
+            default:
+                guard Self.isQuotedTextCharacter(byte) else {
+                    index = start
+                    return nil
+                }
+                value.append(byte)
+            }
+        }
+        index = start
+        return nil
+    }
+
+    /// A token or a quoted-string.
+    mutating func tokenOrQuotedString() -> String? {
+        current == UInt8(ascii: "\"") ? quotedString() : token()
+    }
+
+    /// Between list elements: OWS, a comma, OWS, and any empty elements
+    /// (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.1). False when neither a comma nor
+    /// the end follows.
+    mutating func listSeparator() -> Bool {
+        skipWhitespace()
+        if atEnd { return true }
+        guard take(UInt8(ascii: ",")) else { return false }
+        while true {
+            skipWhitespace()
+            guard take(UInt8(ascii: ",")) else { return true }
+        }
+    }
+
+    /// Leading empty list elements.
+    mutating func skipEmptyElements() {
+        while true {
+            skipWhitespace()
+            guard take(UInt8(ascii: ",")) else { return }
+        }
+    }
+
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    static func isToken(_ text: some StringProtocol) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy(isTokenCharacter)
+    }
+
+    /// qdtext: HTAB, SP, `!`, `#`-`[`, `]`-`~`, obs-text.
+    static func isQuotedTextCharacter(_ byte: UInt8) -> Bool {
+        byte == 0x09 || byte == 0x20 || byte == 0x21 || (0x23...0x5B).contains(byte) || (0x5D...0x7E).contains(byte) || byte >= 0x80
+    }
+
+    /// What may follow a backslash: HTAB, SP, VCHAR, obs-text.
+    static func isQuotedPairCharacter(_ byte: UInt8) -> Bool {
+        byte == 0x09 || byte == 0x20 || (0x21...0x7E).contains(byte) || byte >= 0x80
+    }
+
+    /// `value` as a token when it is one, else as a quoted-string.
+    static func tokenOrQuoted(_ value: String) -> String {
+        if isToken(value) { return value }
+        var out = "\""
+        for character in value {
+            if character == "\"" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out + "\""
+    }
+}
