@@ -1,0 +1,150 @@
+/// The `Cache-Control` field (https://www.rfc-editor.org/rfc/rfc9111#section-5.2): the request
+/// and response directives of RFC 9111, and any others as extensions.
+///
+/// Parsing is lenient, as a cache's must be: a known directive with a malformed argument is
+/// dropped, names are case-insensitive, and delta-seconds past 2^31 are 2147483648
+/// (section 1.2.2). Serializing writes the directives in a fixed order.
+///
+/// ```swift
+/// var cache = CacheControl()
+/// cache.maxAge = 60
+/// cache.noCache = []
+/// cache.description   // "max-age=60, no-cache"
+/// ```
+public struct CacheControl: Sendable, Hashable, CustomStringConvertible {
+    /// `max-stale` with or without a limit.
+    public enum MaxStale: Sendable, Hashable {
+        case any
+        case seconds(Int)
+    }
+
+    /// A directive RFC 9111 does not define.
+    public struct Extension: Sendable, Hashable {
+        /// Lowercased.
+        public let name: String
+        public let value: String?
+
+        public init(name: String, value: String? = nil) {
+            self.name = name.lowercased()
+            self.value = value
+        }
+    }
+
+    public var maxAge: Int?
+    public var sMaxAge: Int?
+    public var maxStale: MaxStale?
+    public var minFresh: Int?
+    /// nil: absent; empty: `no-cache`; names: `no-cache="a, b"`.
+    public var noCache: [String]?
+    /// nil: absent; empty: `private`; names: `private="a, b"`.
+    public var `private`: [String]?
+    public var noStore = false
+    public var noTransform = false
+    public var onlyIfCached = false
+    public var mustRevalidate = false
+    public var mustUnderstand = false
+    public var proxyRevalidate = false
+    public var `public` = false
+    public var extensions: [Extension] = []
+
+    public init() {}
+
+    /// Parses the field's values (one per field line), combined as one list.
+    public init(fieldValues: [String]) {
+        self.init(fieldValues.joined(separator: ", "))
+    }
+
+    /// Parses one field value.
+    public init(_ value: some StringProtocol) {
+        var scanner = HeaderScanner(value)
+        scanner.skipEmptyElements()
+        while !scanner.atEnd {
+            guard let name = scanner.token() else {
+                Accept.skipElement(&scanner)
+                continue
+            }
+            var argument: String?
+            if scanner.take(UInt8(ascii: "=")) {
+                guard let value = scanner.tokenOrQuotedString() else {
+                    Accept.skipElement(&scanner)
+                    continue
+                }
+                argument = value
+            }
+            guard scanner.listSeparator() else {
+                Accept.skipElement(&scanner)
+                continue
+            }
+            apply(name.lowercased(), argument)
+        }
+    }
+
+    private mutating func apply(_ name: String, _ argument: String?) {
+        switch name {
+        case "max-age": if let seconds = Self.deltaSeconds(argument) { maxAge = seconds }
+        case "s-maxage": if let seconds = Self.deltaSeconds(argument) { sMaxAge = seconds }
+        case "min-fresh": if let seconds = Self.deltaSeconds(argument) { minFresh = seconds }
+        case "max-stale":
+            if argument == nil {
+                maxStale = .any
+            } else if let seconds = Self.deltaSeconds(argument) {
+                maxStale = .seconds(seconds)
+            }
+        case "no-cache": noCache = Self.fieldNames(argument)
+        case "private": `private` = Self.fieldNames(argument)
+        case "no-store": noStore = true
+        case "no-transform": noTransform = true
+        case "only-if-cached": onlyIfCached = true
+        case "must-revalidate": mustRevalidate = true
+        case "must-understand": mustUnderstand = true
+        case "proxy-revalidate": proxyRevalidate = true
+        case "public": `public` = true
+        default: extensions.append(Extension(name: name, value: argument))
+        }
+    }
+
+    /// The directives joined with `, `, in a fixed order, extensions last.
+    public var description: String {
+        var parts: [String] = []
+        if `public` { parts.append("public") }
+        if let names = `private` { parts.append(Self.directive("private", names)) }
+        if let names = noCache { parts.append(Self.directive("no-cache", names)) }
+        if noStore { parts.append("no-store") }
+        if let maxAge { parts.append("max-age=\(maxAge)") }
+        if let sMaxAge { parts.append("s-maxage=\(sMaxAge)") }
+        switch maxStale {
+        case .any: parts.append("max-stale")
+        case .seconds(let seconds): parts.append("max-stale=\(seconds)")
+        case nil: break
+        }
+        if let minFresh { parts.append("min-fresh=\(minFresh)") }
+        if mustRevalidate { parts.append("must-revalidate") }
+        if proxyRevalidate { parts.append("proxy-revalidate") }
+        if mustUnderstand { parts.append("must-understand") }
+        if noTransform { parts.append("no-transform") }
+        if onlyIfCached { parts.append("only-if-cached") }
+        for item in extensions {
+            parts.append(item.value.map { "\(item.name)=\(HeaderScanner.tokenOrQuoted($0))" } ?? item.name)
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// delta-seconds = 1*DIGIT, capped at 2147483648 (RFC 9111 section 1.2.2).
+    private static func deltaSeconds(_ argument: String?) -> Int? {
+        guard let argument, !argument.isEmpty, argument.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        let significant = argument.drop { $0 == "0" }
+        if significant.count > 10 { return 2_147_483_648 }
+        return min(Int(significant) ?? 0, 2_147_483_648)
+    }
+
+    private static func fieldNames(_ argument: String?) -> [String] {
+        guard let argument else { return [] }
+        return argument.split(separator: ",").map { $0.trimmingOWS().lowercased() }.filter { !$0.isEmpty }
+    }
+
+    private static func directive(_ name: String, _ fields: [String]) -> String {
+        fields.isEmpty ? name : "\(name)=\"\(fields.joined(separator: ", "))\""
+    }
+}

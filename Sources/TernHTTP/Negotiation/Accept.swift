@@ -1,0 +1,101 @@
+/// The `Accept` field: media ranges with weights (https://www.rfc-editor.org/rfc/rfc9110#section-12.5.1).
+///
+/// Malformed elements are dropped; the rest still count. A type's quality is the weight of
+/// the most specific range that covers it (parameters count; equal specificity: the first);
+/// `q=0` makes a type unacceptable.
+///
+/// ```swift
+/// let accept = Accept("application/xml;q=0.9, */*;q=0.1")
+/// accept.bestMatch(in: [.json, .xml])   // application/xml
+/// ```
+public struct Accept: Sendable, Hashable, CustomStringConvertible {
+    public struct Element: Sendable, Hashable {
+        public let range: MediaType
+        public let quality: QualityValue
+
+        public init(range: MediaType, quality: QualityValue = .one) {
+            self.range = range
+            self.quality = quality
+        }
+    }
+
+    public let elements: [Element]
+
+    public init(elements: [Element]) {
+        self.elements = elements
+    }
+
+    /// Parses one field value (join several field lines with `, ` first).
+    public init(_ value: some StringProtocol) {
+        var scanner = HeaderScanner(value)
+        var elements: [Element] = []
+        scanner.skipEmptyElements()
+        while !scanner.atEnd {
+            if let range = MediaType.scan(&scanner, isRange: true), let quality = QualityValue.scanWeight(&scanner),
+                scanner.listSeparator()
+            {
+                elements.append(Element(range: range, quality: quality))
+            } else {
+                Self.skipElement(&scanner)
+            }
+        }
+        self.elements = elements
+    }
+
+    /// The request's `Accept`, or nil when it has none (anything is acceptable).
+    public init?(fieldValues: [String]) {
+        guard !fieldValues.isEmpty else { return nil }
+        self.init(fieldValues.joined(separator: ", "))
+    }
+
+    /// Elements joined with `, `, weights other than 1 written out.
+    public var description: String {
+        elements.map { element in
+            element.quality == .one ? element.range.description : "\(element.range);q=\(element.quality)"
+        }.joined(separator: ", ")
+    }
+
+    /// The weight `type` gets: that of the most specific range covering it, 0 when none does.
+    public func quality(of type: MediaType) -> QualityValue {
+        var best: Element?
+        for element in elements where element.range.covers(type) {
+            if best == nil || element.range.specificity > best!.range.specificity { best = element }
+        }
+        return best?.quality ?? .zero
+    }
+
+    /// The acceptable type of highest quality among `available`; among equals, the one listed
+    /// first (the server's preference). Nil when none is acceptable: answer 406.
+    public func bestMatch(in available: [MediaType]) -> MediaType? {
+        var best: (type: MediaType, quality: QualityValue)?
+        for type in available {
+            let quality = quality(of: type)
+            if quality > .zero, best == nil || quality > best!.quality { best = (type, quality) }
+        }
+        return best?.type
+    }
+
+    /// Skips a malformed element up to the next comma outside a quoted-string.
+    static func skipElement(_ scanner: inout HeaderScanner) {
+        var quoted = false
+        while let byte = scanner.current {
+            if byte == UInt8(ascii: "\\"), quoted {
+                scanner.index += 2
+                continue
+            }
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if byte == UInt8(ascii: ","), !quoted { break }
+            scanner.index += 1
+        }
+        _ = scanner.listSeparator()
+    }
+}
+
+extension MediaType {
+    public static let json = MediaType(type: "application", subtype: "json")
+    public static let problemJSON = MediaType(type: "application", subtype: "problem+json")
+    public static let xml = MediaType(type: "application", subtype: "xml")
+    public static let csv = MediaType(type: "text", subtype: "csv")
+    public static let plainText = MediaType(type: "text", subtype: "plain")
+    public static let html = MediaType(type: "text", subtype: "html")
+}

@@ -1,0 +1,136 @@
+public import HTTPTypes
+
+/// The outcome of one conditional header field: absent (or to be ignored), passed or failed.
+public enum ConditionResult: Sendable, Hashable {
+    case absent
+    case passed
+    case failed
+}
+
+/// What a server should do with a request after evaluating its preconditions.
+public enum PreconditionDecision: Sendable, Hashable {
+    /// Perform the method (and honour `Range`, if any).
+    case proceed
+    /// Perform the method, but send the whole representation: `If-Range` failed.
+    case proceedIgnoringRange
+    /// 304 Not Modified (GET and HEAD only).
+    case notModified
+    /// 412 Precondition Failed.
+    case preconditionFailed
+}
+
+/// Conditional requests (https://www.rfc-editor.org/rfc/rfc9110#section-13) as pure functions
+/// of the request's fields and the selected representation's validators.
+///
+/// ```swift
+/// switch Preconditions.evaluate(method: request.method, fields: request.headerFields,
+///                               entityTag: tag, lastModified: modified) {
+/// case .notModified: return Response.notModified(from: fields)
+/// case .preconditionFailed: return Response(problem: ProblemDetails(status: .preconditionFailed))
+/// case .proceedIgnoringRange: return fullResponse
+/// case .proceed: return rangeOrFullResponse
+/// }
+/// ```
+public enum Preconditions {
+    /// Evaluates the preconditions in the order of https://www.rfc-editor.org/rfc/rfc9110#section-13.2.2:
+    /// If-Match, else If-Unmodified-Since; then If-None-Match, else If-Modified-Since (GET and
+    /// HEAD); then If-Range (GET with Range). `entityTag` and `lastModified` describe the
+    /// selected representation; both nil means there is none (`If-Match: *` then fails).
+    public static func evaluate(
+        method: HTTPRequest.Method, fields: HTTPFields, entityTag: EntityTag?, lastModified: HTTPDate?,
+        representationExists: Bool = true
+    ) -> PreconditionDecision {
+        let current = representationExists ? entityTag : nil
+        // Step 1, or step 2 when If-Match is absent.
+        var first = ifMatch(fields, current: current, exists: representationExists)
+        if first == .absent {
+            first = ifUnmodifiedSince(fields, lastModified: representationExists ? lastModified : nil)
+        }
+        if first == .failed { return .preconditionFailed }
+        // Step 3, or step 4 when If-None-Match is absent.
+        let isRead = method == .get || method == .head
+        switch ifNoneMatch(fields, current: current, exists: representationExists) {
+        case .failed:
+            return isRead ? .notModified : .preconditionFailed
+        case .passed:
+            break
+        case .absent:
+            if isRead, ifModifiedSince(fields, lastModified: representationExists ? lastModified : nil) == .failed {
+                return .notModified
+            }
+        }
+        // Step 5.
+        if method == .get, fields[.range] != nil, ifRange(fields, entityTag: current, lastModified: lastModified) == .failed {
+            return .proceedIgnoringRange
+        }
+        return .proceed
+    }
+
+    /// `If-Match` (section 13.1.1): passes when `*` and a representation exists, or a listed
+    /// tag matches `current` by strong comparison.
+    public static func ifMatch(_ fields: HTTPFields, current: EntityTag?, exists: Bool = true) -> ConditionResult {
+        let values = fields[values: .ifMatch]
+        guard !values.isEmpty else { return .absent }
+        let condition = EntityTagCondition(fieldValues: values)
+        if condition == .any { return exists ? .passed : .failed }
+        return condition.matches(current, strongly: true) ? .passed : .failed
+    }
+
+    /// `If-None-Match` (section 13.1.2): fails when `*` and a representation exists, or a listed
+    /// tag matches `current` by weak comparison.
+    public static func ifNoneMatch(_ fields: HTTPFields, current: EntityTag?, exists: Bool = true) -> ConditionResult {
+        let values = fields[values: .ifNoneMatch]
+        guard !values.isEmpty else { return .absent }
+        let condition = EntityTagCondition(fieldValues: values)
+        if condition == .any { return exists ? .failed : .passed }
+        return condition.matches(current, strongly: false) ? .failed : .passed
+    }
+
+    /// `If-Unmodified-Since` (section 13.1.4): passes when the representation was last modified
+    /// at or before the date. Absent when the field is missing, is not one valid HTTP-date, or
+    /// there is no modification date.
+    public static func ifUnmodifiedSince(_ fields: HTTPFields, lastModified: HTTPDate?) -> ConditionResult {
+        guard let date = singleDate(fields, .ifUnmodifiedSince), let lastModified else { return .absent }
+        return lastModified <= date ? .passed : .failed
+    }
+
+    /// `If-Modified-Since` (section 13.1.3): fails (304) when the representation was last
+    /// modified at or before the date. Absent when the field is missing, is not one valid
+    /// HTTP-date, or there is no modification date.
+    public static func ifModifiedSince(_ fields: HTTPFields, lastModified: HTTPDate?) -> ConditionResult {
+        guard let date = singleDate(fields, .ifModifiedSince), let lastModified else { return .absent }
+        return lastModified <= date ? .failed : .passed
+    }
+
+    /// `If-Range` (section 13.1.5): passes when it holds an entity tag that strongly matches
+    /// `entityTag` (a weak tag never does), or a date exactly equal to `lastModified`. Absent
+    /// when there is no `Range` or no `If-Range`; an unparsable value fails.
+    public static func ifRange(_ fields: HTTPFields, entityTag: EntityTag?, lastModified: HTTPDate?) -> ConditionResult {
+        guard fields[.range] != nil, let value = fields[.ifRange] else { return .absent }
+        let trimmed = value.trimmingOWS()
+        if let tag = EntityTag(parsing: trimmed) {
+            guard let entityTag else { return .failed }
+            return tag.matchesStrongly(entityTag) ? .passed : .failed
+        }
+        if let date = HTTPDate(trimmed), let lastModified {
+            return date == lastModified ? .passed : .failed
+        }
+        return .failed
+    }
+
+    /// The field's value as one HTTP-date; nil when absent, repeated or invalid.
+    private static func singleDate(_ fields: HTTPFields, _ name: HTTPField.Name) -> HTTPDate? {
+        let values = fields[values: name]
+        guard values.count == 1 else { return nil }
+        return HTTPDate(values[0].trimmingOWS())
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    func trimmingOWS() -> String {
+        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isOWS($0) }), let last = lastIndex(where: { !isOWS($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}
