@@ -83,10 +83,9 @@ public struct MediaType: Sendable, Hashable, CustomStringConvertible {
                 break
             }
             scanner.skipWhitespace()
-            let nameStart = scanner.index
             guard let name = scanner.token() else { return nil }
             if isRange, name.lowercased() == "q" {
-                scanner.index = nameStart
+                scanner.index = before
                 break
             }
             guard scanner.take(UInt8(ascii: "=")), let value = scanner.tokenOrQuotedString() else { return nil }
