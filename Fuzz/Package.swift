@@ -26,6 +26,34 @@ let package = Package(
             name: "FuzzHTTPDate",
             dependencies: [.product(name: "TernHTTP", package: root)]
         ),
+        .executableTarget(
+            name: "FuzzEntityTag",
+            dependencies: [.product(name: "TernHTTP", package: root)]
+        ),
+        .executableTarget(
+            name: "FuzzByteRange",
+            dependencies: [.product(name: "TernHTTP", package: root)]
+        ),
+        .executableTarget(
+            name: "FuzzContentRange",
+            dependencies: [.product(name: "TernHTTP", package: root)]
+        ),
+        .executableTarget(
+            name: "FuzzMediaType",
+            dependencies: [.product(name: "TernHTTP", package: root)]
+        ),
+        .executableTarget(
+            name: "FuzzAccept",
+            dependencies: [.product(name: "TernHTTP", package: root)]
+        ),
+        .executableTarget(
+            name: "FuzzAcceptEncoding",
+            dependencies: [.product(name: "TernHTTP", package: root)]
+        ),
+        .executableTarget(
+            name: "FuzzCacheControl",
+            dependencies: [.product(name: "TernHTTP", package: root)]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

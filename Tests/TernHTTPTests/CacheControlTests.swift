@@ -45,4 +45,11 @@ struct CacheControlTests {
         #expect(value.description == #"private="set-cookie", no-cache, max-age=60, stale-while-revalidate=30"#)
         #expect(CacheControl(fieldValues: ["no-store", "max-age=0"]).description == "no-store, max-age=0")
     }
+
+    /// Found by FuzzCacheControl: field names were written between quotes unescaped.
+    @Test func fieldNameListsAreEscaped() {
+        let value = CacheControl(#"private="a\\b, c""#)
+        #expect(value.private == ["a\\b", "c"])
+        #expect(CacheControl(value.description) == value)
+    }
 }

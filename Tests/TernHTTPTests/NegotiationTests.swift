@@ -101,3 +101,14 @@ struct NegotiationTests {
         #expect(AcceptEncoding("X-GZIP").bestMatch(in: ["gzip"]) == "gzip", "x-gzip is gzip")
     }
 }
+
+@Suite("Quoting")
+struct QuotingTests {
+    /// Found by FuzzMediaType: a backslash followed by a combining mark is a single Character,
+    /// and escaping by Character left it bare.
+    @Test func backslashBeforeACombiningMarkIsEscaped() throws {
+        let type = MediaType(type: "text", subtype: "plain", parameters: [.init(name: "x", value: "a\\\u{301}b")])
+        #expect(type.description == "text/plain;x=\"a\\\\\u{301}b\"")
+        #expect(MediaType(type.description) == type)
+    }
+}

@@ -145,6 +145,6 @@ public struct CacheControl: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func directive(_ name: String, _ fields: [String]) -> String {
-        fields.isEmpty ? name : "\(name)=\"\(fields.joined(separator: ", "))\""
+        fields.isEmpty ? name : "\(name)=\(HeaderScanner.quoted(fields.joined(separator: ", ")))"
     }
 }

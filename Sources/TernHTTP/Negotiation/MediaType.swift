@@ -24,9 +24,11 @@ public struct MediaType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// - Precondition: `type` and `subtype` are tokens (or `*`), parameter names are tokens.
+    /// - Precondition: `type` and `subtype` are tokens, or `*` (`*/*`, `type/*`); parameter
+    ///   names are tokens.
     public init(type: String, subtype: String, parameters: [Parameter] = []) {
         precondition(HeaderScanner.isToken(type) && HeaderScanner.isToken(subtype), "a media type is token/token")
+        precondition(type != "*" || subtype == "*", "a media range with a wildcard type has a wildcard subtype")
         precondition(parameters.allSatisfy { HeaderScanner.isToken($0.name) }, "parameter names are tokens")
         self.type = type.lowercased()
         self.subtype = subtype.lowercased()

@@ -110,12 +110,19 @@ struct HeaderScanner {
 
     /// `value` as a token when it is one, else as a quoted-string.
     static func tokenOrQuoted(_ value: String) -> String {
-        if isToken(value) { return value }
-        var out = "\""
-        for character in value {
-            if character == "\"" || character == "\\" { out.append("\\") }
-            out.append(character)
+        isToken(value) ? value : quoted(value)
+    }
+
+    /// `value` as a quoted-string, `"` and `\` escaped.
+    static func quoted(_ value: String) -> String {
+        // Scalars, not Characters: a backslash followed by a combining mark is one Character.
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { out.append("\\") }
+            out.append(scalar)
         }
-        return out + "\""
+        out.append("\"")
+        return String(out)
     }
 }

@@ -125,12 +125,3 @@ public enum Preconditions {
         return HTTPDate(values[0].trimmingOWS())
     }
 }
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
-    func trimmingOWS() -> String {
-        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isOWS($0) }), let last = lastIndex(where: { !isOWS($0) }) else { return "" }
-        return String(self[first...last])
-    }
-}
