@@ -7,53 +7,25 @@ import PackageDescription
 /// A path dependency is named after its folder, which differs between clones.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
+/// Each target and the module whose parser it exercises.
+let targets: [(name: String, module: String)] = [
+    ("FuzzRequestParser", "TernServer"),
+    ("FuzzConnection", "TernServer"),
+    ("FuzzHTTPDate", "TernHTTP"),
+    ("FuzzEntityTag", "TernHTTP"),
+    ("FuzzByteRange", "TernHTTP"),
+    ("FuzzContentRange", "TernHTTP"),
+    ("FuzzMediaType", "TernHTTP"),
+    ("FuzzAccept", "TernHTTP"),
+    ("FuzzAcceptEncoding", "TernHTTP"),
+    ("FuzzCacheControl", "TernHTTP"),
+]
+
 let package = Package(
     name: "tern-fuzz",
-    dependencies: [
-        .package(path: ".."),
-        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-    ],
-    targets: [
-        .executableTarget(
-            name: "FuzzRequestParser",
-            dependencies: [.product(name: "TernServer", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzConnection",
-            dependencies: [.product(name: "TernServer", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzHTTPDate",
-            dependencies: [.product(name: "TernHTTP", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzEntityTag",
-            dependencies: [.product(name: "TernHTTP", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzByteRange",
-            dependencies: [.product(name: "TernHTTP", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzContentRange",
-            dependencies: [.product(name: "TernHTTP", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzMediaType",
-            dependencies: [.product(name: "TernHTTP", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzAccept",
-            dependencies: [.product(name: "TernHTTP", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzAcceptEncoding",
-            dependencies: [.product(name: "TernHTTP", package: root)]
-        ),
-        .executableTarget(
-            name: "FuzzCacheControl",
-            dependencies: [.product(name: "TernHTTP", package: root)]
-        ),
-    ],
+    dependencies: [.package(path: "..")],
+    targets: targets.map { target in
+        .executableTarget(name: target.name, dependencies: [.product(name: target.module, package: root)])
+    },
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 public import Logging
 public import TernHTTP
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -16,11 +17,8 @@ public final class Server: Sendable {
     private let core: ServerCore
     private let state = Mutex<State>(State())
 
-    private struct State: @unchecked Sendable {
-        // Sendable: pthread_t is an integer handle on Linux; it is only used under the Mutex.
+    private struct State {
         var workers: [Worker] = []
-        var threads: [pthread_t] = []
-        var started = false
         var shutdownRequested = false
     }
 
@@ -48,20 +46,18 @@ public final class Server: Sendable {
             address = address ?? bound
             workers.append(try Worker(loop: try EventLoop(index: index), server: core, socket: socket))
         }
-        var threads: [pthread_t] = []
+        state.withLock { $0.workers = workers }
         for worker in workers {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(worker).toOpaque()
+            core.runningLoops.enter()
             guard pthread_create(&thread, nil, runWorker, context) == 0 else {
+                core.runningLoops.leave()
                 Unmanaged<Worker>.fromOpaque(context).release()
+                shutdown()
                 throw .eventLoop("pthread_create failed")
             }
-            threads.append(thread)
-        }
-        state.withLock { state in
-            state.workers = workers
-            state.threads = threads
-            state.started = true
+            pthread_detach(thread)
         }
         return address!
     }
@@ -77,13 +73,17 @@ public final class Server: Sendable {
         for worker in workers { worker.requestShutdown() }
     }
 
-    /// Blocks until every loop thread has stopped.
+    /// Blocks the calling thread until every loop has stopped. In async code, use
+    /// `waitUntilStopped()`, which blocks no thread.
     public func wait() {
-        let threads = state.withLock { state in
-            defer { state.threads = [] }
-            return state.threads
+        core.runningLoops.wait()
+    }
+
+    /// Returns when every loop has stopped (at once if the server never started).
+    public func waitUntilStopped() async {
+        await withCheckedContinuation { continuation in
+            core.runningLoops.notify(queue: .global()) { continuation.resume() }
         }
-        for thread in threads { pthread_join(thread, nil) }
     }
 
     /// Starts, calls `onStart` with the bound address, serves until SIGINT or SIGTERM (or
@@ -116,5 +116,6 @@ public final class Server: Sendable {
 private func runWorker(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
     let worker = Unmanaged<Worker>.fromOpaque(context!).takeRetainedValue()
     worker.loop.run()
+    worker.server.runningLoops.leave()
     return nil
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import Synchronization
 import TernHTTP
@@ -9,6 +10,8 @@ final class ServerCore: Sendable {
     let logger: Logger
     /// Connections open across all loops, for the connection limit.
     let openConnections = Atomic<Int>(0)
+    /// One member per loop thread still running.
+    let runningLoops = DispatchGroup()
 
     init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
         self.configuration = configuration

@@ -8,9 +8,9 @@ import Glibc
 /// A real Tern server on `127.0.0.1:0` for a test, and connections to it.
 ///
 /// ```swift
-/// let live = try LiveServer(responder: app)
-/// defer { live.stop() }
-/// let response = try await live.connect().exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+/// try await LiveServer.with(responder: app) { live in
+///     let response = try await live.connect().exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+/// }
 /// ```
 public final class LiveServer: Sendable {
     public let server: Server
@@ -47,9 +47,25 @@ public final class LiveServer: Sendable {
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
-    /// Graceful shutdown; returns when every loop has stopped.
-    public func stop() {
+    /// Graceful shutdown; returns when every loop has stopped, blocking no thread.
+    public func stop() async {
         server.shutdown()
-        server.wait()
+        await server.waitUntilStopped()
+    }
+
+    /// Starts a server, runs `body` with it, and stops it afterwards, also when `body` throws.
+    public static func with<Result>(
+        responder: some Responder, configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: (LiveServer) async throws -> Result
+    ) async throws -> Result {
+        let live = try LiveServer(responder: responder, configure: configure)
+        do {
+            let result = try await body(live)
+            await live.stop()
+            return result
+        } catch {
+            await live.stop()
+            throw error
+        }
     }
 }

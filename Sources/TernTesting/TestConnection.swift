@@ -66,6 +66,11 @@ public final class TestConnection: Sendable {
         try await runBlocking { self.state.withLock { $0.drainUntilClosed() } }
     }
 
+    /// Reads until the server closes (or resets) and returns how many bytes arrived.
+    public func readToEnd() async throws -> Int {
+        try await runBlocking { self.state.withLock { $0.countUntilClosed() } }
+    }
+
     /// Half-closes: the server sees the end of our input.
     public func shutdownOutput() {
         state.withLock { $0.shutdownOutput() }
@@ -121,6 +126,17 @@ struct Reader: ~Copyable {
             } catch {
                 return errno == ECONNRESET
             }
+        }
+    }
+
+    mutating func countUntilClosed() -> Int {
+        var total = buffer.count
+        buffer = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return total }
+            total += count
         }
     }
 

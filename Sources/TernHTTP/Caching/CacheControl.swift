@@ -56,27 +56,13 @@ public struct CacheControl: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses one field value.
     public init(_ value: some StringProtocol) {
-        var scanner = HeaderScanner(value)
-        scanner.skipEmptyElements()
-        while !scanner.atEnd {
-            guard let name = scanner.token() else {
-                Accept.skipElement(&scanner)
-                continue
-            }
-            var argument: String?
-            if scanner.take(UInt8(ascii: "=")) {
-                guard let value = scanner.tokenOrQuotedString() else {
-                    Accept.skipElement(&scanner)
-                    continue
-                }
-                argument = value
-            }
-            guard scanner.listSeparator() else {
-                Accept.skipElement(&scanner)
-                continue
-            }
-            apply(name.lowercased(), argument)
+        let directives = HeaderScanner.parseList(value) { scanner -> (String, String?)? in
+            guard let name = scanner.token() else { return nil }
+            guard scanner.take(UInt8(ascii: "=")) else { return (name, nil) }
+            guard let argument = scanner.tokenOrQuotedString() else { return nil }
+            return (name, argument)
         }
+        for (name, argument) in directives { apply(name.lowercased(), argument) }
     }
 
     private mutating func apply(_ name: String, _ argument: String?) {

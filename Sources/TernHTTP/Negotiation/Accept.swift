@@ -27,19 +27,10 @@ public struct Accept: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses one field value (join several field lines with `, ` first).
     public init(_ value: some StringProtocol) {
-        var scanner = HeaderScanner(value)
-        var elements: [Element] = []
-        scanner.skipEmptyElements()
-        while !scanner.atEnd {
-            if let range = MediaType.scan(&scanner, isRange: true), let quality = QualityValue.scanWeight(&scanner),
-                scanner.listSeparator()
-            {
-                elements.append(Element(range: range, quality: quality))
-            } else {
-                Self.skipElement(&scanner)
-            }
+        elements = HeaderScanner.parseList(value) { scanner in
+            guard let range = MediaType.scan(&scanner, isRange: true), let quality = QualityValue.scanWeight(&scanner) else { return nil }
+            return Element(range: range, quality: quality)
         }
-        self.elements = elements
     }
 
     /// The request's `Accept`, or nil when it has none (anything is acceptable).
@@ -67,27 +58,7 @@ public struct Accept: Sendable, Hashable, CustomStringConvertible {
     /// The acceptable type of highest quality among `available`; among equals, the one listed
     /// first (the server's preference). Nil when none is acceptable: answer 406.
     public func bestMatch(in available: [MediaType]) -> MediaType? {
-        var best: (type: MediaType, quality: QualityValue)?
-        for type in available {
-            let quality = quality(of: type)
-            if quality > .zero, best == nil || quality > best!.quality { best = (type, quality) }
-        }
-        return best?.type
-    }
-
-    /// Skips a malformed element up to the next comma outside a quoted-string.
-    static func skipElement(_ scanner: inout HeaderScanner) {
-        var quoted = false
-        while let byte = scanner.current {
-            if byte == UInt8(ascii: "\\"), quoted {
-                scanner.index += 2
-                continue
-            }
-            if byte == UInt8(ascii: "\"") { quoted.toggle() }
-            if byte == UInt8(ascii: ","), !quoted { break }
-            scanner.index += 1
-        }
-        _ = scanner.listSeparator()
+        QualityValue.best(of: available, quality: quality(of:))
     }
 }
 

@@ -29,17 +29,10 @@ public struct AcceptEncoding: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses one field value; malformed elements are dropped.
     public init(_ value: some StringProtocol) {
-        var scanner = HeaderScanner(value)
-        var elements: [Element] = []
-        scanner.skipEmptyElements()
-        while !scanner.atEnd {
-            if let coding = scanner.token(), let quality = QualityValue.scanWeight(&scanner), scanner.listSeparator() {
-                elements.append(Element(coding: coding, quality: quality))
-            } else {
-                Accept.skipElement(&scanner)
-            }
+        elements = HeaderScanner.parseList(value) { scanner in
+            guard let coding = scanner.token(), let quality = QualityValue.scanWeight(&scanner) else { return nil }
+            return Element(coding: coding, quality: quality)
         }
-        self.elements = elements
     }
 
     /// The request's `Accept-Encoding`, or nil when it has none (any coding is acceptable,
@@ -65,11 +58,6 @@ public struct AcceptEncoding: Sendable, Hashable, CustomStringConvertible {
     /// The acceptable coding of highest quality among `available` (server preference first
     /// among equals); nil when none is, identity included: answer 406 or send identity anyway.
     public func bestMatch(in available: [String]) -> String? {
-        var best: (coding: String, quality: QualityValue)?
-        for coding in available {
-            let quality = quality(of: coding)
-            if quality > .zero, best == nil || quality > best!.quality { best = (coding, quality) }
-        }
-        return best?.coding
+        QualityValue.best(of: available, quality: quality(of:))
     }
 }

@@ -44,6 +44,17 @@ public struct QualityValue: Sendable, Hashable, Comparable, CustomStringConverti
         return "0." + digits
     }
 
+    /// The candidate of highest quality above zero; among equals, the first (the server's
+    /// preference). Nil when none is acceptable.
+    static func best<Candidate>(of candidates: [Candidate], quality: (Candidate) -> QualityValue) -> Candidate? {
+        var best: (candidate: Candidate, quality: QualityValue)?
+        for candidate in candidates {
+            let weight = quality(candidate)
+            if weight > .zero, weight > best?.quality ?? .zero { best = (candidate, weight) }
+        }
+        return best?.candidate
+    }
+
     /// Scans `OWS ";" OWS "q=" qvalue` if it is next; `.one` when no weight follows, nil when a
     /// malformed one does. Any parameters after the weight (RFC 7231's accept-ext) are skipped.
     static func scanWeight(_ scanner: inout HeaderScanner) -> QualityValue? {

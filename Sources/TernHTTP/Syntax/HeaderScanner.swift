@@ -77,6 +77,39 @@ struct HeaderScanner {
         }
     }
 
+    /// The elements of a `#rule` list (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.1):
+    /// `element` reads one at the cursor; an element it cannot read, or one not followed by a
+    /// comma or the end, is skipped up to the next comma outside a quoted-string, and the rest
+    /// still count.
+    static func parseList<Element>(_ value: some StringProtocol, element: (inout HeaderScanner) -> Element?) -> [Element] {
+        var scanner = HeaderScanner(value)
+        var elements: [Element] = []
+        scanner.skipEmptyElements()
+        while !scanner.atEnd {
+            if let parsed = element(&scanner), scanner.listSeparator() {
+                elements.append(parsed)
+            } else {
+                scanner.skipElement()
+            }
+        }
+        return elements
+    }
+
+    /// Skips a malformed element up to the next comma outside a quoted-string.
+    mutating func skipElement() {
+        var quoted = false
+        while let byte = current {
+            if byte == UInt8(ascii: "\\"), quoted {
+                index += 2
+                continue
+            }
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if byte == UInt8(ascii: ","), !quoted { break }
+            index += 1
+        }
+        _ = listSeparator()
+    }
+
     /// Leading empty list elements.
     mutating func skipEmptyElements() {
         while true {
