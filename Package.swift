@@ -12,6 +12,9 @@ let package = Package(
     products: [
         .library(name: "TernHTTP", targets: ["TernHTTP"]),
         .library(name: "TernServer", targets: ["TernServer"]),
+        .library(name: "TernRouter", targets: ["TernRouter"]),
+        .library(name: "TernMiddleware", targets: ["TernMiddleware"]),
+        .library(name: "TernJSON", targets: ["TernJSON"]),
         .library(name: "TernTesting", targets: ["TernTesting"]),
         .library(name: "TernDemo", targets: ["TernDemo"]),
         .executable(name: "tern-demo", targets: ["tern-demo"]),
@@ -46,11 +49,31 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TernRouter",
+            dependencies: ["TernHTTP", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TernMiddleware",
+            dependencies: [
+                "TernHTTP",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TernJSON",
+            dependencies: ["TernHTTP", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TernTesting",
             dependencies: [
                 "TernHTTP",
                 "TernServer",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -86,6 +109,16 @@ let package = Package(
         .testTarget(
             name: "TernHTTPTests",
             dependencies: ["TernHTTP", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TernRouterTests",
+            dependencies: [
+                "TernHTTP", "TernRouter", "TernMiddleware", "TernJSON", "TernTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

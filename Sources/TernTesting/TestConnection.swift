@@ -82,13 +82,20 @@ public final class TestConnection: Sendable {
     }
 }
 
-/// The socket and the bytes read but not yet consumed.
+/// The socket (or, for an in-process response, just bytes) and what is read but not yet
+/// consumed.
 struct Reader: ~Copyable {
     private var fd: Int32
     private var buffer: [UInt8] = []
 
     init(fd: Int32) {
         self.fd = fd
+    }
+
+    /// Reads responses from `bytes` alone, as if the peer then closed.
+    init(bytes: [UInt8]) {
+        fd = -1
+        buffer = bytes
     }
 
     mutating func close() {
@@ -111,6 +118,7 @@ struct Reader: ~Copyable {
 
     /// Reads more bytes; false at EOF.
     private mutating func fill() throws -> Bool {
+        guard fd >= 0 else { return false }
         var chunk = [UInt8](repeating: 0, count: 65536)
         let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if count < 0 { throw TestClientError("recv: errno \(errno)") }

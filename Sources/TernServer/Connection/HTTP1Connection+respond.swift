@@ -19,6 +19,8 @@ extension HTTP1Connection {
                     context.logger.error("responder returned an interim status as a final response", metadata: ["status": "\(response.status.code)"])
                     response = Response(problem: ProblemDetails(status: .internalServerError))
                 }
+            } catch let error as any HTTPResponseError {
+                response = error.response(for: request, context: context)
             } catch {
                 // The client gets a fixed body; what went wrong stays in the log.
                 context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])

@@ -5,26 +5,31 @@ public import HTTPTypes
 ///
 /// `type` defaults to `about:blank`, whose `title` is the status's reason phrase
 /// (https://www.rfc-editor.org/rfc/rfc9457#section-4.2.1). `detail` is meant for the client:
-/// never put an error's internal description, a path or a query in it.
+/// never put an error's internal description, a path or a query in it. Extension members
+/// (section 3.2), such as a validation error's `errors`, follow the standard ones.
 public struct ProblemDetails: Sendable, Hashable {
     public var type: String
     public var title: String
     public var status: HTTPResponse.Status
     public var detail: String?
     public var instance: String?
+    /// Extension members, in order; names must differ from the standard members'.
+    public var extensions: [JSONValue.Member]
 
     public init(
         status: HTTPResponse.Status,
         type: String = "about:blank",
         title: String? = nil,
         detail: String? = nil,
-        instance: String? = nil
+        instance: String? = nil,
+        extensions: [JSONValue.Member] = []
     ) {
         self.status = status
         self.type = type
         self.title = title ?? status.reasonPhrase
         self.detail = detail
         self.instance = instance
+        self.extensions = extensions
     }
 
     /// The JSON object, members in a fixed order.
@@ -42,6 +47,12 @@ public struct ProblemDetails: Sendable, Hashable {
             out.append(contentsOf: ",\"instance\":".utf8)
             JSONString.append(instance, to: &out)
         }
+        for member in extensions {
+            out.append(UInt8(ascii: ","))
+            JSONString.append(member.name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            member.value.write(to: &out)
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }
@@ -54,9 +65,4 @@ extension Response {
         fields[.contentType] = "application/problem+json"
         self.init(status: problem.status, headerFields: fields, body: .bytes(problem.json))
     }
-}
-
-extension HTTPField.Name {
-    /// `X-Request-Id`.
-    public static let requestID = HTTPField.Name("X-Request-Id")!
 }

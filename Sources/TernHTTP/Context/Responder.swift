@@ -1,5 +1,3 @@
-public import Logging
-
 /// The one method at the centre of Tern: turn a request into a response.
 ///
 /// The server calls only this. Routers and middleware are responders too, so the same
@@ -29,18 +27,5 @@ public struct ClosureResponder: Responder {
 
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
         try await body(request, context)
-    }
-}
-
-/// What a responder knows about the request beyond its message.
-public struct RequestContext: Sendable {
-    /// The client's address, when the transport has one.
-    public var remoteAddress: SocketAddress?
-    /// A logger for this request.
-    public var logger: Logger
-
-    public init(remoteAddress: SocketAddress? = nil, logger: Logger) {
-        self.remoteAddress = remoteAddress
-        self.logger = logger
     }
 }

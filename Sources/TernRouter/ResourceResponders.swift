@@ -1,0 +1,46 @@
+import HTTPTypes
+import TernHTTP
+
+/// HEAD answered by the GET handler (https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2):
+/// the same fields, `Content-Length` of the body it would have sent, no body.
+struct HeadFromGet: Responder {
+    let get: any Responder
+
+    func respond(to request: Request, context: RequestContext) async throws -> Response {
+        var response = try await get.respond(to: request, context: context)
+        if response.headerFields[.contentLength] == nil, let count = response.body.count,
+            response.status != .noContent, response.status != .notModified
+        {
+            response.headerFields[.contentLength] = String(count)
+        }
+        response.body = .empty
+        return response
+    }
+}
+
+/// OPTIONS on a known path: 204 with `Allow` (https://www.rfc-editor.org/rfc/rfc9110#section-9.3.7).
+struct Options: Responder {
+    let allow: String
+
+    func respond(to request: Request, context: RequestContext) async throws -> Response {
+        Response(status: .noContent, headerFields: [.allow: allow])
+    }
+}
+
+/// A known path, another method: 405 with `Allow` (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6).
+struct MethodNotAllowed: Responder {
+    let allow: String
+
+    func respond(to request: Request, context: RequestContext) async throws -> Response {
+        HTTPError(.methodNotAllowed, headerFields: [.allow: allow]).response(for: request, context: context)
+    }
+}
+
+/// An answer decided before any handler: 404, or 400 for a path that does not decode.
+struct ErrorEndpoint: Responder {
+    let error: HTTPError
+
+    func respond(to request: Request, context: RequestContext) async throws -> Response {
+        error.response(for: request, context: context)
+    }
+}

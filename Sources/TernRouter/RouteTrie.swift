@@ -1,0 +1,85 @@
+import HTTPTypes
+import TernHTTP
+
+/// The route table as an immutable trie of path segments.
+final class RouteTrie: Sendable {
+    /// One node: its children by kind of segment, and what it answers if a path ends here.
+    final class Node: Sendable {
+        let constants: [String: Node]
+        let parameter: (name: String, node: Node)?
+        let wildcard: Node?
+        let catchAll: Node?
+        /// Set where a route ends: its template and how each method is answered.
+        let resource: Resource?
+
+        init(constants: [String: Node], parameter: (name: String, node: Node)?, wildcard: Node?, catchAll: Node?, resource: Resource?) {
+            self.constants = constants
+            self.parameter = parameter
+            self.wildcard = wildcard
+            self.catchAll = catchAll
+            self.resource = resource
+        }
+    }
+
+    /// A path's routes by method, with HEAD, OPTIONS and 405 answers prepared at build time.
+    struct Resource: Sendable {
+        let template: String
+        let handlers: [HTTPRequest.Method: any Responder]
+        let allow: String
+
+        func responder(for method: HTTPRequest.Method) -> any Responder {
+            if let handler = handlers[method] { return handler }
+            if method == .head, let get = handlers[.get] { return HeadFromGet(get: get) }
+            if method == .options { return Options(allow: allow) }
+            return MethodNotAllowed(allow: allow)
+        }
+    }
+
+    let root: Node
+    /// Every method any route answers, for `OPTIONS *`.
+    let allMethods: String
+
+    init(root: Node, allMethods: String) {
+        self.root = root
+        self.allMethods = allMethods
+    }
+
+    /// The most specific resource for `segments` (percent-decoded), with the parameters it
+    /// captured; nil when no route matches.
+    func match(_ segments: [String]) -> (resource: Resource, parameters: Parameters)? {
+        var parameters = Parameters()
+        guard let node = Self.match(root, segments, 0, &parameters) else { return nil }
+        return (node.resource!, parameters)
+    }
+
+    private static func match(_ node: Node, _ segments: [String], _ index: Int, _ parameters: inout Parameters) -> Node? {
+        guard index < segments.count else { return node.resource == nil ? nil : node }
+        let segment = segments[index]
+        if let child = node.constants[segment], let found = match(child, segments, index + 1, &parameters) {
+            return found
+        }
+        guard !segment.isEmpty else { return nil }
+        if let (name, child) = node.parameter {
+            parameters.append(name: name, value: segment)
+            if let found = match(child, segments, index + 1, &parameters) { return found }
+            parameters.removeLast()
+        }
+        if let child = node.wildcard, let found = match(child, segments, index + 1, &parameters) {
+            return found
+        }
+        if let child = node.catchAll, child.resource != nil {
+            parameters.append(name: "**", value: segments[index...].joined(separator: "/"))
+            return child
+        }
+        return nil
+    }
+
+    /// Methods in the order `Allow` lists them.
+    static func allowValue(_ methods: some Sequence<HTTPRequest.Method>) -> String {
+        let order: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
+        let set = Set(methods)
+        let known = order.filter(set.contains)
+        let others = set.subtracting(order).map(\.rawValue).sorted()
+        return (known.map(\.rawValue) + others).joined(separator: ", ")
+    }
+}

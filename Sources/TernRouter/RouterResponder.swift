@@ -1,0 +1,64 @@
+public import TernHTTP
+
+/// A built route table: resolves each request to a route, then runs the router's middleware
+/// around the route's own chain (or around the 404/405/OPTIONS answer). Immutable and
+/// `Sendable`; the only thing a transport calls is `respond(to:context:)`.
+public struct RouterResponder: Responder {
+    let trie: RouteTrie
+    /// The router's middleware folded around `RunEndpoint`, once.
+    let chain: any Responder
+
+    init(trie: RouteTrie, middleware: [any Middleware]) {
+        self.trie = trie
+        self.chain = middleware.wrapping(RunEndpoint())
+    }
+
+    public func respond(to request: Request, context: RequestContext) async throws -> Response {
+        var context = context
+        resolve(request, into: &context)
+        return try await chain.respond(to: request, context: context)
+    }
+
+    /// Sets the context's route, parameters and endpoint.
+    func resolve(_ request: Request, into context: inout RequestContext) {
+        let path = request.path
+        if path == "*", request.method == .options {
+            context.endpoint = Options(allow: trie.allMethods)
+            return
+        }
+        guard let segments = Self.segments(of: path) else {
+            context.endpoint = ErrorEndpoint(error: HTTPError(.badRequest, detail: "the path is not valid percent-encoded UTF-8"))
+            return
+        }
+        guard let (resource, parameters) = trie.match(segments) else {
+            context.endpoint = ErrorEndpoint(error: HTTPError(.notFound))
+            return
+        }
+        context.route = resource.template
+        context.parameters = parameters
+        context.endpoint = resource.responder(for: request.method)
+    }
+
+    /// The path's segments, split on `/` as sent and then percent-decoded; nil when a segment
+    /// does not decode to UTF-8 (https://www.rfc-editor.org/rfc/rfc3986#section-2.1).
+    static func segments(of path: Substring) -> [String]? {
+        guard path.first == "/" else { return nil }
+        if path.count == 1 { return [] }
+        var segments: [String] = []
+        for raw in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            guard let segment = PercentDecoding.decode(raw) else { return nil }
+            segments.append(segment)
+        }
+        return segments
+    }
+}
+
+/// The innermost step of the router's chain: whatever `resolve` chose.
+struct RunEndpoint: Responder {
+    func respond(to request: Request, context: RequestContext) async throws -> Response {
+        guard let endpoint = context.endpoint else {
+            return HTTPError(.notFound).response(for: request, context: context)
+        }
+        return try await endpoint.respond(to: request, context: context)
+    }
+}
