@@ -122,6 +122,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TernJSONTests",
+            dependencies: [
+                "TernHTTP", "TernRouter", "TernMiddleware", "TernJSON", "TernTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "TernServerTests",
             dependencies: [
                 "TernServer", "TernHTTP", "TernTesting",
