@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "TernDemo",
             dependencies: [
-                "TernHTTP",
+                "TernHTTP", "TernRouter", "TernMiddleware", "TernJSON",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -100,6 +100,7 @@ let package = Package(
             name: "HelloWorld",
             dependencies: [
                 "TernHTTP",
+                "TernRouter",
                 "TernServer",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -140,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "TernDemoTests",
             dependencies: [
-                "TernDemo", "TernServer", "TernTesting", "tern-demo",
+                "TernDemo", "TernHTTP", "TernServer", "TernTesting", "tern-demo",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict

@@ -1,9 +1,11 @@
-// The README's hello world: a complete server in ten lines.
+// The README's hello world: a routed server in ten lines.
 import TernHTTP
+import TernRouter
 import TernServer
 
-let hello = ClosureResponder { request, context in
-    Response(status: .ok, headerFields: [.contentType: "text/plain"], body: .string("Hello from \(request.path)\n"))
+let router = Router()
+router.get("/hello/{name}") { request, context in
+    Response(status: .ok, headerFields: [.contentType: "text/plain"], body: .string("Hello, \(context.parameters["name"] ?? "world")!\n"))
 }
-let server = Server(configuration: ServerConfiguration(host: "127.0.0.1", port: 8080), responder: hello)
+let server = Server(configuration: ServerConfiguration(host: "127.0.0.1", port: 8080), responder: try router.build())
 try server.run { address in print("listening on http://\(address)") }

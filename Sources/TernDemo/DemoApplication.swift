@@ -1,26 +1,28 @@
 public import TernHTTP
-import HTTPTypes
+import TernJSON
+import TernMiddleware
+import TernRouter
 
-/// The demo API as a responder. This first version answers `GET /healthz` (and HEAD);
-/// the router, middleware and the rest of the API build on it.
+/// The demo API as a responder: its routes behind the standard middleware. The later parts
+/// of the API (users, downloads, transfers) add their routes here.
 public struct DemoApplication: Responder {
-    public init() {}
+    private let router: RouterResponder
+
+    public init() throws {
+        let router = Router()
+        router.use(ErrorMiddleware())
+        router.get("/healthz") { _, _ in
+            try Response(json: Health(status: "ok"))
+        }
+        self.router = try router.build()
+    }
 
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
-        guard request.path == "/healthz" else {
-            return Response(problem: ProblemDetails(status: .notFound, instance: String(request.path)))
-        }
-        switch request.method {
-        case .get, .head:
-            return Response(
-                status: .ok, headerFields: [.contentType: "application/json"],
-                body: .string(#"{"status":"ok"}"#))
-        case .options:
-            return Response(status: .noContent, headerFields: [.allow: "GET, HEAD, OPTIONS"])
-        default:
-            return Response(
-                problem: ProblemDetails(status: .methodNotAllowed, instance: String(request.path)),
-                headerFields: [.allow: "GET, HEAD, OPTIONS"])
-        }
+        try await router.respond(to: request, context: context)
     }
+}
+
+/// `GET /healthz`'s body.
+struct Health: Encodable {
+    let status: String
 }

@@ -48,7 +48,7 @@ struct TernDemoCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.workers = workers
-        let server = Server(configuration: configuration, responder: DemoApplication())
+        let server = Server(configuration: configuration, responder: try DemoApplication())
         do {
             try server.run { address in
                 print("listening on http://\(address)")

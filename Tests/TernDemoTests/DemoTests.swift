@@ -8,35 +8,34 @@ import TernTesting
 import Glibc
 #endif
 
-@Suite("Demo: /healthz in process")
+@Suite("Demo: /healthz, routed")
 struct DemoApplicationTests {
-    let context = RequestContext(logger: Logger(label: "test"))
-
-    func request(_ method: HTTPRequest.Method, _ path: String) -> Request {
-        Request(head: HTTPRequest(method: method, scheme: "http", authority: "t", path: path))
-    }
-
-    @Test func healthz() async throws {
-        let response = try await DemoApplication().respond(to: request(.get, "/healthz"), context: context)
-        #expect(response.status == .ok)
-        #expect(response.headerFields[.contentType] == "application/json")
-        guard case .bytes(let body) = response.body.storage else {
-            Issue.record("expected bytes")
-            return
+    @Test(arguments: TestMode.allCases)
+    func healthz(mode: TestMode) async throws {
+        try await DemoApplication().test(mode) { client in
+            let response = try await client.get("/healthz")
+            #expect(response.status == 200)
+            #expect(response.field("content-type") == "application/json")
+            #expect(response.text == #"{"status":"ok"}"#)
+            let head = try await client.head("/healthz")
+            #expect(head.field("content-length") == "15")
+            #expect(head.body.isEmpty)
         }
-        #expect(String(decoding: body, as: UTF8.self) == #"{"status":"ok"}"#)
     }
 
-    @Test func otherMethodIs405WithAllow() async throws {
-        let response = try await DemoApplication().respond(to: request(.post, "/healthz"), context: context)
-        #expect(response.status == .methodNotAllowed)
-        #expect(response.headerFields[.allow] == "GET, HEAD, OPTIONS")
-        #expect(response.headerFields[.contentType] == "application/problem+json")
-    }
-
-    @Test func unknownPathIs404() async throws {
-        let response = try await DemoApplication().respond(to: request(.get, "/nope"), context: context)
-        #expect(response.status == .notFound)
+    @Test func otherMethodsAndPaths() async throws {
+        try await DemoApplication().test { client in
+            let post = try await client.post("/healthz")
+            #expect(post.status == 405)
+            #expect(post.field("allow") == "GET, HEAD, OPTIONS")
+            #expect(post.field("content-type") == "application/problem+json")
+            let options = try await client.options("/healthz")
+            #expect(options.status == 204)
+            #expect(options.field("allow") == "GET, HEAD, OPTIONS")
+            let missing = try await client.get("/nope")
+            #expect(missing.status == 404)
+            #expect(missing.text == #"{"type":"about:blank","title":"Not Found","status":404,"instance":"/nope"}"#)
+        }
     }
 }
 
