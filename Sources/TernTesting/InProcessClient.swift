@@ -46,36 +46,15 @@ struct InProcessClient: TestClient {
         return try reader.readResponse(toHEAD: method == .head)
     }
 
-    /// The body's bytes: file regions read with pread, streams collected.
+    /// The body's bytes, collected.
     static func materialize(_ body: ResponseBody) async throws -> [UInt8] {
-        switch body.storage {
-        case .empty:
-            return []
-        case .bytes(let bytes):
-            return bytes
-        case .segments(let segments, _):
-            var out: [UInt8] = []
-            for segment in segments {
-                switch segment {
-                case .bytes(let bytes):
-                    out += bytes
-                case .file(let region):
-                    var chunk = [UInt8](repeating: 0, count: Int(region.length))
-                    let read = chunk.withUnsafeMutableBytes { pread(region.file.descriptor, $0.baseAddress, $0.count, off_t(region.offset)) }
-                    guard read == chunk.count else { throw TestClientError("short read of a file region") }
-                    out += chunk
-                }
-            }
-            return out
-        case .stream(_, let producer):
-            let collector = Collector()
-            try await producer(collector)
-            return await collector.bytes
-        }
+        let collector = Collector()
+        try await body.write(to: collector)
+        return await collector.bytes
     }
 }
 
-/// Collects a streamed body in memory.
+/// Collects a body in memory.
 private actor Collector: ResponseBodyWriter {
     var bytes: [UInt8] = []
 
