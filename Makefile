@@ -4,7 +4,7 @@ ARGS       ?=
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build run test fuzz deps clean
+.PHONY: all build run test fuzz examples deps clean
 
 all: build
 
@@ -28,6 +28,11 @@ test: deps
 # Every libFuzzer target for FUZZ_SECONDS each; a crash fails and leaves its input in Fuzz/crashes/.
 fuzz: deps
 	$(MAKE) -C Fuzz run SECONDS=$(FUZZ_SECONDS)
+
+# The embedding example: a Tern router behind Hummingbird 2 (a separate package; its
+# first build takes minutes, so it is not part of `make test`).
+examples: deps
+	cd Examples/HummingbirdAdapter && $(SWIFT) build --build-tests && $(SWIFT) test --skip-build
 
 clean:
 	rm -rf .build .build-*
