@@ -68,32 +68,29 @@ extension HTTP1RequestParser {
 
     /// The trailer section after the last chunk: field lines, validated and discarded
     /// (https://www.rfc-editor.org/rfc/rfc9112#section-7.1.2), then the empty line.
-    private mutating func scanTrailers(from start: Int, lineStart start2: Int, fields start3: Int) throws(HTTP1ParseError) -> Event {
-        var scan = start
-        var lineStart = start2
-        var fields = start3
-        let end = buffer.count - index
-        while scan < end {
-            let byte = buffer[index + scan]
-            scan += 1
-            guard byte == LF else { continue }
-            guard scan >= 2, scan - 1 > lineStart, buffer[index + scan - 2] == CR else {
-                throw .bad("a trailer line ends in a bare LF")
-            }
-            if scan - 2 == lineStart {
-                index += scan
-                return finishMessage()
-            }
+    private mutating func scanTrailers(from scan: Int, lineStart: Int, fields: Int) throws(HTTP1ParseError) -> Event {
+        var fields = fields
+        let limits = limits
+        let bytes = buffer
+        let base = index
+        let scanned = try scanSection(from: scan, lineStart: lineStart) { start, end throws(HTTP1ParseError) in
             fields += 1
             if fields > limits.maxFieldCount {
                 throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "too many trailer fields")
             }
-            _ = try FieldLine(buffer[(index + lineStart)..<(index + scan - 2)])
-            lineStart = scan
+            _ = try FieldLine(bytes[(base + start)..<(base + end)])
         }
-        if end > limits.maxHeadLength { throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "trailer section too large") }
-        state = .trailers(scan: scan, lineStart: lineStart, fields: fields)
-        return .needMoreData
+        switch scanned {
+        case .complete(let length):
+            index += length
+            return finishMessage()
+        case .incomplete(let scan, let lineStart):
+            if buffer.count - index > limits.maxHeadLength {
+                throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "trailer section too large")
+            }
+            state = .trailers(scan: scan, lineStart: lineStart, fields: fields)
+            return .needMoreData
+        }
     }
 }
 

@@ -7,9 +7,7 @@ private let SP = UInt8(ascii: " ")
 extension HTTP1RequestParser {
     /// Scans for the end of the head from `scan`, deciding 414/431 as soon as the bytes so far
     /// are too many, then parses the whole head at once.
-    mutating func scanHead(from start: Int, lineStart start2: Int) throws(HTTP1ParseError) -> Event {
-        var scan = start
-        var lineStart = start2
+    mutating func scanHead(from scan: Int, lineStart: Int) throws(HTTP1ParseError) -> Event {
         // Empty lines before the request line are skipped (RFC 9112 section 2.2).
         if scan == 0 {
             while bufferedByteCount >= 2, buffer[index] == CR, buffer[index + 1] == LF {
@@ -17,37 +15,31 @@ extension HTTP1RequestParser {
             }
             if bufferedByteCount == 1, buffer[index] == CR { return .needMoreData }
         }
-        let end = buffer.count - index
-        while scan < end {
-            let byte = buffer[index + scan]
-            scan += 1
-            guard byte == LF else { continue }
-            guard scan >= 2, scan - 1 > lineStart, buffer[index + scan - 2] == CR else {
-                throw .bad("a line ends in a bare LF")
-            }
-            if scan - 2 == lineStart {
-                if lineStart == 0 { throw .bad("empty request line") }
-                let head = try parseHead(length: scan)
-                index += scan
-                state = try bodyState(for: head)
-                return .head(head)
-            }
-            if lineStart == 0, scan - 2 > limits.maxTargetLength + 64 {
-                try refuseLongRequestLine(length: scan - 2)
-            }
-            lineStart = scan
-            if lineStart > limits.maxHeadLength { throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large") }
+        let limits = limits
+        let scanned = try scanSection(from: scan, lineStart: lineStart) { start, end throws(HTTP1ParseError) in
+            if start == 0, end > limits.maxTargetLength + 64 { try refuseLongRequestLine(length: end) }
+            if end + 2 > limits.maxHeadLength { throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large") }
         }
-        if lineStart == 0, end > limits.maxTargetLength + 64 {
-            try refuseLongRequestLine(length: end)
+        switch scanned {
+        case .complete(let length):
+            if length == 2 { throw .bad("empty request line") }
+            let head = try parseHead(length: length)
+            index += length
+            state = try bodyState(for: head)
+            return .head(head)
+        case .incomplete(let scan, let lineStart):
+            let end = buffer.count - index
+            if lineStart == 0, end > limits.maxTargetLength + 64 {
+                try refuseLongRequestLine(length: end)
+            }
+            if end > limits.maxHeadLength {
+                throw lineStart == 0
+                    ? .bad("request line too long")
+                    : HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large")
+            }
+            state = .head(scan: scan, lineStart: lineStart)
+            return .needMoreData
         }
-        if end > limits.maxHeadLength {
-            throw lineStart == 0
-                ? .bad("request line too long")
-                : HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large")
-        }
-        state = .head(scan: scan, lineStart: lineStart)
-        return .needMoreData
     }
 
     /// A request line longer than any acceptable one: 414 when its target is what is long.
