@@ -4,7 +4,7 @@ ARGS       ?=
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build run test fuzz examples deps clean
+.PHONY: all build run test fuzz examples bench bench-deps deps clean
 
 all: build
 
@@ -28,6 +28,22 @@ test: deps
 # Every libFuzzer target for FUZZ_SECONDS each; a crash fails and leaves its input in Fuzz/crashes/.
 fuzz: deps
 	$(MAKE) -C Fuzz run SECONDS=$(FUZZ_SECONDS)
+
+# Tern against Hummingbird 2, Vapor 4, C evhttp and nginx in one run (about 15 minutes;
+# QUICK=1: one short round of the main routes). Writes Benchmarks/results/<date>.md and the
+# README's table.
+bench: deps bench-deps
+	cd Benchmarks && $(SWIFT) build -c release
+	mkdir -p Benchmarks/work
+	cc -O2 -Wall -Wextra -o Benchmarks/work/evhttp-bench Benchmarks/evhttp/server.c $$(pkg-config --cflags --libs libevent)
+	QUICK=$(QUICK) python3 Benchmarks/run.py
+
+bench-deps:
+	@for tool in wrk nginx curl python3 taskset; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing (apt)"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light curl python3 util-linux >/dev/null; fi
 
 # The embedding example: a Tern router behind Hummingbird 2 (a separate package; its
 # first build takes minutes, so it is not part of `make test`).

@@ -1,0 +1,32 @@
+import BenchPayload
+import Hummingbird
+import NIOCore
+import NIOPosix
+
+/// Hummingbird 2's bench server: one event-loop thread, the bench routes, files from
+/// Hummingbird's FileMiddleware (which supports single ranges).
+let arguments = BenchArguments()
+let router = Router()
+router.add(middleware: FileMiddleware(arguments.files, urlBasePath: "/files", searchForIndexHtml: false))
+router.get("/plaintext") { _, _ in
+    Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "Hello, World!")))
+}
+router.get("/users/1") { request, _ -> Response in
+    let body = try BenchUser.alice.json()
+    let etag = benchETag(body)
+    let headers: HTTPFields = [
+        .contentType: "application/json", .eTag: etag, .lastModified: BenchUser.lastModified, .cacheControl: BenchUser.cacheControl,
+    ]
+    if ifNoneMatchMatches(request.headers[.ifNoneMatch], etag: etag) {
+        return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: BenchUser.cacheControl])
+    }
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+}
+let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+let app = Application(
+    router: router,
+    configuration: .init(address: .hostname("127.0.0.1", port: arguments.port)),
+    eventLoopGroupProvider: .shared(group)
+)
+print("listening on http://127.0.0.1:\(arguments.port)")
+try await app.runService()

@@ -1,0 +1,36 @@
+import BenchPayload
+import Foundation
+import HTTPTypes
+import TernHTTP
+import TernRouter
+import TernServer
+
+/// Tern's bench server: one loop (`--workers 1` equivalent), the bench routes.
+let arguments = BenchArguments()
+let router = Router()
+router.get("/plaintext") { _, _ in
+    Response(status: .ok, headerFields: [.contentType: "text/plain"], body: .string("Hello, World!"))
+}
+router.get("/users/1") { request, _ in
+    let body = try BenchUser.alice.json()
+    let tag = EntityTag.strong(forContent: body)
+    let fields: HTTPFields = [
+        .contentType: "application/json", .eTag: tag.description,
+        .lastModified: BenchUser.lastModified, .cacheControl: BenchUser.cacheControl,
+    ]
+    switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: HTTPDate(BenchUser.lastModified)) {
+    case .notModified: return .notModified(from: fields)
+    case .preconditionFailed: return Response(problem: ProblemDetails(status: .preconditionFailed))
+    case .proceed, .proceedIgnoringRange: return Response(status: .ok, headerFields: fields, body: .bytes(body))
+    }
+}
+router.get("/files/{name}") { request, context in
+    try FileRoute.respond(request, name: context.parameters["name"] ?? "", folder: arguments.files)
+}
+var configuration = ServerConfiguration(host: "127.0.0.1", port: arguments.port)
+configuration.workers = 1
+let server = Server(configuration: configuration, responder: try router.build())
+try server.run { address in
+    print("listening on http://\(address)")
+    fflush(nil)
+}

@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""`make bench`: Tern against Hummingbird 2, Vapor 4, C evhttp and nginx, side by side.
+
+Each server is pinned to CPU 0 with one thread/worker, wrk to CPU 1. Every round starts
+each server in turn (the order rotates), checks every route with curl, then measures each
+route after a warm-up. A measurement during which other processes used more than 15 % of a
+core is repeated. Medians over the rounds are written to results/<date>.md and to the
+README's table, with Tern's ratio to each peer.
+"""
+import hashlib, json, os, random, re, signal, socket, statistics, subprocess, sys, time
+from datetime import datetime, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+FILES = os.path.join(WORK, "files")
+RELEASE = os.path.join(HERE, ".build", "release")
+QUICK = os.environ.get("QUICK", "") not in ("", "0")
+ROUNDS = 1 if QUICK else 3
+DURATION = 5 if QUICK else 10
+WARMUP = 1 if QUICK else 2
+OTHERS_LIMIT = 0.15
+USER_JSON = {"created_at": "2026-01-01T00:00:00Z", "email": "alice@example.com", "id": 1, "name": "Alice", "updated_at": "2026-01-01T00:00:00Z"}
+FILE_BYTES = random.Random(42).randbytes(1024 * 1024)
+
+SERVERS = {
+    "tern": lambda port: [os.path.join(RELEASE, "TernBench"), "--port", str(port), "--files", FILES],
+    "hummingbird": lambda port: [os.path.join(RELEASE, "HummingbirdBench"), "--port", str(port), "--files", FILES],
+    "vapor": lambda port: [os.path.join(RELEASE, "VaporBench"), "--port", str(port), "--files", FILES],
+    "evhttp": lambda port: [os.path.join(WORK, "evhttp-bench"), str(port), FILES],
+    "nginx": lambda port: ["nginx", "-p", WORK, "-c", nginx_config(port)],
+}
+# name, path, extra headers (ETAG is replaced by the server's own tag), connections, expected status
+ROUTES = [
+    ("GET /plaintext", "/plaintext", [], 64, 200),
+    ("GET /users/1", "/users/1", [], 64, 200),
+    ("GET /users/1 (304)", "/users/1", ["If-None-Match: ETAG"], 64, 304),
+    ("GET 1 MiB file", "/files/1mb.bin", [], 16, 200),
+    ("GET 1 KiB range", "/files/1mb.bin", ["Range: bytes=0-1023"], 16, 206),
+]
+if QUICK:
+    ROUTES = [ROUTES[0], ROUTES[1], ROUTES[3]]
+
+
+def prepare():
+    os.makedirs(FILES, exist_ok=True)
+    with open(os.path.join(FILES, "1mb.bin"), "wb") as f:
+        f.write(FILE_BYTES)
+    with open(os.path.join(WORK, "users-1.json"), "w") as f:
+        f.write(json.dumps(USER_JSON, separators=(",", ":"), sort_keys=True))
+
+
+def nginx_config(port):
+    path = os.path.join(WORK, "nginx.conf")
+    with open(path, "w") as f:
+        f.write(f"""
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+daemon off;
+pid {WORK}/nginx.pid;
+error_log {WORK}/nginx-error.log error;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush off;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    keepalive_timeout 65;
+    client_body_temp_path {WORK}/nginx-body; proxy_temp_path {WORK}/nginx-proxy;
+    fastcgi_temp_path {WORK}/nginx-fastcgi; uwsgi_temp_path {WORK}/nginx-uwsgi; scgi_temp_path {WORK}/nginx-scgi;
+    server {{
+        listen 127.0.0.1:{port} reuseport;
+        location = /plaintext {{ default_type text/plain; return 200 "Hello, World!"; }}
+        location = /users/1 {{ default_type application/json; alias {WORK}/users-1.json;
+            add_header Cache-Control "private, max-age=0, must-revalidate"; }}
+        location /files/ {{ alias {FILES}/; default_type application/octet-stream; }}
+    }}
+}}
+""")
+    return path
+
+
+def wait_ready(port, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on {port} after {seconds} s")
+
+
+def curl(port, path, headers):
+    body_path = os.path.join(WORK, "body")
+    if os.path.exists(body_path):
+        os.remove(body_path)  # curl writes no file for an empty body
+    command = ["curl", "-s", "-D", "-", "-o", body_path, f"http://127.0.0.1:{port}{path}"]
+    for header in headers:
+        command += ["-H", header]
+    head = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    status = int(head.split()[1])
+    fields = {}
+    for line in head.splitlines()[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            fields[name.strip().lower()] = value.strip()
+    if not os.path.exists(body_path):
+        return status, fields, b""
+    with open(body_path, "rb") as f:
+        return status, fields, f.read()
+
+
+def check(server, port):
+    """Every route answers correctly before anything is measured; returns the user's ETag."""
+    status, fields, body = curl(port, "/plaintext", [])
+    assert status == 200 and body == b"Hello, World!", f"{server} /plaintext: {status} {body[:60]!r}"
+    status, fields, body = curl(port, "/users/1", [])
+    assert status == 200 and json.loads(body) == USER_JSON, f"{server} /users/1: {status} {body[:80]!r}"
+    for name in ("etag", "last-modified"):
+        assert name in fields, f"{server} /users/1 has no {name}"
+    etag = fields["etag"]
+    status, _, body = curl(port, "/users/1", [f"If-None-Match: {etag}"])
+    assert status == 304 and body == b"", f"{server} /users/1 304: {status}"
+    status, _, body = curl(port, "/files/1mb.bin", [])
+    assert status == 200 and hashlib.sha256(body).digest() == hashlib.sha256(FILE_BYTES).digest(), f"{server} file: {status} {len(body)}"
+    status, fields, body = curl(port, "/files/1mb.bin", ["Range: bytes=0-1023"])
+    assert status == 206 and body == FILE_BYTES[:1024], f"{server} range: {status} {len(body)}"
+    assert fields.get("content-range") == "bytes 0-1023/1048576", f"{server} Content-Range: {fields.get('content-range')}"
+    return etag
+
+
+def busy_jiffies():
+    busy = 0
+    with open("/proc/stat") as f:
+        for line in f:
+            if re.match(r"cpu\d", line):
+                values = list(map(int, line.split()[1:]))
+                busy += sum(values) - values[3] - values[4]  # all but idle and iowait
+    return busy
+
+
+def process_jiffies(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def server_pids(root_pid):
+    pids = [root_pid]
+    children = subprocess.run(["pgrep", "-P", str(root_pid)], capture_output=True, text=True).stdout.split()
+    return pids + [int(child) for child in children]
+
+
+def peak_rss_kib(pids):
+    peak = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except FileNotFoundError:
+            pass
+    return peak
+
+
+def seconds(text):
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
+
+
+def wrk(port, path, headers, connections, duration):
+    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    output = process.stdout.read()
+    _, _, usage = os.wait4(process.pid, 0)
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": seconds(re.search(r"50%\s+(\S+)", output).group(1)),
+        "p99": seconds(re.search(r"99%\s+(\S+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "bad": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0,
+        "errors": sum(map(int, m.groups())) if (m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)) else 0,
+        "wrk_cpu": usage.ru_utime + usage.ru_stime,
+    }
+    return result
+
+
+def measure(server, pid, port, route, etag):
+    name, path, headers, connections, _ = route
+    headers = [h.replace("ETAG", etag) for h in headers]
+    wrk(port, path, headers, connections, WARMUP)
+    hertz = os.sysconf("SC_CLK_TCK")
+    for attempt in range(3):
+        pids = server_pids(pid)
+        busy_before, server_before, started = busy_jiffies(), process_jiffies(pids), time.time()
+        result = wrk(port, path, headers, connections, DURATION)
+        elapsed = time.time() - started
+        server_cpu = (process_jiffies(pids) - server_before) / hertz
+        total_cpu = (busy_jiffies() - busy_before) / hertz
+        result["server_cpu"] = server_cpu / elapsed
+        result["wrk_cpu"] = result["wrk_cpu"] / elapsed
+        result["others"] = max(0.0, total_cpu / elapsed - result["server_cpu"] - result["wrk_cpu"])
+        result["cpu_us_per_request"] = server_cpu / max(result["requests"], 1) * 1e6
+        if result["others"] <= OTHERS_LIMIT:
+            break
+        print(f"    others used {result['others']:.2f} of a core; repeating", flush=True)
+    return result
+
+
+def run_server(server, port, results):
+    command = ["taskset", "-c", "0"] + SERVERS[server](port)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ready(port)
+        etag = check(server, port)
+        for route in ROUTES:
+            result = measure(server, process.pid, port, route, etag)
+            results.setdefault((server, route[0]), []).append(result)
+            print(f"  {server:12} {route[0]:20} {result['rps']:>10.0f} req/s  p50 {result['p50']*1e3:6.2f} ms  "
+                  f"p99 {result['p99']*1e3:6.2f} ms  server {result['server_cpu']:.2f} wrk {result['wrk_cpu']:.2f} "
+                  f"others {result['others']:.2f} core  bad {result['bad']}", flush=True)
+        rss = peak_rss_kib(server_pids(process.pid))
+        for route in ROUTES:
+            results[(server, route[0])][-1]["rss_kib"] = rss
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def machine():
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown CPU")
+    return f"{os.cpu_count()} cores ({model}), Linux {os.uname().release}"
+
+
+def report(results, servers):
+    date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    lines = [f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}; "
+             f"{ROUNDS} round(s), medians; server pinned to CPU 0 (one thread or worker), "
+             f"`wrk -t1 --latency` pinned to CPU 1 for {DURATION} s after a {WARMUP} s warm-up, "
+             f"64 connections (16 for files). RSS is peak (VmHWM); CPU µs/req is the server's CPU time per request.", ""]
+    lines.append("| route | server | req/s | p50 | p99 | peak RSS | CPU µs/req | non-2xx/3xx | Tern ÷ server |")
+    lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for route in ROUTES:
+        tern_runs = results.get(("tern", route[0]))
+        tern = statistics.median(r["rps"] for r in tern_runs) if tern_runs else None
+        for server in servers:
+            runs = results.get((server, route[0]))
+            if not runs:
+                continue
+            rps = statistics.median(r["rps"] for r in runs)
+            p50 = statistics.median(r["p50"] for r in runs) * 1e3
+            p99 = statistics.median(r["p99"] for r in runs) * 1e3
+            rss = max(r.get("rss_kib", 0) for r in runs) / 1024
+            cpu = statistics.median(r["cpu_us_per_request"] for r in runs)
+            bad = sum(r["bad"] + r["errors"] for r in runs)
+            ratio = "—" if server == "tern" or tern is None else f"{tern / rps:.2f}×"
+            lines.append(f"| {route[0]} | {server} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {rss:.1f} MiB | {cpu:.1f} | {bad} | {ratio} |")
+    table = "\n".join(lines)
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    name = f"{date}{'-quick' if QUICK else ''}.md"
+    with open(os.path.join(HERE, "results", name), "w") as f:
+        f.write(f"# Benchmark, {date}{' (QUICK)' if QUICK else ''}\n\n{table}\n")
+    if not QUICK:
+        readme = os.path.join(ROOT, "README.md")
+        text = open(readme).read()
+        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        if start in text and end in text:
+            text = text[:text.index(start) + len(start)] + "\n" + table + "\n" + text[text.index(end):]
+            open(readme, "w").write(text)
+    print("\n" + table)
+    print(f"\nwritten to Benchmarks/results/{name}")
+
+
+def main():
+    servers = [s for s in SERVERS if s in (os.environ.get("SERVERS") or " ".join(SERVERS)).split()]
+    prepare()
+    results = {}
+    port = 18080
+    for round_index in range(ROUNDS):
+        order = servers[round_index % len(servers):] + servers[:round_index % len(servers)]
+        print(f"round {round_index + 1} of {ROUNDS}: {', '.join(order)}", flush=True)
+        for server in order:
+            port += 1
+            run_server(server, port, results)
+    report(results, servers)
+    bad = sum(r["bad"] + r["errors"] for runs in results.values() for r in runs)
+    if bad:
+        print(f"{bad} non-2xx/3xx responses or socket errors: the figures are not valid", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
