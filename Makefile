@@ -10,7 +10,7 @@ all: build
 
 # libevent's headers and pkg-config file come from Debian's libevent-dev.
 deps:
-	@pkg-config --exists libevent libevent_pthreads 2>/dev/null || { \
+	@pkg-config --exists libevent 2>/dev/null || { \
 	  echo "installing libevent-dev (apt)"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libevent-dev pkg-config >/dev/null; }

@@ -1,4 +1,5 @@
 import CLibevent
+import Glibc
 import HTTPTypes
 import Logging
 import TernHTTP
@@ -64,10 +65,28 @@ extension HTTP1Connection {
                 guard await stream(producer, framing: framing.body) else { return }
             }
         }
-        add(bytes, to: output)
+        write(bytes, to: output)
         handler = nil
         perform(machine.responseSent(keepAlive: framing.keepAlive, now: .now))
         process()
+    }
+
+    /// Sends `bytes` straight to the socket when nothing is queued before them, and queues
+    /// what the socket does not take. Most responses leave in this one `send`, without arming
+    /// the bufferevent's write event (two `epoll_ctl`s and a loop iteration) for them.
+    private func write(_ bytes: [UInt8], to output: OpaquePointer) {
+        guard !bytes.isEmpty else { return }
+        guard evbuffer_get_length(output) == 0, let bufferEvent else {
+            add(bytes, to: output)
+            return
+        }
+        let fd = bufferevent_getfd(bufferEvent)
+        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        if sent == bytes.count { return }
+        // Partly sent, or the socket would block or failed: the rest goes through the
+        // bufferevent, which reports a failure as an error event.
+        let rest = sent > 0 ? Array(bytes[sent...]) : bytes
+        add(rest, to: output)
     }
 
     /// Answers with a problem+json `status` and closes; for errors found before a responder

@@ -11,15 +11,16 @@ import Glibc
 /// Handlers run as tasks that prefer this executor. A job enqueued on the loop thread inside
 /// a libevent callback (`withJobScope`) runs before that callback returns, so a handler that
 /// never suspends completes inline with no thread hop; a job enqueued from another thread
-/// (a handler resuming after `await`) goes through a locked queue and `event_active`, and
-/// runs on the loop thread.
+/// (a handler resuming after `await`) goes through a locked queue and a write to the loop's
+/// eventfd, and runs on the loop thread. Nothing else crosses threads, so libevent runs
+/// without its pthread locking.
 final class EventLoop: TaskExecutor, @unchecked Sendable {
     // Sendable proof: `base` and every `var` below are used only on the loop thread (each use
     // is in a libevent callback or a job of this executor, or before the thread starts),
-    // except `remote`, which is a Mutex, and `wakeup`, which is only passed to
-    // `event_active` — thread-safe once `evthread_use_pthreads()` has run (`LibeventThreads`).
+    // except `remote`, which is a Mutex, and `wakeupFD`, an eventfd any thread may write.
     let base: OpaquePointer
     let index: Int
+    private let wakeupFD: Int32
     private var wakeup: OpaquePointer?
     private let remote = Mutex<RemoteJobs>(RemoteJobs())
     private var local: [UnownedJob] = []
@@ -32,19 +33,28 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     init(index: Int) throws(ServerError) {
-        LibeventThreads.enable()
         guard let base = event_base_new() else { throw ServerError.eventLoop("event_base_new failed") }
+        let wakeupFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard wakeupFD >= 0 else {
+            event_base_free(base)
+            throw ServerError.eventLoop("eventfd failed")
+        }
         self.base = base
         self.index = index
+        self.wakeupFD = wakeupFD
         let context = Unmanaged.passUnretained(self).toOpaque()
-        wakeup = event_new(base, -1, 0, { _, _, context in
+        wakeup = event_new(base, wakeupFD, Int16(EV_READ | EV_PERSIST), { fd, _, context in
+            var count: UInt64 = 0
+            _ = read(fd, &count, MemoryLayout<UInt64>.size)
             let loop = Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue()
             loop.withJobScope {}
         }, context)
+        event_add(wakeup, nil)
     }
 
     deinit {
         if let wakeup { event_free(wakeup) }
+        close(wakeupFD)
         event_base_free(base)
     }
 
@@ -74,7 +84,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             defer { remote.wakeupScheduled = true }
             return !remote.wakeupScheduled
         }
-        if needsWakeup { event_active(wakeup, EV_READ, 0) }
+        if needsWakeup {
+            var one: UInt64 = 1
+            _ = write(wakeupFD, &one, MemoryLayout<UInt64>.size)
+        }
     }
 
     /// Runs `body` (a libevent callback's work) and then every job it and its jobs enqueue.

@@ -1,4 +1,3 @@
-import CLibevent
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,14 +16,4 @@ enum LoopThreadMarker {
     }
 
     static var current: UnsafeMutableRawPointer? { pthread_getspecific(key) }
-}
-
-/// Turns on libevent's pthread locking once, before the first `event_base` exists, so
-/// `event_active` may be called from any thread.
-enum LibeventThreads {
-    private static let enabled: Bool = evthread_use_pthreads() == 0
-
-    static func enable() {
-        precondition(enabled, "evthread_use_pthreads failed")
-    }
 }
