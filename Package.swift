@@ -4,6 +4,10 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // SE-0461: nonisolated async functions run on their caller's executor, so a request's
+    // trip through the router, middleware and handler stays on its loop without an executor
+    // check at every await.
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
 
 let package = Package(
