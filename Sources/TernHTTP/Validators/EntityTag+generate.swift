@@ -2,12 +2,23 @@ extension EntityTag {
     /// A strong tag for content: 16 hex digits of its 64-bit FNV-1a hash. Equal bytes give equal
     /// tags; it is a validator, not a security boundary.
     public static func strong(forContent bytes: some Sequence<UInt8>) -> EntityTag {
+        // Contiguous bytes hash in a tight loop; a generic Sequence would cost a protocol call
+        // per byte, since this function is not specialized in the caller's module.
+        let hash = bytes.withContiguousStorageIfAvailable(fnv1a) ?? fnv1a(Array(bytes))
+        return EntityTag(hex(hash, digits: 16))
+    }
+
+    private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBufferPointer(fnv1a)
+    }
+
+    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01B3
         }
-        return EntityTag(hex(hash, digits: 16))
+        return hash
     }
 
     /// A strong tag for a file from its metadata: inode, size and modification time in
