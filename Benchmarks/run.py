@@ -159,22 +159,33 @@ def server_pids(root_pid):
     return pids + [int(child) for child in children]
 
 
-def peak_rss_kib(pids):
-    peak = 0
+def memory_kib(pids, field):
+    """The largest `field` (VmHWM: peak RSS; RssAnon: private memory now) among `pids`."""
+    largest = 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/status") as f:
                 for line in f:
-                    if line.startswith("VmHWM:"):
-                        peak = max(peak, int(line.split()[1]))
+                    if line.startswith(field + ":"):
+                        largest = max(largest, int(line.split()[1]))
         except FileNotFoundError:
             pass
-    return peak
+    return largest
 
 
-def seconds(text):
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
+def seconds(text, output):
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if not match:
+        raise RuntimeError(f"cannot read the latency {text!r} in wrk's output:\n{output}")
+    number, unit = match.groups()
+    return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+
+def warm_up(port, path, headers, connections):
+    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{WARMUP}s"]
+    for header in headers:
+        command += ["-H", header]
+    subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, check=True)
 
 
 def wrk(port, path, headers, connections, duration):
@@ -187,8 +198,9 @@ def wrk(port, path, headers, connections, duration):
     _, _, usage = os.wait4(process.pid, 0)
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": seconds(re.search(r"50%\s+(\S+)", output).group(1)),
-        "p99": seconds(re.search(r"99%\s+(\S+)", output).group(1)),
+        # The latency distribution's own lines, not a "99%" in the thread statistics.
+        "p50": seconds(re.search(r"^\s+50%\s+(\S+)\s*$", output, re.M).group(1), output),
+        "p99": seconds(re.search(r"^\s+99%\s+(\S+)\s*$", output, re.M).group(1), output),
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "bad": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0,
         "errors": sum(map(int, m.groups())) if (m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)) else 0,
@@ -200,7 +212,7 @@ def wrk(port, path, headers, connections, duration):
 def measure(server, pid, port, route, etag):
     name, path, headers, connections, _ = route
     headers = [h.replace("ETAG", etag) for h in headers]
-    wrk(port, path, headers, connections, WARMUP)
+    warm_up(port, path, headers, connections)
     hertz = os.sysconf("SC_CLK_TCK")
     for attempt in range(3):
         pids = server_pids(pid)
@@ -231,9 +243,11 @@ def run_server(server, port, results):
             print(f"  {server:12} {route[0]:20} {result['rps']:>10.0f} req/s  p50 {result['p50']*1e3:6.2f} ms  "
                   f"p99 {result['p99']*1e3:6.2f} ms  server {result['server_cpu']:.2f} wrk {result['wrk_cpu']:.2f} "
                   f"others {result['others']:.2f} core  bad {result['bad']}", flush=True)
-        rss = peak_rss_kib(server_pids(process.pid))
+        pids = server_pids(process.pid)
+        rss, private = memory_kib(pids, "VmHWM"), memory_kib(pids, "RssAnon")
         for route in ROUTES:
             results[(server, route[0])][-1]["rss_kib"] = rss
+            results[(server, route[0])][-1]["private_kib"] = private
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -253,9 +267,11 @@ def report(results, servers):
     lines = [f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}; "
              f"{ROUNDS} round(s), medians; server pinned to CPU 0 (one thread or worker), "
              f"`wrk -t1 --latency` pinned to CPU 1 for {DURATION} s after a {WARMUP} s warm-up, "
-             f"64 connections (16 for files). RSS is peak (VmHWM); CPU µs/req is the server's CPU time per request.", ""]
-    lines.append("| route | server | req/s | p50 | p99 | peak RSS | CPU µs/req | non-2xx/3xx | Tern ÷ server |")
-    lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+             f"64 connections (16 for files). Peak RSS is VmHWM (shared library pages included: Swift "
+             f"runtime and Foundation are ~17 MiB of it); private is RssAnon after the run; CPU µs/req is the "
+             f"server's CPU time per request.", ""]
+    lines.append("| route | server | req/s | p50 | p99 | peak RSS | private | CPU µs/req | cores: server/wrk/others | non-2xx/3xx | Tern ÷ server |")
+    lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for route in ROUTES:
         tern_runs = results.get(("tern", route[0]))
         tern = statistics.median(r["rps"] for r in tern_runs) if tern_runs else None
@@ -267,15 +283,19 @@ def report(results, servers):
             p50 = statistics.median(r["p50"] for r in runs) * 1e3
             p99 = statistics.median(r["p99"] for r in runs) * 1e3
             rss = max(r.get("rss_kib", 0) for r in runs) / 1024
+            private = max(r.get("private_kib", 0) for r in runs) / 1024
             cpu = statistics.median(r["cpu_us_per_request"] for r in runs)
+            cores = "/".join(f"{statistics.median(r[key] for r in runs):.2f}" for key in ("server_cpu", "wrk_cpu", "others"))
             bad = sum(r["bad"] + r["errors"] for r in runs)
             ratio = "—" if server == "tern" or tern is None else f"{tern / rps:.2f}×"
-            lines.append(f"| {route[0]} | {server} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {rss:.1f} MiB | {cpu:.1f} | {bad} | {ratio} |")
+            lines.append(f"| {route[0]} | {server} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {rss:.1f} MiB | {private:.1f} MiB | {cpu:.1f} | {cores} | {bad} | {ratio} |")
     table = "\n".join(lines)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     name = f"{date}{'-quick' if QUICK else ''}.md"
     with open(os.path.join(HERE, "results", name), "w") as f:
         f.write(f"# Benchmark, {date}{' (QUICK)' if QUICK else ''}\n\n{table}\n")
+    with open(os.path.join(HERE, "results", name.replace(".md", ".json")), "w") as f:
+        json.dump([{"server": server, "route": route, "runs": runs} for (server, route), runs in results.items()], f, indent=1)
     if not QUICK:
         readme = os.path.join(ROOT, "README.md")
         text = open(readme).read()
