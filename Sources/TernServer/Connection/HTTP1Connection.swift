@@ -30,6 +30,9 @@ final class HTTP1Connection {
     private static let outputHighWatermark = 256 * 1024
     /// Set when `process` stopped because output was above the watermark.
     private var waitingForOutput = false
+    /// When the timer will fire, if armed. It may be earlier than the machine's deadline
+    /// (deadlines mostly move later); firing early only re-arms it.
+    private var armedDeadline: ContinuousClock.Instant?
 
     init(socket: Int32, remoteAddress: SocketAddress?, worker: Worker) {
         self.worker = worker
@@ -121,6 +124,7 @@ final class HTTP1Connection {
     }
 
     private func timerFired() {
+        armedDeadline = nil
         if lingering {
             free()
             return
@@ -184,14 +188,14 @@ final class HTTP1Connection {
 
     private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
+    /// Makes sure the timer fires no later than the machine's deadline. Only an earlier
+    /// deadline re-arms it, so a keep-alive request costs one `event_add`, not one per state.
     private func armTimer() {
-        guard let timer, !closing else { return }
-        guard let deadline = machine.deadline else {
-            event_del(timer)
-            return
-        }
+        guard let timer, !closing, let deadline = machine.deadline else { return }
+        if let armed = armedDeadline, armed <= deadline { return }
         let remaining = deadline - .now
         tern_event_add_timeout(timer, max(0, Int64(remaining.nanoseconds)))
+        armedDeadline = deadline
     }
 
     // MARK: closing
@@ -219,6 +223,7 @@ final class HTTP1Connection {
         evbuffer_drain(input, evbuffer_get_length(input))
         bufferevent_setwatermark(bufferEvent, Int16(EV_READ), 0, 0)
         tern_event_add_timeout(timer, Int64(server.configuration.timeouts.linger.nanoseconds))
+        armedDeadline = nil
     }
 
     /// Releases the socket and everything with it, now.
