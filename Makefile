@@ -4,7 +4,7 @@ ARGS       ?=
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build run test fuzz examples bench bench-deps deps clean
+.PHONY: all build run test fuzz examples bench bench-deps bench-instructions deps clean
 
 all: build
 
@@ -37,6 +37,14 @@ bench: deps bench-deps
 	mkdir -p Benchmarks/work
 	cc -O2 -Wall -Wextra -o Benchmarks/work/evhttp-bench Benchmarks/evhttp/server.c $$(pkg-config --cflags --libs libevent)
 	QUICK=$(QUICK) python3 Benchmarks/run.py
+
+# Instructions per request for Tern's bench routes (callgrind): for before/after figures of
+# a hot-path change where wall-clock figures are too noisy.
+bench-instructions: deps bench-deps
+	@command -v valgrind >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+	cd Benchmarks && $(SWIFT) build -c release --product TernBench
+	python3 Benchmarks/run.py --prepare
+	Benchmarks/instructions/measure.sh
 
 bench-deps:
 	@for tool in wrk nginx curl python3 taskset; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
