@@ -42,14 +42,19 @@ public struct RouterResponder: Responder {
     /// The path's segments, split on `/` as sent and then percent-decoded; nil when a segment
     /// does not decode to UTF-8 (https://www.rfc-editor.org/rfc/rfc3986#section-2.1).
     static func segments(of path: Substring) -> [String]? {
-        guard path.first == "/" else { return nil }
-        if path.count == 1 { return [] }
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return nil }
+        if bytes.count == 1 { return [] }
+        // Split by byte: `/` is ASCII, and Character-level splitting costs per request.
         var segments: [String] = []
-        for raw in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard let segment = PercentDecoding.decode(raw) else { return nil }
+        var start = bytes.index(after: bytes.startIndex)
+        while true {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            guard let segment = PercentDecoding.decode(path[start..<end]) else { return nil }
             segments.append(segment)
+            guard end < bytes.endIndex else { return segments }
+            start = bytes.index(after: end)
         }
-        return segments
     }
 }
 

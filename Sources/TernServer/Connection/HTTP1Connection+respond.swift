@@ -16,7 +16,7 @@ extension HTTP1Connection {
             var response: Response
             do {
                 response = try await responder.respond(to: request, context: context)
-                if response.status.code < 200 {
+                if response.head.status.code < 200 {
                     context.logger.error("responder returned an interim status as a final response", metadata: ["status": "\(response.status.code)"])
                     response = Response(problem: ProblemDetails(status: .internalServerError))
                 }

@@ -55,17 +55,19 @@ public enum HTTP1ResponseHead {
         _ response: HTTPResponse, framing: HTTP1ResponseFraming, bodyLength: Int64?,
         method: HTTPRequest.Method, minorVersion: Int, date: [UInt8], to out: inout [UInt8]
     ) {
+        // HTTPResponse.status is parsed from a pseudo-header field on every read: read it once.
+        let status = response.status
         out.append(contentsOf: "HTTP/1.1 ".utf8)
-        let code = response.status.code
+        let code = status.code
         out.append(UInt8(ascii: "0") + UInt8(code / 100))
         out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
         out.append(UInt8(ascii: "0") + UInt8(code % 10))
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: response.status.reasonPhrase.utf8)
+        out.append(contentsOf: status.reasonPhrase.utf8)
         out.append(contentsOf: "\r\n".utf8)
         var hasDate = false
         var hasContentLength = false
-        let keepsDeclaredLength = method == .head || response.status == .notModified
+        let keepsDeclaredLength = method == .head || status == .notModified
         for field in response.headerFields {
             switch field.name {
             case .transferEncoding, .connection:
@@ -93,7 +95,7 @@ public enum HTTP1ResponseHead {
             // 204 and 304 announce nothing of their own; HEAD announces the length a GET
             // would have had; any other empty response says 0, or it would be read until
             // close (RFC 9110 sections 8.6 and 15.4.5, RFC 9112 section 6.3).
-            if response.status == .noContent || response.status == .notModified || hasContentLength {
+            if status == .noContent || status == .notModified || hasContentLength {
                 break
             }
             if method != .head {
