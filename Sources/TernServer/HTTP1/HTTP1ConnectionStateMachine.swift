@@ -23,16 +23,26 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         case close
     }
 
+    /// Deadlines are kept as offsets from `epoch`: `ContinuousClock.Instant` is not `@frozen`,
+    /// and a resilient payload would send every switch on `State` through runtime witnesses.
+    typealias Deadline = Duration
+
     enum State: Sendable {
         /// Between requests, nothing of the next one received.
-        case idle(deadline: ContinuousClock.Instant)
+        case idle(deadline: Deadline)
         /// Part of a head received; the whole head is due by `deadline`.
-        case readingHead(deadline: ContinuousClock.Instant)
+        case readingHead(deadline: Deadline)
         /// A head parsed, its content arriving; more is due by `deadline`.
-        case readingBody(HTTP1RequestHead, deadline: ContinuousClock.Instant)
+        case readingBody(HTTP1RequestHead, deadline: Deadline)
         /// A request is with the responder, or its response is being written.
         case responding(HTTP1RequestHead)
         case closed
+    }
+
+    private static let epoch = ContinuousClock.Instant.now
+
+    private static func offset(_ instant: ContinuousClock.Instant) -> Deadline {
+        instant - epoch
     }
 
     public let timeouts: HTTP1Timeouts
@@ -45,13 +55,13 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         self.timeouts = timeouts
         self.parser = HTTP1RequestParser(limits: limits)
         // A new connection's first head is due within the head timeout of accept.
-        self.state = .idle(deadline: now + timeouts.head)
+        self.state = .idle(deadline: Self.offset(now) + timeouts.head)
     }
 
     /// When the transport should call `timerFired`, if at all.
     public var deadline: ContinuousClock.Instant? {
         switch state {
-        case .idle(let deadline), .readingHead(let deadline), .readingBody(_, let deadline): deadline
+        case .idle(let deadline), .readingHead(let deadline), .readingBody(_, let deadline): Self.epoch + deadline
         case .responding, .closed: nil
         }
     }
@@ -93,9 +103,9 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     private mutating func noteInput(now: ContinuousClock.Instant) {
         switch state {
         case .idle where parser.bufferedByteCount > 0:
-            state = .readingHead(deadline: now + timeouts.head)
+            state = .readingHead(deadline: Self.offset(now) + timeouts.head)
         case .readingBody(let head, _):
-            state = .readingBody(head, deadline: now + timeouts.bodyIdle)
+            state = .readingBody(head, deadline: Self.offset(now) + timeouts.bodyIdle)
         default:
             break
         }
@@ -130,7 +140,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
                 }
                 return .wait
             case .head(let head):
-                state = .readingBody(head, deadline: now + timeouts.bodyIdle)
+                state = .readingBody(head, deadline: Self.offset(now) + timeouts.bodyIdle)
                 if head.expectsContinue, head.framing != .none, parser.bufferedByteCount == 0 {
                     return .sendContinue
                 }
@@ -153,7 +163,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
             state = .closed
             return .close
         }
-        state = .idle(deadline: now + timeouts.idle)
+        state = .idle(deadline: Self.offset(now) + timeouts.idle)
         noteInput(now: now)
         return nextAction(now: now)
     }
