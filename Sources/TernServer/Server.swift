@@ -39,12 +39,12 @@ public final class Server: Sendable {
         try ListeningSocket.checkFree(host: configuration.host, port: configuration.port)
         var workers: [Worker] = []
         var address: SocketAddress?
-        for index in 0..<max(1, configuration.workers) {
+        for _ in 0..<max(1, configuration.workers) {
             // The first socket fixes the port (port 0 picks one); the others share it.
             let port = address?.port ?? configuration.port
             let (socket, bound) = try ListeningSocket.open(host: configuration.host, port: port, backlog: configuration.backlog)
             address = address ?? bound
-            workers.append(try Worker(loop: try EventLoop(index: index), server: core, socket: socket))
+            workers.append(try Worker(loop: try EventLoop(), server: core, socket: socket))
         }
         state.withLock { $0.workers = workers }
         for worker in workers {

@@ -63,17 +63,12 @@ public final class TestConnection: Sendable {
 
     /// Reads until the server closes; true when it closed (EOF or reset) within the timeout.
     public func waitForClose() async throws -> Bool {
-        try await runBlocking { self.state.withLock { $0.drainUntilClosed() } }
+        try await runBlocking { self.state.withLock { $0.readUntilClosed().closed } }
     }
 
     /// Reads until the server closes (or resets) and returns how many bytes arrived.
     public func readToEnd() async throws -> Int {
-        try await runBlocking { self.state.withLock { $0.countUntilClosed() } }
-    }
-
-    /// Half-closes: the server sees the end of our input.
-    public func shutdownOutput() {
-        state.withLock { $0.shutdownOutput() }
+        try await runBlocking { self.state.withLock { $0.readUntilClosed().bytes } }
     }
 
     /// Closes the socket.
@@ -103,10 +98,6 @@ struct Reader: ~Copyable {
         fd = -1
     }
 
-    func shutdownOutput() {
-        Glibc.shutdown(fd, Int32(SHUT_WR))
-    }
-
     func write(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
@@ -127,23 +118,17 @@ struct Reader: ~Copyable {
         return true
     }
 
-    mutating func drainUntilClosed() -> Bool {
-        while true {
-            do {
-                if try !fill() { return true }
-            } catch {
-                return errno == ECONNRESET
-            }
-        }
-    }
 
-    mutating func countUntilClosed() -> Int {
+    /// Reads until the server closes: how many bytes arrived, and whether it closed (EOF or
+    /// reset) rather than the read timing out.
+    mutating func readUntilClosed() -> (bytes: Int, closed: Bool) {
         var total = buffer.count
         buffer = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { return total }
+            if count == 0 { return (total, true) }
+            if count < 0 { return (total, errno == ECONNRESET) }
             total += count
         }
     }

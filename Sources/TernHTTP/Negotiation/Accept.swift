@@ -64,7 +64,6 @@ public struct Accept: Sendable, Hashable, CustomStringConvertible {
 
 extension MediaType {
     public static let json = MediaType(type: "application", subtype: "json")
-    public static let problemJSON = MediaType(type: "application", subtype: "problem+json")
     public static let xml = MediaType(type: "application", subtype: "xml")
     public static let csv = MediaType(type: "text", subtype: "csv")
     public static let plainText = MediaType(type: "text", subtype: "plain")

@@ -89,12 +89,6 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     }
 
     /// Bytes arrived. Follow with `nextAction(now:)` until it answers `.wait`.
-    public mutating func received(_ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
-        parser.append(bytes)
-        noteInput(now: now)
-    }
-
-    /// Bytes arrived. Follow with `nextAction(now:)` until it answers `.wait`.
     public mutating func received(_ bytes: some Collection<UInt8>, now: ContinuousClock.Instant) {
         parser.append(bytes)
         noteInput(now: now)

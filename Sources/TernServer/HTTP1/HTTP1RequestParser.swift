@@ -56,12 +56,6 @@ public struct HTTP1RequestParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
-    /// Adds bytes received from the connection.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        compact()
-        buffer.append(contentsOf: bytes)
-    }
-
     /// Bytes received and not yet consumed by a complete element.
     public var bufferedByteCount: Int { buffer.count - index }
 

@@ -19,7 +19,6 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     // is in a libevent callback or a job of this executor, or before the thread starts),
     // except `remote`, which is a Mutex, and `wakeupFD`, an eventfd any thread may write.
     let base: OpaquePointer
-    let index: Int
     private let wakeupFD: Int32
     private var wakeup: OpaquePointer?
     private let remote = Mutex<RemoteJobs>(RemoteJobs())
@@ -32,7 +31,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         var wakeupScheduled = false
     }
 
-    init(index: Int) throws(ServerError) {
+    init() throws(ServerError) {
         guard let base = event_base_new() else { throw ServerError.eventLoop("event_base_new failed") }
         let wakeupFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
         guard wakeupFD >= 0 else {
@@ -40,7 +39,6 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             throw ServerError.eventLoop("eventfd failed")
         }
         self.base = base
-        self.index = index
         self.wakeupFD = wakeupFD
         let context = Unmanaged.passUnretained(self).toOpaque()
         wakeup = event_new(base, wakeupFD, Int16(EV_READ | EV_PERSIST), { fd, _, context in
