@@ -27,6 +27,16 @@ public struct ResponseBody: Sendable {
         bytes.isEmpty ? .empty : ResponseBody(.bytes(bytes))
     }
 
+    /// The bytes of a body held in memory (empty for `.empty`); nil for file regions and
+    /// streams. For middleware that rewrites or hashes content (compression, ETags).
+    public var bufferedBytes: [UInt8]? {
+        switch storage {
+        case .empty: []
+        case .bytes(let bytes): bytes
+        case .segments, .stream: nil
+        }
+    }
+
     /// The UTF-8 encoding of `string`.
     public static func string(_ string: String) -> ResponseBody {
         .bytes(Array(string.utf8))

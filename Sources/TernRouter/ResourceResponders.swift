@@ -2,18 +2,21 @@ import HTTPTypes
 import TernHTTP
 
 /// HEAD answered by the GET handler (https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2):
-/// the same fields, `Content-Length` of the body it would have sent, no body.
+/// the same fields and the `Content-Length` of the body it would have sent. A body held in
+/// memory or in files is passed on, so middleware sees what GET would send (an ETag hashed
+/// from it matches GET's); the transport never writes a body for HEAD. A stream is dropped
+/// without running its producer.
 struct HeadFromGet: Responder {
     let get: any Responder
 
     func respond(to request: Request, context: RequestContext) async throws -> Response {
         var response = try await get.respond(to: request, context: context)
-        if response.headerFields[.contentLength] == nil, let count = response.body.count,
-            response.status != .noContent, response.status != .notModified
-        {
-            response.headerFields[.contentLength] = String(count)
+        if case .stream = response.body.storage {
+            if response.headerFields[.contentLength] == nil, let count = response.body.count {
+                response.headerFields[.contentLength] = String(count)
+            }
+            response.body = .empty
         }
-        response.body = .empty
         return response
     }
 }

@@ -1,15 +1,18 @@
-/// Percent-decoding of one path segment (https://www.rfc-editor.org/rfc/rfc3986#section-2.1).
-enum PercentDecoding {
+/// Percent-decoding (https://www.rfc-editor.org/rfc/rfc3986#section-2.1) of a path segment,
+/// or of a query name or value, where `+` also stands for a space
+/// (https://url.spec.whatwg.org/#application/x-www-form-urlencoded).
+package enum PercentDecoding {
     /// The decoded text, or nil when a `%` is not followed by two hex digits or the bytes are
     /// not UTF-8.
-    static func decode(_ segment: Substring) -> String? {
-        guard segment.utf8.contains(UInt8(ascii: "%")) else { return String(segment) }
+    package static func decode(_ segment: Substring, plusAsSpace: Bool = false) -> String? {
+        let plus = UInt8(ascii: "+")
+        guard segment.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == plus) }) else { return String(segment) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(segment.utf8.count)
         var iterator = segment.utf8.makeIterator()
         while let byte = iterator.next() {
             guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
+                bytes.append(plusAsSpace && byte == plus ? UInt8(ascii: " ") : byte)
                 continue
             }
             guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }

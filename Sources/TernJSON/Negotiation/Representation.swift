@@ -1,0 +1,57 @@
+public import TernHTTP
+
+/// One way to render a handler's result: a media type and how to produce its bytes. A route
+/// lists the representations it offers and `Response(negotiating:...)` picks one by `Accept`.
+///
+/// ```swift
+/// [.json, .xml(root: "user")]
+/// [.json, .xml(root: "data"), .csv { page in page.items }]
+/// ```
+public struct Representation<Value: Sendable>: Sendable {
+    /// What `Content-Type` says (parameters included) and what `Accept` is matched against
+    /// (parameters aside).
+    public let contentType: MediaType
+    let render: @Sendable (Value) throws -> [UInt8]
+
+    /// A representation rendered by `render`.
+    public init(contentType: MediaType, render: @escaping @Sendable (Value) throws -> [UInt8]) {
+        self.contentType = contentType
+        self.render = render
+    }
+}
+
+extension Representation where Value: Encodable {
+    /// `application/json`, keys sorted (`JSONCoding`).
+    public static var json: Representation {
+        Representation(contentType: .json) { value in Array(try JSONCoding.encoder().encode(value)) }
+    }
+
+    /// `application/xml; charset=utf-8`: the value's JSON form as elements under `root`
+    /// (members become elements in key order, array elements `<item>`, null `nil="true"`).
+    public static func xml(root: String) -> Representation {
+        Representation(contentType: MediaType(type: "application", subtype: "xml", parameters: [.init(name: "charset", value: "utf-8")])) { value in
+            XMLRendering.document(try JSONCoding.tree(of: value), root: root)
+        }
+    }
+
+    /// `text/csv; charset=utf-8; header=present` (RFC 4180 section 3): one line per row of
+    /// `rows(value)`, a header line of the rows' member names first.
+    public static func csv<Row: Encodable & Sendable>(_ rows: @escaping @Sendable (Value) -> [Row]) -> Representation {
+        let type = MediaType(type: "text", subtype: "csv", parameters: [.init(name: "charset", value: "utf-8"), .init(name: "header", value: "present")])
+        return Representation(contentType: type) { value in
+            guard case .array(let rows) = try JSONCoding.tree(of: rows(value)) else { return [] }
+            return CSVRendering.document(rows: rows)
+        }
+    }
+}
+
+extension JSONCoding {
+    /// `value`'s JSON form as a tree, for the renderers of other formats.
+    static func tree(of value: some Encodable) throws -> JSONTree {
+        let bytes = Array(try encoder().encode(value))
+        guard let tree = JSONTree(parsing: bytes) else {
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "the encoder's output did not parse"))
+        }
+        return tree
+    }
+}

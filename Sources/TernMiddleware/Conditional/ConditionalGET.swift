@@ -1,0 +1,51 @@
+public import TernHTTP
+
+/// Answers conditional GET and HEAD requests from the validators of the response the route
+/// produced (https://www.rfc-editor.org/rfc/rfc9110#section-13.2.2): 304 Not Modified with
+/// the fields RFC 9110 section 15.4.5 keeps and no body, or 412 Precondition Failed.
+///
+/// The route declares its validators as `ETag` and `Last-Modified` fields; with
+/// `hashingBodies`, a 2xx response held in memory without an `ETag` gets a strong one hashed
+/// from its bytes. Only 2xx responses other than 206 are considered (section 13.2.1: other
+/// statuses ignore preconditions; ranged responders evaluate their own). Unsafe methods pass
+/// through: a handler that changes state must check `If-Match` itself, inside the change, so
+/// that check and write are atomic (`Preconditions.evaluate`).
+///
+/// The handler still runs for a request that ends in 304; it saves the bytes on the wire, and
+/// a route that can tell its validators cheaply should answer 304 itself.
+/// ```swift
+/// router.use(ConditionalGET())
+/// router.get("/report") { _, _ in Response(status: .ok, headerFields: [.eTag: tag.description], body: ...) }
+/// ```
+public struct ConditionalGET: Middleware {
+    public let hashingBodies: Bool
+
+    public init(hashingBodies: Bool = false) {
+        self.hashingBodies = hashingBodies
+    }
+
+    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            return try await next.respond(to: request, context: context)
+        }
+        var response = try await next.respond(to: request, context: context)
+        guard (200..<300).contains(response.status.code), response.status != .partialContent else { return response }
+        var tag = response.headerFields[.eTag].flatMap { EntityTag(parsing: $0) }
+        if tag == nil, hashingBodies, let bytes = response.body.bufferedBytes {
+            let hashed = EntityTag.strong(forContent: bytes)
+            response.headerFields[.eTag] = hashed.description
+            tag = hashed
+        }
+        let lastModified = response.headerFields[.lastModified].flatMap { HTTPDate($0) }
+        guard tag != nil || lastModified != nil else { return response }
+        switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
+        case .notModified:
+            return Response.notModified(from: response.headerFields)
+        case .preconditionFailed:
+            return HTTPError(.preconditionFailed, detail: "a precondition of the request does not hold for the current representation")
+                .response(for: request, context: context)
+        case .proceed, .proceedIgnoringRange:
+            return response
+        }
+    }
+}

@@ -1,0 +1,73 @@
+public import HTTPTypes
+public import TernHTTP
+
+/// Limits each client to a `RateLimitPolicy` with a token bucket, and says so on every
+/// response it lets through with the fields of draft-ietf-httpapi-ratelimit-headers-11:
+/// `RateLimit-Policy: "default";q=100;w=1` and `RateLimit: "default";r=42;t=1` (`r`: requests
+/// left, `t`: seconds until more quota is available).
+///
+/// Over the limit: 429 (https://www.rfc-editor.org/rfc/rfc6585#section-4) with the same
+/// fields, `Retry-After` in whole seconds, and a problem body; the handler does not run.
+///
+/// The client is whatever `key` returns: by default the authenticated principal's name,
+/// else the remote host. Routes in `exemptRoutes` (templates, e.g. `/healthz`) are neither
+/// counted nor annotated.
+///
+/// ```swift
+/// router.use(RateLimit(policy: RateLimitPolicy(quota: 100, windowSeconds: 1), exemptRoutes: ["/healthz"]))
+/// ```
+public struct RateLimit: Middleware {
+    public static let policyField = HTTPField.Name("RateLimit-Policy")!
+    public static let limitField = HTTPField.Name("RateLimit")!
+
+    private let limiter: RateLimiter
+    private let key: @Sendable (Request, RequestContext) -> String
+    private let exemptRoutes: Set<String>
+    private let clock: @Sendable () -> ContinuousClock.Instant
+
+    public init(
+        policy: RateLimitPolicy, exemptRoutes: Set<String> = [],
+        key: @escaping @Sendable (Request, RequestContext) -> String = RateLimit.principalOrHost
+    ) {
+        self.init(limiter: RateLimiter(policy: policy), exemptRoutes: exemptRoutes, key: key, clock: { .now })
+    }
+
+    init(
+        limiter: RateLimiter, exemptRoutes: Set<String>, key: @escaping @Sendable (Request, RequestContext) -> String,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant
+    ) {
+        self.limiter = limiter
+        self.key = key
+        self.exemptRoutes = exemptRoutes
+        self.clock = clock
+    }
+
+    /// The default client key: `principal:NAME` when a principal is known, else `host:ADDRESS`.
+    public static func principalOrHost(_ request: Request, _ context: RequestContext) -> String {
+        if let principal = Principal.current(in: context) { return "principal:" + principal.name }
+        return "host:" + (context.remoteAddress?.host ?? "-")
+    }
+
+    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+        if let route = context.route, exemptRoutes.contains(route) {
+            return try await next.respond(to: request, context: context)
+        }
+        let outcome = limiter.take(key(request, context), at: clock())
+        let policy = limiter.policy
+        let limit = "\(policy.quotedName);r=\(outcome.remaining);t=\(outcome.secondsUntilRefill)"
+        guard outcome.allowed else {
+            throw HTTPError(
+                .tooManyRequests,
+                detail: "more than \(policy.quota) requests in \(policy.windowSeconds) s; retry after \(outcome.secondsUntilRefill) s",
+                headerFields: [
+                    .retryAfter: String(outcome.secondsUntilRefill),
+                    Self.policyField: policy.policyFieldValue,
+                    Self.limitField: limit,
+                ])
+        }
+        var response = try await next.respondRenderingHTTPErrors(to: request, context: context)
+        response.headerFields[Self.policyField] = policy.policyFieldValue
+        response.headerFields[Self.limitField] = limit
+        return response
+    }
+}

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// Token buckets by client key, in a table split into shards with a lock each: requests of
+/// different clients rarely meet on a lock, and none is global.
+///
+/// Memory stays bounded: a shard that reaches its share of `maxKeys` first drops the buckets
+/// that have refilled (losing nothing: a missing bucket is a full one), then, if still full,
+/// the least recently used one (that client starts again with a full bucket).
+public final class RateLimiter: Sendable {
+    public let policy: RateLimitPolicy
+    private let shards: [Shard]
+    private let keysPerShard: Int
+
+    public init(policy: RateLimitPolicy, maxKeys: Int = 100_000, shards: Int = 64) {
+        precondition(maxKeys > 0 && shards > 0, "a rate limiter needs room for keys")
+        self.policy = policy
+        self.shards = (0..<shards).map { _ in Shard() }
+        keysPerShard = max(1, maxKeys / shards)
+    }
+
+    /// Takes a token from `key`'s bucket.
+    func take(_ key: String, at now: ContinuousClock.Instant) -> TokenBucket.Outcome {
+        let shard = shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+        return shard.buckets.withLock { buckets in
+            if buckets[key] == nil, buckets.count >= keysPerShard {
+                evict(from: &buckets, at: now)
+            }
+            return buckets[key, default: .full(policy, at: now)].take(at: now, policy: policy)
+        }
+    }
+
+    /// How many buckets are held, for tests and metrics.
+    var count: Int {
+        shards.reduce(0) { total, shard in total + shard.buckets.withLock { $0.count } }
+    }
+
+    private func evict(from buckets: inout [String: TokenBucket], at now: ContinuousClock.Instant) {
+        buckets = buckets.filter { !$0.value.isFull(at: now, policy: policy) }
+        if buckets.count >= keysPerShard, let oldest = buckets.min(by: { $0.value.updated < $1.value.updated }) {
+            buckets[oldest.key] = nil
+        }
+    }
+
+    private final class Shard: Sendable {
+        let buckets = Mutex<[String: TokenBucket]>([:])
+    }
+}

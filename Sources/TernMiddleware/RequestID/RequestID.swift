@@ -1,0 +1,72 @@
+public import HTTPTypes
+import Synchronization
+public import TernHTTP
+
+/// Gives every request an id, echoed in `X-Request-Id` on the response and added to the
+/// request's logger as `request-id`, so a client's report and the server's log lines meet.
+///
+/// A client's own `X-Request-Id` is kept when it is sane: one field line of 1 to 128 visible
+/// ASCII characters (`!` to `~`). Anything else is replaced by a new id: a random prefix
+/// drawn once per process, then a counter (`5f1c0a9e2b44-1a`), unique without a system call
+/// per request.
+///
+/// Register it first, so the responses of every later middleware (errors included) carry it:
+/// ```swift
+/// router.use(RequestID())
+/// router.use(ErrorMiddleware())
+/// ```
+public struct RequestID: Middleware {
+    /// `X-Request-Id`.
+    public static let fieldName = HTTPField.Name("X-Request-Id")!
+
+    /// The longest client id kept.
+    public static let maxLength = 128
+
+    private let generator: Generator
+
+    public init() {
+        generator = Generator()
+    }
+
+    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+        let values = request.headerFields[values: Self.fieldName]
+        let id = values.count == 1 && Self.isSane(values[0]) ? values[0] : generator.next()
+        var context = context
+        context.storage[RequestIDKey.self] = id
+        context.logger[metadataKey: "request-id"] = "\(id)"
+        var response = try await next.respondRenderingHTTPErrors(to: request, context: context)
+        response.headerFields[Self.fieldName] = id
+        return response
+    }
+
+    /// The request's id, set by `RequestID`; nil when it does not run.
+    public static func current(in context: RequestContext) -> String? {
+        context.storage[RequestIDKey.self]
+    }
+
+    /// 1 to 128 characters from `!` to `~`.
+    static func isSane(_ value: String) -> Bool {
+        let bytes = value.utf8
+        return (1...maxLength).contains(bytes.count) && bytes.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+
+    /// A process-wide random prefix and an atomic counter.
+    final class Generator: Sendable {
+        private let prefix: String
+        private let counter = Atomic<UInt64>(0)
+
+        init() {
+            prefix = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
+        }
+
+        func next() -> String {
+            let value = counter.add(1, ordering: .relaxed).newValue
+            return prefix + "-" + String(value, radix: 16)
+        }
+    }
+}
+
+/// Where `RequestID` keeps the id for later stages.
+enum RequestIDKey: ContextKey {
+    typealias Value = String
+}
