@@ -129,6 +129,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TernMiddlewareTests",
+            dependencies: ["TernHTTP", "TernMiddleware", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "TernJSONTests",
             dependencies: [
                 "TernHTTP", "TernRouter", "TernMiddleware", "TernJSON", "TernTesting",

@@ -3,22 +3,50 @@ import TernJSON
 import TernMiddleware
 import TernRouter
 
-/// The demo API as a responder: its routes behind the standard middleware. The later parts
-/// of the API (users, downloads, transfers) add their routes here.
-public struct DemoApplication: Responder {
+/// The demo API as a responder: its routes behind the framework's standard middleware.
+///
+/// Middleware, outermost first: request id (on every response, errors included), errors as
+/// problem+json, rate limit (per API key, else per client address; `/healthz` exempt), and
+/// conditional GET. Bearer authentication wraps the API's routes only, so an unknown path is
+/// 404 and a wrong method 405 whether or not the request carries a key.
+public final class DemoApplication: Responder {
     private let router: RouterResponder
+    private let database: DemoDatabase
 
-    public init() throws {
+    /// Opens (or creates) the database in `configuration.dataDirectory` and builds the routes.
+    public init(configuration: DemoConfiguration) throws {
+        database = try DemoDatabase(directory: configuration.dataDirectory)
+        let authentication = BearerAuthentication(realm: "tern-demo", keys: [
+            .init(token: configuration.apiKey, principal: Principal(name: "demo", scopes: [.read, .write])),
+            .init(token: configuration.readOnlyKey, principal: Principal(name: "readonly", scopes: [.read])),
+        ])
         let router = Router()
+        router.use(RequestID())
         router.use(ErrorMiddleware())
+        if case .perWindow(let requests, let seconds) = configuration.rateLimit {
+            router.use(RateLimit(policy: RateLimitPolicy(quota: requests, windowSeconds: seconds), exemptRoutes: ["/healthz", "/metrics"]) { request, context in
+                authentication.principal(of: request).map { "key:" + $0.name } ?? RateLimit.principalOrHost(request, context)
+            })
+        }
+        router.use(ConditionalGET(hashingBodies: true))
         router.get("/healthz") { _, _ in
             try Response(json: Health(status: "ok"))
+        }
+        let users = UserRoutes(store: SQLiteUserStore(database: database))
+        router.group("/", middleware: [authentication]) { api in
+            users.register(in: api)
+            DataRoutes.register(in: api)
         }
         self.router = try router.build()
     }
 
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
         try await router.respond(to: request, context: context)
+    }
+
+    /// Finishes pending database work and closes it (at shutdown, after the server stopped).
+    public func close() throws {
+        try database.close()
     }
 }
 

@@ -1,5 +1,6 @@
-/// The demo's settings, as ../API.md "Starting it" lists them.
-public struct DemoConfiguration: Sendable, Hashable {
+/// The demo's settings, as API.md "Starting it" lists them. Its description leaves the API
+/// keys out, so logging it never leaks them.
+public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var host = "127.0.0.1"
     public var port = 8080
     public var workers: Int
@@ -9,9 +10,18 @@ public struct DemoConfiguration: Sendable, Hashable {
     public var rateLimit = RateLimitSetting.perWindow(requests: 100, seconds: 1)
     public var logLevel = "info"
     public var logFormat = LogFormat.text
+    /// `DEMO_API_KEY`: read-write.
+    public var apiKey = "demo-key"
+    /// `DEMO_READONLY_KEY`: read-only.
+    public var readOnlyKey = "readonly-key"
 
     public init(workers: Int) {
         self.workers = workers
+    }
+
+    public var description: String {
+        "host=\(host) port=\(port) workers=\(workers) data-dir=\(dataDirectory) files-dir=\(filesDirectory) "
+            + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) log-level=\(logLevel) log-format=\(logFormat.rawValue)"
     }
 }
 

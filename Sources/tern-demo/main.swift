@@ -46,9 +46,27 @@ struct TernDemoCommand: ParsableCommand {
             handler.logLevel = logLevel
             return handler
         }
+        var demo = DemoConfiguration(workers: workers)
+        demo.host = host
+        demo.port = port
+        demo.dataDirectory = dataDirectory
+        demo.filesDirectory = filesDirectory
+        demo.publicDirectory = publicDirectory
+        demo.rateLimit = rateLimit
+        demo.logLevel = logLevel.rawValue
+        demo.logFormat = logFormat
+        demo.apiKey = Environment.value("DEMO_API_KEY") ?? demo.apiKey
+        demo.readOnlyKey = Environment.value("DEMO_READONLY_KEY") ?? demo.readOnlyKey
+        let application: DemoApplication
+        do {
+            application = try DemoApplication(configuration: demo)
+        } catch {
+            Logger(label: "tern-demo").critical("cannot start: \(error)")
+            throw ExitCode.failure
+        }
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.workers = workers
-        let server = Server(configuration: configuration, responder: try DemoApplication())
+        let server = Server(configuration: configuration, responder: application)
         do {
             try server.run { address in
                 print("listening on http://\(address)")
@@ -57,6 +75,7 @@ struct TernDemoCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        try application.close()
     }
 }
 

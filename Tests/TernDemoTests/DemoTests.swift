@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Logging
 import Testing
@@ -12,7 +13,7 @@ import Glibc
 struct DemoApplicationTests {
     @Test(arguments: TestMode.allCases)
     func healthz(mode: TestMode) async throws {
-        try await DemoApplication().test(mode) { client in
+        try await withDemo(mode) { client in
             let response = try await client.get("/healthz")
             #expect(response.status == 200)
             #expect(response.field("content-type") == "application/json")
@@ -24,7 +25,7 @@ struct DemoApplicationTests {
     }
 
     @Test func otherMethodsAndPaths() async throws {
-        try await DemoApplication().test { client in
+        try await withDemo(.inProcess) { client in
             let post = try await client.post("/healthz")
             #expect(post.status == 405)
             #expect(post.field("allow") == "GET, HEAD, OPTIONS")
@@ -35,15 +36,19 @@ struct DemoApplicationTests {
             let missing = try await client.get("/nope")
             #expect(missing.status == 404)
             #expect(missing.text == #"{"type":"about:blank","title":"Not Found","status":404,"instance":"/nope"}"#)
+            #expect(try await client.post("/nope").status == 404, "no key needed to learn a path does not exist")
+            #expect(try await client.delete("/users").status == 405, "nor that a method is not allowed")
         }
     }
 }
 
 @Suite("Demo: the tern-demo executable")
 struct DemoExecutableTests {
+    static let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-demo-executable-tests").path
+
     /// Starts the binary, reads its ready line, returns it and the port.
     func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (ChildProcess, String, Int) {
-        let process = try ChildProcess(arguments, environment: environment)
+        let process = try ChildProcess(arguments + ["--data-dir", Self.dataDirectory], environment: environment)
         let line = try #require(process.readLine())
         let port = try #require(Int(line.split(separator: ":").last ?? ""))
         return (process, line, port)
@@ -76,7 +81,7 @@ struct DemoExecutableTests {
         ["--no-such-flag"],
     ])
     func invalidFlagsAreRefused(arguments: [String]) throws {
-        let process = try ChildProcess(arguments + ["--port", "0"].filter { _ in !arguments.contains("--port") })
+        let process = try ChildProcess(arguments + ["--port", "0"].filter { _ in !arguments.contains("--port") } + ["--data-dir", Self.dataDirectory])
         #expect(process.readLine() == nil, "never ready")
         let status = process.waitForExit()
         #expect(status != nil && status != 0)
@@ -84,7 +89,7 @@ struct DemoExecutableTests {
 
     @Test func everyDocumentedFlagIsAccepted() throws {
         let process = try ChildProcess([
-            "--host", "127.0.0.1", "--port", "0", "--workers", "1", "--data-dir", "/tmp/tern-data",
+            "--host", "127.0.0.1", "--port", "0", "--workers", "1", "--data-dir", Self.dataDirectory,
             "--files-dir", "./Public/files", "--public-dir", "./Public", "--rate-limit", "off",
             "--log-level", "debug", "--log-format", "json",
         ])
@@ -94,7 +99,7 @@ struct DemoExecutableTests {
 
     @Test func aPortInUseIsAClearError() throws {
         let (first, _, port) = try start(["--port", "0", "--workers", "1"])
-        let second = try ChildProcess(["--port", String(port)])
+        let second = try ChildProcess(["--port", String(port), "--data-dir", Self.dataDirectory])
         #expect(second.readLine() == nil)
         #expect(second.waitForExit() != 0)
         #expect(first.stop(with: SIGTERM) == 0)

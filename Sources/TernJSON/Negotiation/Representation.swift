@@ -55,3 +55,14 @@ extension JSONCoding {
         return tree
     }
 }
+
+extension Array {
+    /// Every entity tag a response negotiated among these representations can carry for a
+    /// resource whose first representation has `tag`: for checking `If-Match` on a write,
+    /// which may quote the tag of any representation the client read.
+    public func entityTags<Value>(for tag: EntityTag) -> [EntityTag] where Element == Representation<Value> {
+        enumerated().map { index, representation in
+            index == 0 ? tag : EntityTag(tag.opaqueTag + "-" + representation.contentType.subtype, weak: tag.isWeak)
+        }
+    }
+}

@@ -27,8 +27,8 @@ extension Response {
         var fields = headerFields
         fields[.contentType] = chosen.contentType.description
         fields.appendVary("Accept")
-        if chosen.contentType != representations[0].contentType, let value = fields[.eTag], let tag = EntityTag(parsing: value) {
-            fields[.eTag] = EntityTag(tag.opaqueTag + "-" + chosen.contentType.subtype, weak: tag.isWeak).description
+        if let value = fields[.eTag], let tag = EntityTag(parsing: value), let index = representations.firstIndex(where: { $0.contentType == chosen.contentType }) {
+            fields[.eTag] = representations.entityTags(for: tag)[index].description
         }
         self.init(status: status, headerFields: fields, body: .bytes(try chosen.render(value)))
     }

@@ -39,6 +39,8 @@ public struct PageCursor: Sendable, Hashable {
             Array(bytes[(bytes.count - 8)...]) == Self.checksum(payload), payload.hasPrefix(Self.version)
         else { throw invalid }
         position = String(payload.dropFirst(Self.version.count))
+        // Base64 ignores the spare low bits of the last character; only the canonical text counts.
+        guard encoded == text else { throw invalid }
     }
 
     private static let version = "1:"

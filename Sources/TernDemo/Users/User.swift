@@ -1,0 +1,42 @@
+import Foundation
+import TernHTTP
+
+/// A user as stored: the fields of the API's representation plus the row's version, which
+/// every write increments, so the entity tag changes on every write and survives restarts.
+public struct User: Sendable, Hashable {
+    public let id: Int64
+    public var name: String
+    public var email: String
+    /// Seconds since 1970, UTC; second precision, like `Last-Modified`.
+    public let createdAt: Int64
+    public var updatedAt: Int64
+    public var version: Int64
+
+    /// A strong tag: `"<id>-<version>"` (https://www.rfc-editor.org/rfc/rfc9110#section-8.8.3).
+    var entityTag: EntityTag { EntityTag("\(id)-\(version)") }
+
+    var lastModified: HTTPDate { HTTPDate(secondsSince1970: updatedAt) }
+}
+
+/// A user on the wire: `{"id", "name", "email", "created_at", "updated_at"}`, dates RFC 3339 UTC.
+struct UserBody: Encodable, Sendable {
+    let id: Int64
+    let name: String
+    let email: String
+    let createdAt: Date
+    let updatedAt: Date
+
+    init(_ user: User) {
+        id = user.id
+        name = user.name
+        email = user.email
+        createdAt = Date(timeIntervalSince1970: TimeInterval(user.createdAt))
+        updatedAt = Date(timeIntervalSince1970: TimeInterval(user.updatedAt))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, email
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}

@@ -1,0 +1,47 @@
+/// Where users live. The demo's implementation is SQLite (`SQLiteUserStore`); a server-grade
+/// database can replace it when several instances share state.
+///
+/// Every write runs `decide` inside its transaction, against the row as it is at that moment,
+/// so a precondition check (`If-Match`) and the write it guards are atomic.
+public protocol UserStore: Sendable {
+    /// The user, or nil.
+    func user(id: Int64) async throws -> User?
+
+    /// Up to `limit` users with ids above `afterID` (all when nil), by id, and when the
+    /// collection last changed.
+    func users(afterID: Int64?, limit: Int) async throws -> UserListing
+
+    /// Adds a user. - Throws: `UserStoreError.emailTaken`.
+    func create(name: String, email: String, at seconds: Int64) async throws -> User
+
+    /// Changes a user to what `decide` returns for its current state (it may throw to refuse);
+    /// nil when there is no such user. - Throws: `UserStoreError.emailTaken`, or what `decide` throws.
+    func update(id: Int64, at seconds: Int64, _ decide: @escaping @Sendable (User) throws -> UserFields) async throws -> User?
+
+    /// Deletes a user after `check` accepts its current state; false when there is none.
+    func delete(id: Int64, at seconds: Int64, _ check: @escaping @Sendable (User) throws -> Void) async throws -> Bool
+}
+
+/// Part of the users collection, read in one transaction.
+public struct UserListing: Sendable {
+    public let users: [User]
+    /// Seconds since 1970 of the last insert, update or delete of any user.
+    public let changedAt: Int64
+}
+
+/// The fields a client writes.
+public struct UserFields: Sendable, Hashable {
+    public var name: String
+    public var email: String
+
+    public init(name: String, email: String) {
+        self.name = name
+        self.email = email
+    }
+}
+
+/// A write the store refuses.
+public enum UserStoreError: Error, Hashable {
+    /// Another user has this email (compared case-insensitively).
+    case emailTaken
+}

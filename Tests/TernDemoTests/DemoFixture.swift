@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import TernDemo
+import TernTesting
+
+/// A fresh temporary folder, removed after `body`.
+func withTemporaryDirectory<Result>(_ body: (String) async throws -> Result) async throws -> Result {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tern-demo-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
+/// The demo application on a new database in a temporary folder (rate limit off unless the
+/// test sets one), with a client in `mode`.
+func withDemo<Result>(
+    _ mode: TestMode = .live, configure: (inout DemoConfiguration) -> Void = { _ in },
+    _ body: (any TestClient) async throws -> Result
+) async throws -> Result {
+    try await withTemporaryDirectory { directory in
+        var configuration = DemoConfiguration(workers: 1)
+        configuration.dataDirectory = directory
+        configuration.rateLimit = .off
+        configure(&configuration)
+        let application = try DemoApplication(configuration: configuration)
+        defer { try? application.close() }
+        return try await application.test(mode, body)
+    }
+}
+
+/// Header fields for a write with the read-write key and a JSON body.
+let writer: HTTPFields = [.authorization: "Bearer demo-key", .contentType: "application/json"]
+
+extension TestResponse {
+    /// The body as a JSON object.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
+    }
+}
+
+extension HTTPFields {
+    /// These fields plus `more`.
+    func adding(_ more: HTTPFields) -> HTTPFields {
+        var fields = self
+        fields.append(contentsOf: more)
+        return fields
+    }
+}
