@@ -1,3 +1,4 @@
+public import HTTPTypes
 public import TernHTTP
 import TernJSON
 import TernMiddleware
@@ -12,6 +13,7 @@ import TernRouter
 public final class DemoApplication: Responder {
     private let router: RouterResponder
     private let database: DemoDatabase
+    private let requestID = RequestID()
 
     /// Opens (or creates) the database in `configuration.dataDirectory` and builds the routes.
     public init(configuration: DemoConfiguration) throws {
@@ -21,7 +23,7 @@ public final class DemoApplication: Responder {
             .init(token: configuration.readOnlyKey, principal: Principal(name: "readonly", scopes: [.read])),
         ])
         let router = Router()
-        router.use(RequestID())
+        router.use(requestID)
         router.use(ErrorMiddleware())
         if case .perWindow(let requests, let seconds) = configuration.rateLimit {
             router.use(RateLimit(policy: RateLimitPolicy(quota: requests, windowSeconds: seconds), exemptRoutes: ["/healthz", "/metrics"]) { request, context in
@@ -42,6 +44,12 @@ public final class DemoApplication: Responder {
 
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
         try await router.respond(to: request, context: context)
+    }
+
+    /// Fields for the responses the server writes before the application sees a request
+    /// (`ServerConfiguration.serverResponseFields`): a request id, as on every other response.
+    public var serverResponseFields: @Sendable () -> HTTPFields {
+        { [requestID] in [RequestID.fieldName: requestID.newID()] }
     }
 
     /// Finishes pending database work and closes it (at shutdown, after the server stopped).

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+public import HTTPTypes
 
 /// Where and how a `Server` listens, and the limits it enforces.
 public struct ServerConfiguration: Sendable {
@@ -20,6 +21,11 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int = 10_000
     /// On shutdown, how long in-flight requests may take before their connections are closed.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Fields added to the responses the server writes itself, before any responder sees a
+    /// request (400 for a malformed request, 408, 413, 414, 431, 501, 505, the connection
+    /// limit's 503), called once per response: e.g. a new request id, so that every response
+    /// carries one.
+    public var serverResponseFields: @Sendable () -> HTTPFields = { [:] }
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host

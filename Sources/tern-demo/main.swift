@@ -66,6 +66,7 @@ struct TernDemoCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.workers = workers
+        configuration.serverResponseFields = application.serverResponseFields
         let server = Server(configuration: configuration, responder: application)
         do {
             try server.run { address in

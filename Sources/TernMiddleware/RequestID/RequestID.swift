@@ -39,6 +39,12 @@ public struct RequestID: Middleware {
         return response
     }
 
+    /// A new id, for responses written outside the middleware chain (the server's own
+    /// error responses: `ServerConfiguration.serverResponseFields`).
+    public func newID() -> String {
+        generator.next()
+    }
+
     /// The request's id, set by `RequestID`; nil when it does not run.
     public static func current(in context: RequestContext) -> String? {
         context.storage[RequestIDKey.self]

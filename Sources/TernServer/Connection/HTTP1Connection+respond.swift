@@ -94,7 +94,8 @@ extension HTTP1Connection {
     func sendError(_ status: HTTPResponse.Status, reason: String) {
         if let output {
             let body = ProblemDetails(status: status, detail: reason).json
-            let response = HTTPResponse(status: status, headerFields: [.contentType: "application/problem+json"])
+            var response = HTTPResponse(status: status, headerFields: server.configuration.serverResponseFields())
+            response.headerFields[.contentType] = "application/problem+json"
             var bytes: [UInt8] = []
             HTTP1ResponseHead.write(
                 response, framing: HTTP1ResponseFraming(body: .length(Int64(body.count)), keepAlive: false),
