@@ -8,12 +8,18 @@ FUZZ_SECONDS ?= 30
 
 all: build
 
-# libevent's headers and pkg-config file come from Debian's libevent-dev.
+# libevent's and SQLite's headers and pkg-config files come from Debian's libevent-dev and
+# libsqlite3-dev (SQLite for the demo's storage, through GRDB); curl runs the README
+# walkthrough test.
 deps:
-	@pkg-config --exists libevent 2>/dev/null || { \
-	  echo "installing libevent-dev (apt)"; \
+	@missing=""; \
+	pkg-config --exists libevent 2>/dev/null || missing="$$missing libevent-dev"; \
+	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing (apt)"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libevent-dev pkg-config >/dev/null; }
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing pkg-config >/dev/null; fi
 
 build: deps
 	$(SWIFT) build -c release --product tern-demo

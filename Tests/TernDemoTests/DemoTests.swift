@@ -97,6 +97,13 @@ struct DemoExecutableTests {
         #expect(process.stop(with: SIGTERM) == 0)
     }
 
+    @Test(arguments: ["/proc/tern-demo-data", "/dev/null/data"])
+    func anUnusableDataDirectoryIsAClearError(directory: String) throws {
+        let process = try ChildProcess(["--port", "0", "--data-dir", directory])
+        #expect(process.readLine() == nil, "never ready")
+        #expect(process.waitForExit() == 1)
+    }
+
     @Test func aPortInUseIsAClearError() throws {
         let (first, _, port) = try start(["--port", "0", "--workers", "1"])
         let second = try ChildProcess(["--port", String(port), "--data-dir", Self.dataDirectory])

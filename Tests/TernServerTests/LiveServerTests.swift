@@ -246,12 +246,16 @@ struct LiveServerTests {
     }
 
     @Test func gracefulShutdownFinishesInFlightRequests() async throws {
-        let live = try LiveServer(responder: TestApplication())
+        let application = TestApplication()
+        let live = try LiveServer(responder: application)
         let busy = try live.connect()
         let idle = try live.connect()
         #expect(try await idle.exchange(Self.get).status == 200)
-        try await busy.send("GET /sleep?300 HTTP/1.1\r\nHost: t\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(50))
+        // Long enough that a loaded machine still delivers the shutdown while the handler sleeps.
+        try await busy.send("GET /sleep?1500 HTTP/1.1\r\nHost: t\r\n\r\n")
+        while application.observations.started.load(ordering: .relaxed) < 2 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         live.server.shutdown()
         let response = try await busy.readResponse()
         #expect(response.text == "slept")

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The README's "Try the demo API" section, run as written: each `curl` line against a fresh
+/// `tern-demo`, in order, its status line compared with the `# HTTP/1.1 ...` line under it. A
+/// `make run ARGS="..."` line restarts the server with those flags on the same database.
+@Suite("README walkthrough (live, the tern-demo binary and curl)")
+struct ReadmeWalkthroughTests {
+    struct Step: CustomStringConvertible {
+        let command: String
+        let expected: String
+        var description: String { command }
+    }
+
+    enum Line {
+        case restart([String])
+        case step(Step)
+    }
+
+    static func walkthrough() throws -> [Line] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        guard let start = readme.range(of: "<!-- walkthrough:start -->"), let end = readme.range(of: "<!-- walkthrough:end -->") else { return [] }
+        let lines = readme[start.upperBound..<end.lowerBound].components(separatedBy: "\n")
+        var result: [Line] = []
+        for (index, line) in lines.enumerated() {
+            if line.hasPrefix("make run ARGS=\"") {
+                result.append(.restart(line.dropFirst("make run ARGS=\"".count).dropLast().split(separator: " ").map(String.init)))
+            } else if line.contains("curl "), !line.hasPrefix("#"), index + 1 < lines.count, lines[index + 1].hasPrefix("# HTTP/1.1 ") {
+                let expected = lines[index + 1].dropFirst(2).components(separatedBy: "   (")[0].trimmingCharacters(in: .whitespaces)
+                result.append(.step(Step(command: line, expected: expected)))
+            }
+        }
+        return result
+    }
+
+    @Test func everyStepAnswersAsDocumented() async throws {
+        let lines = try Self.walkthrough()
+        #expect(lines.count >= 30, "the walkthrough was found")
+        try await withTemporaryDirectory { directory in
+            var server = try DemoServer(arguments: [], dataDirectory: directory)
+            for line in lines {
+                switch line {
+                case .restart(let arguments):
+                    server.stop()
+                    server = try DemoServer(arguments: arguments, dataDirectory: directory)
+                case .step(let step):
+                    let output = try Self.run(step.command.replacingOccurrences(of: "localhost:8080", with: "127.0.0.1:\(server.port)"))
+                    let status = output.split(whereSeparator: \.isNewline).first { $0.hasPrefix("HTTP/1.1 ") }.map(String.init)?
+                        .trimmingCharacters(in: .whitespacesAndNewlines)
+                    #expect(status == step.expected, "\(step.command)")
+                }
+            }
+            server.stop()
+        }
+    }
+
+    /// Runs `command` with bash and returns what it printed.
+    static func run(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `tern-demo` on port 0 with `arguments`.
+    struct DemoServer {
+        let process: ChildProcess
+        let port: Int
+
+        init(arguments: [String], dataDirectory: String) throws {
+            process = try ChildProcess(["--port", "0", "--workers", "1", "--data-dir", dataDirectory] + arguments)
+            let line = try #require(process.readLine())
+            port = try #require(Int(line.split(separator: ":").last ?? ""))
+        }
+
+        func stop() {
+            _ = process.stop(with: SIGTERM)
+        }
+    }
+}
