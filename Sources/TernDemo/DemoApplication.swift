@@ -34,7 +34,7 @@ public final class DemoApplication: Responder {
         router.get("/healthz") { _, _ in
             try Response(json: Health(status: "ok"))
         }
-        let users = UserRoutes(store: SQLiteUserStore(database: database))
+        let users = UserRoutes(store: CachingUserStore(wrapping: SQLiteUserStore(database: database)))
         router.group("/", middleware: [authentication]) { api in
             users.register(in: api)
             DataRoutes.register(in: api)

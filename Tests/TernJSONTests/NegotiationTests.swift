@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import HTTPTypes
+import Synchronization
 import Testing
 import TernHTTP
 @testable import TernJSON
@@ -164,5 +165,52 @@ enum CSVReader {
             }
         }
         return quoted || !row.isEmpty || !field.isEmpty ? nil : rows
+    }
+}
+
+@Suite("Negotiated responses answer preconditions before rendering")
+struct NegotiationPreconditionTests {
+    struct Counted: Encodable, Sendable {
+        let renders: Counter
+        func encode(to encoder: any Encoder) throws {
+            renders.add()
+            var container = encoder.singleValueContainer()
+            try container.encode("body")
+        }
+    }
+
+    final class Counter: Sendable {
+        private let value = Synchronization.Atomic<Int>(0)
+        func add() { value.add(1, ordering: .relaxed) }
+        var count: Int { value.load(ordering: .relaxed) }
+    }
+
+    func respond(_ method: HTTPRequest.Method, _ fields: HTTPFields, status: HTTPResponse.Status = .ok, counter: Counter) throws -> Response {
+        let request = Request(head: HTTPRequest(method: method, scheme: "http", authority: "t", path: "/x", headerFields: fields))
+        return try Response(
+            negotiating: Counted(renders: counter), for: request, representations: [.json, .xml(root: "x")], status: status,
+            headerFields: [.eTag: #""5""#, .lastModified: "Sat, 21 Nov 2026 10:00:00 GMT", .cacheControl: "no-cache"])
+    }
+
+    @Test func notModifiedWithoutRendering() throws {
+        let counter = Counter()
+        let response = try respond(.get, [.ifNoneMatch: #""5""#], counter: counter)
+        #expect(response.status == .notModified)
+        #expect(response.headerFields[.vary] == "Accept")
+        #expect(response.headerFields[.eTag] == #""5""#)
+        #expect(response.headerFields[.contentType] == nil)
+        #expect(counter.count == 0)
+        let xml = try respond(.head, [.ifNoneMatch: #""5-xml""#, .accept: "application/xml"], counter: counter)
+        #expect(xml.status == .notModified, "the XML representation's own tag")
+        #expect(try respond(.get, [.ifNoneMatch: #""5""#, .accept: "application/xml"], counter: counter).status == .ok, "another representation's tag")
+        #expect(counter.count == 1)
+    }
+
+    @Test func otherOutcomes() throws {
+        let counter = Counter()
+        #expect(throws: HTTPError.self) { try respond(.get, [.ifMatch: #""4""#], counter: counter) }
+        #expect(try respond(.get, [.ifModifiedSince: "Sat, 21 Nov 2026 10:00:00 GMT"], counter: counter).status == .notModified)
+        #expect(try respond(.put, [.ifNoneMatch: #""5""#], counter: counter).status == .ok, "writes check their own preconditions")
+        #expect(try respond(.get, [.ifNoneMatch: #""5""#], status: .created, counter: counter).status == .created)
     }
 }

@@ -12,6 +12,15 @@ public struct User: Sendable, Hashable {
     public var updatedAt: Int64
     public var version: Int64
 
+    public init(id: Int64, name: String, email: String, createdAt: Int64, updatedAt: Int64, version: Int64) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
     /// A strong tag: `"<id>-<version>"` (https://www.rfc-editor.org/rfc/rfc9110#section-8.8.3).
     var entityTag: EntityTag { EntityTag("\(id)-\(version)") }
 

@@ -11,7 +11,8 @@ public protocol UserStore: Sendable {
     /// collection last changed.
     func users(afterID: Int64?, limit: Int) async throws -> UserListing
 
-    /// Adds a user. - Throws: `UserStoreError.emailTaken`.
+    /// Adds a user with an id never used before (not even by a deleted user).
+    /// - Throws: `UserStoreError.emailTaken`.
     func create(name: String, email: String, at seconds: Int64) async throws -> User
 
     /// Changes a user to what `decide` returns for its current state (it may throw to refuse);
@@ -27,6 +28,11 @@ public struct UserListing: Sendable {
     public let users: [User]
     /// Seconds since 1970 of the last insert, update or delete of any user.
     public let changedAt: Int64
+
+    public init(users: [User], changedAt: Int64) {
+        self.users = users
+        self.changedAt = changedAt
+    }
 }
 
 /// The fields a client writes.

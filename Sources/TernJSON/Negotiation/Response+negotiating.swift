@@ -11,8 +11,13 @@ extension Response {
     /// part gets `-` and the subtype appended (`"7-3"` → `"7-3-xml"`), since a strong tag
     /// must differ between representations (section 8.8.3).
     ///
+    /// A 200 to GET or HEAD whose `headerFields` carry validators (`ETag`, `Last-Modified`)
+    /// answers the request's preconditions first (https://www.rfc-editor.org/rfc/rfc9110#section-13.2.2),
+    /// without rendering: 304 Not Modified with the fields section 15.4.5 keeps, or 412.
+    ///
     /// - Throws: 406 Not Acceptable, listing the available types in `Accept`-ready form in
-    ///   `detail` and as an `available` array, when none is acceptable.
+    ///   `detail` and as an `available` array, when none is acceptable; 412 when a precondition
+    ///   fails.
     ///
     /// ```swift
     /// return try Response(negotiating: user, for: request, representations: [.json, .xml(root: "user")],
@@ -27,8 +32,22 @@ extension Response {
         var fields = headerFields
         fields[.contentType] = chosen.contentType.description
         fields.appendVary("Accept")
-        if let value = fields[.eTag], let tag = EntityTag(parsing: value), let index = representations.firstIndex(where: { $0.contentType == chosen.contentType }) {
-            fields[.eTag] = representations.entityTags(for: tag)[index].description
+        var tag: EntityTag?
+        if let value = fields[.eTag], let declared = EntityTag(parsing: value), let index = representations.firstIndex(where: { $0.contentType == chosen.contentType }) {
+            tag = representations.entityTags(for: declared)[index]
+            fields[.eTag] = tag?.description
+        }
+        if status == .ok, request.method == .get || request.method == .head {
+            let lastModified = fields[.lastModified].flatMap { HTTPDate($0) }
+            switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
+            case .notModified:
+                self = .notModified(from: fields)
+                return
+            case .preconditionFailed:
+                throw HTTPError(.preconditionFailed, detail: "a precondition of the request does not hold for the current representation")
+            case .proceed, .proceedIgnoringRange:
+                break
+            }
         }
         self.init(status: status, headerFields: fields, body: .bytes(try chosen.render(value)))
     }
