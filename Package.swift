@@ -154,6 +154,7 @@ let package = Package(
             dependencies: [
                 "TernDemo", "TernHTTP", "TernServer", "TernTesting", "tern-demo",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

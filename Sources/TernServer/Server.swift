@@ -119,3 +119,10 @@ private func runWorker(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawP
     worker.server.runningLoops.leave()
     return nil
 }
+
+extension Server {
+    /// Whether the calling thread runs one of Tern's event loops. Work that blocks (disk,
+    /// databases) must not run where this is true; a handler can assert it after handing
+    /// such work to its own threads.
+    public static var isEventLoopThread: Bool { LoopThreadMarker.current != nil }
+}
