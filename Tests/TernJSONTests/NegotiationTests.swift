@@ -31,7 +31,7 @@ struct NegotiationRenderingTests {
         var fields = HTTPFields()
         if let accept { fields[.accept] = accept }
         let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "t", path: "/box", headerFields: fields))
-        return try Response(negotiating: box, for: request, representations: representations, headerFields: [.eTag: #""7-3""#, .vary: "Origin"])
+        return try Response(negotiating: box, for: request, representations: representations, entityTag: EntityTag("7-3"), headerFields: [.vary: "Origin"])
     }
 
     @Test(arguments: [
@@ -189,7 +189,7 @@ struct NegotiationPreconditionTests {
         let request = Request(head: HTTPRequest(method: method, scheme: "http", authority: "t", path: "/x", headerFields: fields))
         return try Response(
             negotiating: Counted(renders: counter), for: request, representations: [.json, .xml(root: "x")], status: status,
-            headerFields: [.eTag: #""5""#, .lastModified: "Sat, 21 Nov 2026 10:00:00 GMT", .cacheControl: "no-cache"])
+            entityTag: EntityTag("5"), lastModified: HTTPDate("Sat, 21 Nov 2026 10:00:00 GMT"), headerFields: [.cacheControl: "no-cache"])
     }
 
     @Test func notModifiedWithoutRendering() throws {

@@ -43,9 +43,10 @@ struct UserRoutes: Sendable {
         let listing = try await store.users(afterID: after, limit: page.limit + 1)
         let body = Page(items: listing.users.map(UserBody.init), limit: page.limit) { PageCursor(position: String($0.id)) }
         var fields = body.linkFields(for: request)
-        fields[.lastModified] = HTTPDate(secondsSince1970: listing.changedAt).description
         fields[.cacheControl] = Self.cacheControl
-        return try Response(negotiating: body, for: request, representations: Self.pageRepresentations, headerFields: fields)
+        return try Response(
+            negotiating: body, for: request, representations: Self.pageRepresentations,
+            lastModified: HTTPDate(secondsSince1970: listing.changedAt), headerFields: fields)
     }
 
     private func show(_ request: Request, id: Int64) async throws -> Response {
@@ -88,11 +89,7 @@ struct UserRoutes: Sendable {
     private func respond(with user: User, to request: Request, status: HTTPResponse.Status = .ok) throws -> Response {
         try Response(
             negotiating: UserBody(user), for: request, representations: Self.representations, status: status,
-            headerFields: [
-                .eTag: user.entityTag.description,
-                .lastModified: user.lastModified.description,
-                .cacheControl: Self.cacheControl,
-            ])
+            entityTag: user.entityTag, lastModified: user.lastModified, headerFields: [.cacheControl: Self.cacheControl])
     }
 
     /// `If-Match` (strong comparison, against the tag of any representation) and

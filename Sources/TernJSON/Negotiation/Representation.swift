@@ -11,11 +11,14 @@ public struct Representation<Value: Sendable>: Sendable {
     /// What `Content-Type` says (parameters included) and what `Accept` is matched against
     /// (parameters aside).
     public let contentType: MediaType
+    /// `contentType` as sent, formatted once.
+    let contentTypeText: String
     let render: @Sendable (Value) throws -> [UInt8]
 
     /// A representation rendered by `render`.
     public init(contentType: MediaType, render: @escaping @Sendable (Value) throws -> [UInt8]) {
         self.contentType = contentType
+        self.contentTypeText = contentType.description
         self.render = render
     }
 }
@@ -61,8 +64,11 @@ extension Array {
     /// resource whose first representation has `tag`: for checking `If-Match` on a write,
     /// which may quote the tag of any representation the client read.
     public func entityTags<Value>(for tag: EntityTag) -> [EntityTag] where Element == Representation<Value> {
-        enumerated().map { index, representation in
-            index == 0 ? tag : EntityTag(tag.opaqueTag + "-" + representation.contentType.subtype, weak: tag.isWeak)
-        }
+        indices.map { entityTag(for: tag, at: $0) }
+    }
+
+    /// The tag of the representation at `index`: `tag` for the first, `tag-subtype` for the others.
+    func entityTag<Value>(for tag: EntityTag, at index: Int) -> EntityTag where Element == Representation<Value> {
+        index == 0 ? tag : EntityTag(tag.opaqueTag + "-" + self[index].contentType.subtype, weak: tag.isWeak)
     }
 }

@@ -7,13 +7,12 @@ extension Response {
     /// decide, `q=0` excludes, ties go to the earlier representation, and no `Accept` (or
     /// `*/*`) gets the first. Adds `Vary: Accept` (section 12.5.5).
     ///
-    /// An `ETag` in `headerFields` is the first representation's; for the others its opaque
-    /// part gets `-` and the subtype appended (`"7-3"` → `"7-3-xml"`), since a strong tag
-    /// must differ between representations (section 8.8.3).
-    ///
-    /// A 200 to GET or HEAD whose `headerFields` carry validators (`ETag`, `Last-Modified`)
-    /// answers the request's preconditions first (https://www.rfc-editor.org/rfc/rfc9110#section-13.2.2),
-    /// without rendering: 304 Not Modified with the fields section 15.4.5 keeps, or 412.
+    /// `entityTag` is the first representation's validator; the others get its opaque part
+    /// with `-` and their subtype appended (`"7-3"` → `"7-3-xml"`), since a strong tag must
+    /// differ between representations (section 8.8.3). It and `lastModified` become `ETag`
+    /// and `Last-Modified`, and a 200 to GET or HEAD answers the request's preconditions
+    /// with them before rendering anything (section 13.2.2): 304 Not Modified with the
+    /// fields section 15.4.5 keeps, or 412.
     ///
     /// - Throws: 406 Not Acceptable, listing the available types in `Accept`-ready form in
     ///   `detail` and as an `available` array, when none is acceptable; 412 when a precondition
@@ -21,24 +20,23 @@ extension Response {
     ///
     /// ```swift
     /// return try Response(negotiating: user, for: request, representations: [.json, .xml(root: "user")],
-    ///                     headerFields: [.eTag: tag.description])
+    ///                     entityTag: user.entityTag, lastModified: user.lastModified)
     /// ```
     public init<Value: Sendable>(
         negotiating value: Value, for request: Request, representations: [Representation<Value>],
-        status: HTTPResponse.Status = .ok, headerFields: HTTPFields = [:]
+        status: HTTPResponse.Status = .ok, entityTag: EntityTag? = nil, lastModified: HTTPDate? = nil,
+        headerFields: HTTPFields = [:]
     ) throws {
         precondition(!representations.isEmpty, "negotiation needs at least one representation")
-        let chosen = try Self.choose(representations, for: request)
+        let index = try Self.choose(representations, for: request)
+        let chosen = representations[index]
         var fields = headerFields
-        fields[.contentType] = chosen.contentType.description
+        fields[.contentType] = chosen.contentTypeText
         fields.appendVary("Accept")
-        var tag: EntityTag?
-        if let value = fields[.eTag], let declared = EntityTag(parsing: value), let index = representations.firstIndex(where: { $0.contentType == chosen.contentType }) {
-            tag = representations.entityTags(for: declared)[index]
-            fields[.eTag] = tag?.description
-        }
-        if status == .ok, request.method == .get || request.method == .head {
-            let lastModified = fields[.lastModified].flatMap { HTTPDate($0) }
+        let tag = entityTag.map { representations.entityTag(for: $0, at: index) }
+        if let tag { fields[.eTag] = tag.description }
+        if let lastModified { fields[.lastModified] = lastModified.description }
+        if status == .ok, tag != nil || lastModified != nil, request.method == .get || request.method == .head {
             switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
             case .notModified:
                 self = .notModified(from: fields)
@@ -52,8 +50,10 @@ extension Response {
         self.init(status: status, headerFields: fields, body: .bytes(try chosen.render(value)))
     }
 
-    private static func choose<Value: Sendable>(_ representations: [Representation<Value>], for request: Request) throws -> Representation<Value> {
-        guard let accept = Accept(fieldValues: request.headerFields[values: .accept]) else { return representations[0] }
+    /// The index of the representation to send.
+    private static func choose<Value: Sendable>(_ representations: [Representation<Value>], for request: Request) throws -> Int {
+        let accepts = request.headerFields[values: .accept]
+        guard let accept = Accept(fieldValues: accepts) else { return 0 }
         let types = representations.map(\.contentType.withoutParameters)
         guard let best = accept.bestMatch(in: types), let index = types.firstIndex(of: best) else {
             let available = types.map(\.description)
@@ -61,6 +61,6 @@ extension Response {
                 .notAcceptable, detail: "available representations: " + available.joined(separator: ", "),
                 headerFields: [.vary: "Accept"], extensions: [.init("available", .array(available.map(JSONValue.string)))])
         }
-        return representations[index]
+        return index
     }
 }
