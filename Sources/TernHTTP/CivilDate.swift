@@ -6,10 +6,10 @@ import Darwin
 
 /// A proleptic Gregorian calendar date, converted to and from days since 1970-01-01 with
 /// Howard Hinnant's `days_from_civil` / `civil_from_days` algorithms.
-struct CivilDate: Equatable {
-    var year: Int64
-    var month: Int  // 1...12
-    var day: Int  // 1...31
+package struct CivilDate: Equatable {
+    package var year: Int64
+    package var month: Int  // 1...12
+    package var day: Int  // 1...31
 
     init(year: Int64, month: Int, day: Int) {
         self.year = year
@@ -17,7 +17,7 @@ struct CivilDate: Equatable {
         self.day = day
     }
 
-    init(daysSince1970 days: Int64) {
+    package init(daysSince1970 days: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

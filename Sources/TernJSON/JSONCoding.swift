@@ -1,9 +1,24 @@
 public import Foundation
 
-/// The encoder and decoder Tern's JSON responders use: sorted keys (so a body, and an ETag
+/// How Tern's JSON responders write and read JSON: sorted keys (so a body, and an ETag
 /// hashed from it, is the same on every run and platform), no escaped slashes, and dates as
 /// RFC 3339 in UTC (https://www.rfc-editor.org/rfc/rfc3339#section-5.6).
 public enum JSONCoding {
+    /// `value` as compact JSON text. Tern's own encoder: the same output as `encoder()` gives,
+    /// at a fraction of its cost, since it writes bytes from a light tree instead of going
+    /// through Foundation's object graph.
+    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try tree(of: value).write(to: &out)
+        return out
+    }
+
+    /// `value`'s JSON form as a tree, for the renderers of other formats.
+    static func tree(of value: some Encodable) throws -> JSONTree {
+        try JSONTreeEncoder.tree(of: value)
+    }
+
+    /// Foundation's encoder, configured to match `encode(_:)`.
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -11,6 +26,7 @@ public enum JSONCoding {
         return encoder
     }
 
+    /// Foundation's decoder, reading dates as RFC 3339.
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

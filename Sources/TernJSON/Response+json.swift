@@ -1,4 +1,3 @@
-import Foundation
 public import HTTPTypes
 public import TernHTTP
 
@@ -10,10 +9,10 @@ extension Response {
     /// return try Response(json: user, status: .accepted, headerFields: [.eTag: tag.description])
     /// ```
     public init(json value: some Encodable, status: HTTPResponse.Status = .ok, headerFields: HTTPFields = [:]) throws {
-        let body = try JSONCoding.encoder().encode(value)
+        let body = try JSONCoding.encode(value)
         var fields = headerFields
         fields[.contentType] = "application/json"
-        self.init(status: status, headerFields: fields, body: .bytes(Array(body)))
+        self.init(status: status, headerFields: fields, body: .bytes(body))
     }
 
     /// 201 Created with `Location` and the new resource as JSON

@@ -2,8 +2,19 @@
 package enum JSONString {
     /// Appends `string` as a quoted JSON string, escaping `"`, `\` and control characters.
     package static func append(_ string: String, to out: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { bytes in append(bytes, to: &out) }
+    }
+
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
+        // Most strings need no escape: copy them whole instead of byte by byte.
+        guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
             case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)

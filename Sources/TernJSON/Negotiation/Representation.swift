@@ -26,7 +26,7 @@ public struct Representation<Value: Sendable>: Sendable {
 extension Representation where Value: Encodable {
     /// `application/json`, keys sorted (`JSONCoding`).
     public static var json: Representation {
-        Representation(contentType: .json) { value in Array(try JSONCoding.encoder().encode(value)) }
+        Representation(contentType: .json) { value in try JSONCoding.encode(value) }
     }
 
     /// `application/xml; charset=utf-8`: the value's JSON form as elements under `root`
@@ -45,17 +45,6 @@ extension Representation where Value: Encodable {
             guard case .array(let rows) = try JSONCoding.tree(of: rows(value)) else { return [] }
             return CSVRendering.document(rows: rows)
         }
-    }
-}
-
-extension JSONCoding {
-    /// `value`'s JSON form as a tree, for the renderers of other formats.
-    static func tree(of value: some Encodable) throws -> JSONTree {
-        let bytes = Array(try encoder().encode(value))
-        guard let tree = JSONTree(parsing: bytes) else {
-            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "the encoder's output did not parse"))
-        }
-        return tree
     }
 }
 

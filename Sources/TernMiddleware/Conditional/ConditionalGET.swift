@@ -36,6 +36,11 @@ public struct ConditionalGET: Middleware {
             response.headerFields[.eTag] = hashed.description
             tag = hashed
         }
+        // No conditional field: nothing to evaluate (the common case, so skip the parsing).
+        let fields = request.headerFields
+        guard fields.contains(.ifMatch) || fields.contains(.ifNoneMatch) || fields.contains(.ifModifiedSince)
+            || fields.contains(.ifUnmodifiedSince)
+        else { return response }
         let lastModified = response.headerFields[.lastModified].flatMap { HTTPDate($0) }
         guard tag != nil || lastModified != nil else { return response }
         switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
