@@ -34,6 +34,8 @@ public struct Response: Sendable {
     /// The header fields.
     public var headerFields: HTTPFields {
         get { head.headerFields }
-        set { head.headerFields = newValue }
+        // In place: with only get/set, `response.headerFields[name] = value` would copy every
+        // field (the getter's copy shares the storage with `head`), once per middleware.
+        _modify { yield &head.headerFields }
     }
 }

@@ -21,8 +21,12 @@ public struct RateLimit: Middleware {
     public static let limitField = HTTPField.Name("RateLimit")!
 
     private let limiter: RateLimiter
+    /// `RateLimit-Policy`'s value and the start of `RateLimit`'s, formatted once.
+    private let policyValue: String
+    private let limitPrefix: String
     private let key: @Sendable (Request, RequestContext) -> String
-    private let exemptRoutes: Set<String>
+    /// A handful of templates: a linear scan beats hashing the route per request.
+    private let exemptRoutes: [String]
     private let clock: @Sendable () -> ContinuousClock.Instant
 
     public init(
@@ -37,8 +41,10 @@ public struct RateLimit: Middleware {
         clock: @escaping @Sendable () -> ContinuousClock.Instant
     ) {
         self.limiter = limiter
+        self.policyValue = limiter.policy.policyFieldValue
+        self.limitPrefix = limiter.policy.quotedName + ";r="
         self.key = key
-        self.exemptRoutes = exemptRoutes
+        self.exemptRoutes = Array(exemptRoutes)
         self.clock = clock
     }
 
@@ -54,19 +60,19 @@ public struct RateLimit: Middleware {
         }
         let outcome = limiter.take(key(request, context), at: clock())
         let policy = limiter.policy
-        let limit = "\(policy.quotedName);r=\(outcome.remaining);t=\(outcome.secondsUntilRefill)"
+        let limit = limitPrefix + String(outcome.remaining) + ";t=" + String(outcome.secondsUntilRefill)
         guard outcome.allowed else {
             throw HTTPError(
                 .tooManyRequests,
                 detail: "more than \(policy.quota) requests in \(policy.windowSeconds) s; retry after \(outcome.secondsUntilRefill) s",
                 headerFields: [
                     .retryAfter: String(outcome.secondsUntilRefill),
-                    Self.policyField: policy.policyFieldValue,
+                    Self.policyField: policyValue,
                     Self.limitField: limit,
                 ])
         }
         var response = try await next.respondRenderingHTTPErrors(to: request, context: context)
-        response.headerFields[Self.policyField] = policy.policyFieldValue
+        response.headerFields[Self.policyField] = policyValue
         response.headerFields[Self.limitField] = limit
         return response
     }

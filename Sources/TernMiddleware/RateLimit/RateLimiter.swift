@@ -20,13 +20,28 @@ public final class RateLimiter: Sendable {
 
     /// Takes a token from `key`'s bucket.
     func take(_ key: String, at now: ContinuousClock.Instant) -> TokenBucket.Outcome {
-        let shard = shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+        let client = ClientKey(key)
+        let shard = shards[Int(UInt(bitPattern: client.hash) % UInt(shards.count))]
         return shard.buckets.withLock { buckets in
-            if buckets[key] == nil, buckets.count >= keysPerShard {
+            if buckets.count >= keysPerShard, buckets[client] == nil {
                 evict(from: &buckets, at: now)
             }
-            return buckets[key, default: .full(policy, at: now)].take(at: now, policy: policy)
+            return buckets[client, default: .full(policy, at: now)].take(at: now, policy: policy)
         }
+    }
+
+    /// A client key with its hash computed once, for both the shard and the table.
+    struct ClientKey: Hashable {
+        let text: String
+        let hash: Int
+
+        init(_ text: String) {
+            self.text = text
+            hash = text.hashValue
+        }
+
+        static func == (lhs: ClientKey, rhs: ClientKey) -> Bool { lhs.hash == rhs.hash && lhs.text == rhs.text }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     /// How many buckets are held, for tests and metrics.
@@ -34,7 +49,7 @@ public final class RateLimiter: Sendable {
         shards.reduce(0) { total, shard in total + shard.buckets.withLock { $0.count } }
     }
 
-    private func evict(from buckets: inout [String: TokenBucket], at now: ContinuousClock.Instant) {
+    private func evict(from buckets: inout [ClientKey: TokenBucket], at now: ContinuousClock.Instant) {
         buckets = buckets.filter { !$0.value.isFull(at: now, policy: policy) }
         if buckets.count >= keysPerShard, let oldest = buckets.min(by: { $0.value.updated < $1.value.updated }) {
             buckets[oldest.key] = nil
@@ -42,6 +57,6 @@ public final class RateLimiter: Sendable {
     }
 
     private final class Shard: Sendable {
-        let buckets = Mutex<[String: TokenBucket]>([:])
+        let buckets = Mutex<[ClientKey: TokenBucket]>([:])
     }
 }
