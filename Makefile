@@ -4,7 +4,7 @@ ARGS       ?=
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build run test fuzz examples bench bench-deps bench-instructions deps clean
+.PHONY: all build run sample-files test fuzz examples bench bench-deps bench-instructions deps clean
 
 all: build
 
@@ -26,6 +26,10 @@ build: deps
 
 run: build
 	$(SWIFT) run -c release --skip-build tern-demo $(ARGS)
+
+# The 64 MiB range-demo sample in Public/files (the demo also writes it at start when missing).
+sample-files: build
+	$(SWIFT) run -c release --skip-build tern-demo --write-sample-files
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -35,9 +35,11 @@ public final class DemoApplication: Responder {
             try Response(json: Health(status: "ok"))
         }
         let users = UserRoutes(store: CachingUserStore(wrapping: SQLiteUserStore(database: database)))
+        let downloads = DownloadRoutes(files: FileResponder(folder: configuration.filesDirectory))
         router.group("/", middleware: [authentication]) { api in
             users.register(in: api)
             DataRoutes.register(in: api)
+            downloads.register(in: api)
         }
         self.router = try router.build()
     }

@@ -35,12 +35,19 @@ struct TernDemoCommand: ParsableCommand {
     @Option(name: .customLong("log-format"), help: "text or json (TERN_LOG_FORMAT).")
     var logFormat: LogFormat = Environment.value("TERN_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
 
+    @Flag(name: .customLong("write-sample-files"), help: "Write the large range-demo sample into --files-dir and exit.")
+    var writeSampleFilesOnly = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
     }
 
     func run() throws {
+        if writeSampleFilesOnly {
+            try SampleFiles.ensureLarge(in: filesDirectory)
+            return
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = logLevel
@@ -59,6 +66,7 @@ struct TernDemoCommand: ParsableCommand {
         demo.readOnlyKey = Environment.value("DEMO_READONLY_KEY") ?? demo.readOnlyKey
         let application: DemoApplication
         do {
+            try SampleFiles.ensureLarge(in: filesDirectory)
             application = try DemoApplication(configuration: demo)
         } catch {
             Logger(label: "tern-demo").critical("cannot start: \(error)")

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPTypes
+public import TernHTTP
+
+/// Serves the files of one folder by name, with everything HTTP offers for static content:
+/// validators and conditional requests, byte ranges, and the bytes sent with sendfile.
+///
+/// - Name: the route parameter `parameter` (`/download/{file}`), one path component.
+///   Traversal in any form (`..`, `/`, `\`, NUL, a leading dot, their percent-encodings,
+///   which the router has decoded), and files whose real path leaves the folder (symbolic
+///   links), are 404 like a missing file: nothing says what exists outside.
+/// - 200 with `Content-Length`, `Content-Type` (by extension), a strong `ETag` (inode, size,
+///   mtime in nanoseconds), `Last-Modified`, `Accept-Ranges: bytes`, `Cache-Control` and,
+///   when configured, `Content-Disposition` (RFC 6266).
+/// - `Range` (https://www.rfc-editor.org/rfc/rfc9110#section-14.2), GET only (HEAD ignores
+///   it): one range → 206 with `Content-Range`; several → 206 `multipart/byteranges` with
+///   an exact `Content-Length`; overlapping and adjacent ones coalesced; more than 16, or more
+///   bytes than the file → 200; none satisfiable → 416 with `Content-Range: bytes */size`; an
+///   invalid `Range`, or another unit → ignored (200). `If-Range` with the current strong tag
+///   or exact date honours the range, anything else sends the whole file.
+/// - Preconditions in RFC 9110 section 13.2.2's order: 304 Not Modified, 412.
+///
+/// The file is opened once per request and described by that open descriptor, so a file
+/// replaced meanwhile is either the old one or the new one, whole, never a mix of one's
+/// length and the other's bytes. Bodies are file regions: the server sends them with
+/// sendfile as the socket drains, so memory does not grow with file size or downloads.
+///
+/// ```swift
+/// let files = FileResponder(folder: "./Public/files")
+/// router.get("/download/{file}", files.respond)
+/// ```
+public struct FileResponder: Responder {
+    /// How a browser should present the file (https://www.rfc-editor.org/rfc/rfc6266).
+    public enum Disposition: Sendable, Hashable {
+        case inline
+        case attachment
+    }
+
+    public let folder: String
+    public let parameter: String
+    public let cacheControl: String?
+    public let disposition: Disposition?
+
+    public init(folder: String, parameter: String = "file", cacheControl: String? = "no-cache", disposition: Disposition? = nil) {
+        self.folder = folder
+        self.parameter = parameter
+        self.cacheControl = cacheControl
+        self.disposition = disposition
+    }
+
+    public func respond(to request: Request, context: RequestContext) async throws -> Response {
+        guard let name = context.parameters[parameter], let file = open(name) else {
+            throw HTTPError(.notFound, detail: "no such file")
+        }
+        return response(for: file, to: request)
+    }
+
+    /// Opens `name` in the folder; nil when it is not a file the folder may serve.
+    public func open(_ name: String) -> StaticFile? {
+        guard let realFolder = StaticFile.realPath(of: folder) else { return nil }
+        return StaticFile.open(name, in: realFolder)
+    }
+
+    /// The files the folder may serve, by name (byte order): regular files, no dotfiles,
+    /// nothing that resolves outside.
+    public func files() -> [StaticFile] {
+        guard let realFolder = StaticFile.realPath(of: folder), let directory = opendir(realFolder) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            names.append(name)
+        }
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { StaticFile.open($0, in: realFolder) }
+    }
+
+    /// The response to a GET or HEAD of `file`.
+    public func response(for file: StaticFile, to request: Request) -> Response {
+        var fields = headerFields(for: file)
+        let whole = Response(status: .ok, headerFields: fields, body: .file(FileRegion(file: file.file, offset: 0, length: file.size)))
+        switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: file.entityTag, lastModified: file.lastModified) {
+        case .notModified:
+            return .notModified(from: fields)
+        case .preconditionFailed:
+            return Response(problem: ProblemDetails(status: .preconditionFailed, detail: "the file has changed", instance: String(request.path)))
+        case .proceedIgnoringRange:
+            return whole
+        case .proceed:
+            break
+        }
+        guard request.method == .get, let value = request.headerFields[.range], let ranges = ByteRangeRequest(value) else { return whole }
+        switch ranges.resolve(size: file.size) {
+        case .whole:
+            return whole
+        case .unsatisfiable:
+            var problemFields: HTTPFields = [.contentRange: ContentRange.unsatisfied(size: file.size).description, .acceptRanges: "bytes"]
+            problemFields[.eTag] = fields[.eTag]
+            problemFields[.lastModified] = fields[.lastModified]
+            return Response(
+                problem: ProblemDetails(status: .rangeNotSatisfiable, detail: "no requested range overlaps the file's \(file.size) bytes", instance: String(request.path)),
+                headerFields: problemFields)
+        case .ranges(let parts) where parts.count == 1:
+            fields[.contentRange] = ContentRange.range(parts[0], size: file.size).description
+            let region = FileRegion(file: file.file, offset: parts[0].lowerBound, length: parts[0].upperBound - parts[0].lowerBound + 1)
+            return Response(status: .partialContent, headerFields: fields, body: .file(region))
+        case .ranges(let parts):
+            let multipart = MultipartByteRanges(ranges: parts, size: file.size, contentType: fields[.contentType] ?? "application/octet-stream")
+            fields[.contentType] = multipart.contentType
+            return Response(status: .partialContent, headerFields: fields, body: .segments(multipart.segments(of: file.file)))
+        }
+    }
+
+    private func headerFields(for file: StaticFile) -> HTTPFields {
+        var fields: HTTPFields = [
+            .contentType: FileTypes.contentType(forName: file.name),
+            .eTag: file.entityTag.description,
+            .lastModified: file.lastModified.description,
+            .acceptRanges: "bytes",
+        ]
+        if let cacheControl { fields[.cacheControl] = cacheControl }
+        if let disposition { fields[.contentDisposition] = ContentDisposition.value(disposition, fileName: file.name) }
+        return fields
+    }
+}
