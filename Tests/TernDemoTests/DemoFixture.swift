@@ -28,6 +28,23 @@ func withDemo<Result>(
     }
 }
 
+/// The demo behind a real server on `127.0.0.1:0` (rate limit off), on a new database, with
+/// `files` as its files folder when given.
+func withLiveDemo<Result>(
+    files: String? = nil, workers: Int = 2, _ body: (LiveServer) async throws -> Result
+) async throws -> Result {
+    try await withTemporaryDirectory { data in
+        var configuration = DemoConfiguration(workers: workers)
+        configuration.dataDirectory = data
+        if let files { configuration.filesDirectory = files }
+        configuration.rateLimit = .off
+        let application = try DemoApplication(configuration: configuration)
+        defer { try? application.close() }
+        return try await LiveServer.with(
+            responder: application, configure: { $0.workers = workers; $0.serverResponseFields = application.serverResponseFields }, body)
+    }
+}
+
 /// Header fields for a write with the read-write key and a JSON body.
 let writer: HTTPFields = [.authorization: "Bearer demo-key", .contentType: "application/json"]
 

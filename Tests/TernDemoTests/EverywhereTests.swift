@@ -23,16 +23,23 @@ struct EverywhereTests {
 
     @Test func rateLimitedWithDraftFields() async throws {
         try await withDemo(configure: { $0.rateLimit = .perWindow(requests: 3, seconds: 60) }) { client in
+            // A token comes back every 20 s; on a loaded machine a second or so may pass
+            // between requests, so `t` is 20 or a little less.
+            func secondsUntilRefill(_ response: TestResponse, remaining: Int) -> Int? {
+                guard let value = response.field("ratelimit"), value.hasPrefix(#""default";r=\#(remaining);t="#) else { return nil }
+                return Int(value.split(separator: "=").last ?? "")
+            }
             for remaining in [2, 1, 0] {
                 let response = try await client.get("/users/1")
                 #expect(response.status == 200)
                 #expect(response.field("ratelimit-policy") == #""default";q=3;w=60"#)
-                #expect(response.field("ratelimit") == #""default";r=\#(remaining);t=20"#)
+                #expect((15...20).contains(secondsUntilRefill(response, remaining: remaining) ?? -1), "\(response.field("ratelimit") ?? "-")")
             }
             let refused = try await client.get("/users/1")
             #expect(refused.status == 429)
-            #expect(refused.field("retry-after") == "20")
-            #expect(refused.field("ratelimit") == #""default";r=0;t=20"#)
+            let wait = try #require(secondsUntilRefill(refused, remaining: 0))
+            #expect((15...20).contains(wait))
+            #expect(refused.field("retry-after") == String(wait))
             #expect(refused.field("content-type") == "application/problem+json")
             #expect(refused.json["status"] as? Int == 429)
             let health = try await client.get("/healthz")
@@ -41,7 +48,7 @@ struct EverywhereTests {
             // A key is its own client: the writer still has its quota.
             let keyed = try await client.get("/users/1", headers: [.authorization: "Bearer demo-key"])
             #expect(keyed.status == 200)
-            #expect(keyed.field("ratelimit") == #""default";r=2;t=20"#)
+            #expect(keyed.field("ratelimit")?.hasPrefix(#""default";r=2;"#) == true)
         }
     }
 

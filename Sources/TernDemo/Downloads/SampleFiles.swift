@@ -13,25 +13,23 @@ public enum SampleFiles {
         let path = (folder as NSString).appendingPathComponent(largeName)
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == largeSize { return }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = path + ".partial-\(getpid())"
+        // A dotfile while it is written: never listed or served.
+        let temporary = (folder as NSString).appendingPathComponent(".\(largeName).partial-\(getpid())")
         guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var chunk = [UInt64](repeating: 0, count: (1 << 20) / 8)
         for _ in 0..<(largeSize >> 20) {
-            for index in stride(from: 0, to: chunk.count, by: 8) {
+            for index in chunk.indices {
                 // xorshift64*
                 state ^= state >> 12
                 state ^= state << 25
                 state ^= state >> 27
-                let value = state &* 0x2545_F491_4F6C_DD1D
-                withUnsafeBytes(of: value.littleEndian) { bytes in
-                    for offset in 0..<8 { chunk[index + offset] = bytes[offset] }
-                }
+                chunk[index] = (state &* 0x2545_F491_4F6C_DD1D).littleEndian
             }
-            try handle.write(contentsOf: chunk)
+            try chunk.withUnsafeBytes { try handle.write(contentsOf: $0) }
         }
         try handle.close()
         if rename(temporary, path) != 0 {
