@@ -3,6 +3,7 @@ public import TernHTTP
 import TernJSON
 import TernMiddleware
 import TernRouter
+import Foundation
 
 /// The demo API as a responder: its routes behind the framework's standard middleware.
 ///
@@ -13,6 +14,8 @@ import TernRouter
 public final class DemoApplication: Responder {
     private let router: RouterResponder
     private let database: DemoDatabase
+    /// Deletes expired idempotency records every ten minutes until `close()`.
+    private let purge: Task<Void, Never>
     private let requestID = RequestID()
 
     /// Opens (or creates) the database in `configuration.dataDirectory` and builds the routes.
@@ -36,12 +39,26 @@ public final class DemoApplication: Responder {
         }
         let users = UserRoutes(store: CachingUserStore(wrapping: SQLiteUserStore(database: database)))
         let downloads = DownloadRoutes(files: FileResponder(folder: configuration.filesDirectory))
+        let transferStore = SQLiteTransferStore(database: database)
+        let transfers = TransferRoutes(store: transferStore)
+        let idempotency = Idempotency(store: transferStore, expiry: configuration.idempotencyExpiry, canonicalContent: JSONCoding.canonical)
         router.group("/", middleware: [authentication]) { api in
             users.register(in: api)
             DataRoutes.register(in: api)
             downloads.register(in: api)
+            transfers.registerReads(in: api)
+            api.group("/", middleware: [idempotency]) { guarded in
+                transfers.registerCreate(in: guarded)
+            }
         }
+        TransferRoutes.registerOldPath(in: router)
         self.router = try router.build()
+        purge = Task.detached {
+            while !Task.isCancelled {
+                _ = try? await transferStore.purgeExpired(now: Int64(Date().timeIntervalSince1970))
+                try? await Task.sleep(for: .seconds(600))
+            }
+        }
     }
 
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
@@ -56,6 +73,7 @@ public final class DemoApplication: Responder {
 
     /// Finishes pending database work and closes it (at shutdown, after the server stopped).
     public func close() throws {
+        purge.cancel()
         try database.close()
     }
 }

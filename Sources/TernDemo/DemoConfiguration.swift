@@ -10,6 +10,8 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var rateLimit = RateLimitSetting.perWindow(requests: 100, seconds: 1)
     public var logLevel = "info"
     public var logFormat = LogFormat.text
+    /// How long a transfer's response is replayed for its `Idempotency-Key`.
+    public var idempotencyExpiry: Duration = .seconds(86_400)
     /// `DEMO_API_KEY`: read-write.
     public var apiKey = "demo-key"
     /// `DEMO_READONLY_KEY`: read-only.
@@ -21,7 +23,7 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "host=\(host) port=\(port) workers=\(workers) data-dir=\(dataDirectory) files-dir=\(filesDirectory) "
-            + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) log-level=\(logLevel) log-format=\(logFormat.rawValue)"
+            + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) idempotency-expiry=\(idempotencyExpiry.components.seconds)s log-level=\(logLevel) log-format=\(logFormat.rawValue)"
     }
 }
 

@@ -13,6 +13,17 @@ public enum JSONCoding {
         return out
     }
 
+    /// JSON text in a canonical form, so two texts of the same JSON value compare equal: no
+    /// white space, object members sorted by key (the last of a repeated key kept), numbers
+    /// written as decimals without redundant digits (`1.50` → `1.5`, `1e2` → `100`).
+    /// The bytes unchanged when they are not JSON. For `Idempotency`'s fingerprint.
+    public static func canonical(_ bytes: [UInt8]) -> [UInt8] {
+        guard let tree = JSONTree(parsing: bytes) else { return bytes }
+        var out: [UInt8] = []
+        tree.canonical.write(to: &out)
+        return out
+    }
+
     /// `value`'s JSON form as a tree, for the renderers of other formats.
     static func tree(of value: some Encodable) throws -> JSONTree {
         try JSONTreeEncoder.tree(of: value)

@@ -29,6 +29,9 @@ struct TernDemoCommand: ParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "N/S requests per client, or off (TERN_RATE_LIMIT).")
     var rateLimit: RateLimitSetting = Environment.value("TERN_RATE_LIMIT").flatMap(RateLimitSetting.init) ?? .perWindow(requests: 100, seconds: 1)
 
+    @Option(name: .customLong("idempotency-expiry"), help: "Seconds a transfer's response is replayed for its key (TERN_IDEMPOTENCY_EXPIRY).")
+    var idempotencyExpiry: Int = Environment.integer("TERN_IDEMPOTENCY_EXPIRY") ?? 86_400
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (TERN_LOG_LEVEL).")
     var logLevel: Logger.Level = Environment.value("TERN_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
 
@@ -41,6 +44,7 @@ struct TernDemoCommand: ParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard idempotencyExpiry >= 1 else { throw ValidationError("--idempotency-expiry must be at least 1 second") }
     }
 
     func run() throws {
@@ -62,6 +66,7 @@ struct TernDemoCommand: ParsableCommand {
         demo.rateLimit = rateLimit
         demo.logLevel = logLevel.rawValue
         demo.logFormat = logFormat
+        demo.idempotencyExpiry = .seconds(idempotencyExpiry)
         demo.apiKey = Environment.value("DEMO_API_KEY") ?? demo.apiKey
         demo.readOnlyKey = Environment.value("DEMO_READONLY_KEY") ?? demo.readOnlyKey
         let application: DemoApplication

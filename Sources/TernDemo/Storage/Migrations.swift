@@ -31,6 +31,41 @@ enum Migrations {
             }
             try db.execute(sql: "INSERT INTO collection_changes VALUES ('users', ?)", arguments: [now])
         }
+        migrator.registerMigration("3-accounts-transfers") { db in
+            try db.execute(sql: """
+                CREATE TABLE accounts (
+                    id TEXT PRIMARY KEY,
+                    balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0)
+                );
+                CREATE TABLE transfers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    from_account TEXT NOT NULL REFERENCES accounts(id),
+                    to_account TEXT NOT NULL REFERENCES accounts(id),
+                    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE idempotency_records (
+                    scope TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    fields TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    PRIMARY KEY (scope, key)
+                );
+                CREATE INDEX idempotency_records_expiry ON idempotency_records (expires_at);
+                """)
+        }
+        // Once, when the database is new, like the users.
+        migrator.registerMigration("4-seed-accounts") { db in
+            for (id, cents) in [("alice", 100_000), ("bob", 50_000), ("carol", 0)] {
+                try db.execute(sql: "INSERT INTO accounts (id, balance_cents) VALUES (?, ?)", arguments: [id, cents])
+            }
+        }
         return migrator
     }
 }

@@ -69,22 +69,7 @@ final class JSONTreeEncoder: Encoder {
         var members: [(key: String, node: Node)] = []
 
         var tree: JSONTree {
-            // Insertion sort, stable, so the last of a repeated key stays last and wins; objects
-            // are small, and most come in an order close to sorted. UTF-8 byte order is
-            // code-point order.
-            var sorted: [(String, JSONTree)] = []
-            sorted.reserveCapacity(members.count)
-            for member in members {
-                var index = sorted.count
-                while index > 0, member.key.utf8.lexicographicallyPrecedes(sorted[index - 1].0.utf8) { index -= 1 }
-                let value = member.node.tree
-                if index > 0, sorted[index - 1].0 == member.key {
-                    sorted[index - 1].1 = value
-                } else {
-                    sorted.insert((member.key, value), at: index)
-                }
-            }
-            return .object(sorted)
+            .object(JSONTree.sortedByKey(members.map { ($0.key, $0.node) }).map { ($0.0, $0.1.tree) })
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import TernHTTP
 
 /// A parsed JSON value that keeps what the text said: member order, and numbers as written
@@ -17,6 +18,35 @@ indirect enum JSONTree {
         parser.skipWhitespace()
         guard parser.index == bytes.count else { return nil }
         self = value
+    }
+
+    /// The same value with object members sorted by key (UTF-8 order, the last of a repeated
+    /// key kept) and numbers in their shortest decimal form.
+    var canonical: JSONTree {
+        switch self {
+        case .null, .bool, .string: return self
+        case .number(let text): return .number(Decimal(string: text).map { "\($0)" } ?? text)
+        case .array(let values): return .array(values.map(\.canonical))
+        case .object(let members):
+            return .object(Self.sortedByKey(members).map { ($0.0, $0.1.canonical) })
+        }
+    }
+
+    /// Members sorted by key in UTF-8 (code-point) order, the last of a repeated key kept in
+    /// its place: an insertion sort, since objects are small and often nearly sorted.
+    static func sortedByKey<Value>(_ members: [(String, Value)]) -> [(String, Value)] {
+        var sorted: [(String, Value)] = []
+        sorted.reserveCapacity(members.count)
+        for (name, value) in members {
+            var index = sorted.count
+            while index > 0, name.utf8.lexicographicallyPrecedes(sorted[index - 1].0.utf8) { index -= 1 }
+            if index > 0, sorted[index - 1].0 == name {
+                sorted[index - 1].1 = value
+            } else {
+                sorted.insert((name, value), at: index)
+            }
+        }
+        return sorted
     }
 
     /// Appends the value's compact JSON text.

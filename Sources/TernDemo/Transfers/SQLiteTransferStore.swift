@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import TernJSON
+public import TernHTTP
+public import TernMiddleware
+
+/// `TransferStore` and `IdempotencyStore` on the demo's SQLite database. A transfer's
+/// debit, credit, row and idempotency record are written in one transaction; GRDB returns
+/// from `write` after the commit, and with `synchronous=FULL` in WAL mode the commit is on
+/// disk by then, so a 201 that reached a client survives a crash of the process or the machine.
+public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
+    private let database: DemoDatabase
+
+    public init(database: DemoDatabase) {
+        self.database = database
+    }
+
+    public func accounts(afterID: String?, limit: Int) async throws -> [Account] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID ?? "", limit])
+                .map(Account.init(row:))
+        }
+    }
+
+    public func account(id: String) async throws -> Account? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id]).map(Account.init(row:))
+        }
+    }
+
+    public func transfers(beforeID: Int64?, limit: Int) async throws -> [Transfer] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM transfers WHERE id < ? ORDER BY id DESC LIMIT ?", arguments: [beforeID ?? Int64.max, limit])
+                .map(Transfer.init(row:))
+        }
+    }
+
+    public func transfer(id: Int64) async throws -> Transfer? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM transfers WHERE id = ?", arguments: [id]).map(Transfer.init(row:))
+        }
+    }
+
+    public func transfer(
+        _ amount: Money, from: String, to: String, at seconds: Int64, claim: IdempotencyClaim?,
+        respond: @escaping @Sendable (TransferOutcome) throws -> Response
+    ) async throws -> Response {
+        try await database.pool.write { db in
+            let balance = try Int64.fetchOne(db, sql: "SELECT balance_cents FROM accounts WHERE id = ?", arguments: [from])
+            let target = try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [to]) ?? false
+            var errors: [FieldError] = []
+            if balance == nil { errors.append(FieldError(field: "from", message: "is not an account")) }
+            if !target { errors.append(FieldError(field: "to", message: "is not an account")) }
+            guard errors.isEmpty, let balance else { throw ValidationError(errors) }
+            let response: Response
+            if balance < amount.cents {
+                response = try respond(.insufficientFunds(balance: Money(cents: balance)))
+            } else {
+                try db.execute(sql: "UPDATE accounts SET balance_cents = balance_cents - ? WHERE id = ?", arguments: [amount.cents, from])
+                try db.execute(sql: "UPDATE accounts SET balance_cents = balance_cents + ? WHERE id = ?", arguments: [amount.cents, to])
+                try db.execute(
+                    sql: "INSERT INTO transfers (from_account, to_account, amount_cents, status, created_at) VALUES (?, ?, ?, 'completed', ?)",
+                    arguments: [from, to, amount.cents, seconds])
+                let transfer = Transfer(id: db.lastInsertedRowID, from: from, to: to, amount: amount, status: "completed", createdAt: seconds)
+                response = try respond(.completed(transfer))
+            }
+            // The record commits with the transfer; a second process racing on the same key
+            // fails the primary key here and rolls its transfer back.
+            if let claim, let record = claim.record(for: response) {
+                try Self.insert(record, db)
+                claim.markStored()
+            }
+            return response
+        }
+    }
+
+    // MARK: IdempotencyStore
+
+    public func record(for key: IdempotencyRecordKey, now: Int64) async throws -> IdempotencyRecord? {
+        try await database.pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at > ?",
+                arguments: [key.scope, key.key, now]
+            ).map(IdempotencyRecord.init(row:))
+        }
+    }
+
+    public func save(_ record: IdempotencyRecord) async throws {
+        try await database.pool.write { db in try Self.insert(record, db) }
+    }
+
+    public func purgeExpired(now: Int64) async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM idempotency_records WHERE expires_at <= ?", arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    /// Inserts `record`, first removing an expired one with the same key.
+    private static func insert(_ record: IdempotencyRecord, _ db: Database) throws {
+        try db.execute(
+            sql: "DELETE FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at <= ?",
+            arguments: [record.key.scope, record.key.key, record.createdAt])
+        let fields = record.response.fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+        try db.execute(
+            sql: """
+                INSERT INTO idempotency_records (scope, key, fingerprint, status, reason, fields, body, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.key.scope, record.key.key, record.fingerprint, record.response.status, record.response.reasonPhrase, fields,
+                Data(record.response.body),
+                record.createdAt, record.expiresAt,
+            ])
+    }
+}
+
+extension Account {
+    init(row: Row) {
+        self.init(id: row["id"], balance: Money(cents: row["balance_cents"]))
+    }
+}
+
+extension Transfer {
+    init(row: Row) {
+        self.init(
+            id: row["id"], from: row["from_account"], to: row["to_account"], amount: Money(cents: row["amount_cents"]),
+            status: row["status"], createdAt: row["created_at"])
+    }
+}
+
+extension IdempotencyRecord {
+    init(row: Row) {
+        let text: String = row["fields"]
+        let fields = text.split(separator: "\n").compactMap { line -> StoredResponse.Field? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            return StoredResponse.Field(name: String(parts[0]), value: String(parts[1].dropFirst()))
+        }
+        let body: Data = row["body"]
+        self.init(
+            key: IdempotencyRecordKey(scope: row["scope"], key: row["key"]), fingerprint: row["fingerprint"],
+            response: StoredResponse(status: row["status"], reasonPhrase: row["reason"], fields: fields, body: Array(body)), createdAt: row["created_at"],
+            expiresAt: row["expires_at"])
+    }
+}

@@ -1,0 +1,46 @@
+/// Which request a record answers: a key within one client's scope (draft-07 section 2.3:
+/// keys of different clients never meet).
+public struct IdempotencyRecordKey: Sendable, Hashable {
+    public let scope: String
+    public let key: String
+
+    public init(scope: String, key: String) {
+        self.scope = scope
+        self.key = key
+    }
+}
+
+/// A completed request: what it was (its fingerprint) and what it answered, until it expires.
+public struct IdempotencyRecord: Sendable, Hashable {
+    public let key: IdempotencyRecordKey
+    /// Of method, route and canonical content; a replay needs the same.
+    public let fingerprint: String
+    public let response: StoredResponse
+    /// Seconds since 1970.
+    public let createdAt: Int64
+    public let expiresAt: Int64
+
+    public init(key: IdempotencyRecordKey, fingerprint: String, response: StoredResponse, createdAt: Int64, expiresAt: Int64) {
+        self.key = key
+        self.fingerprint = fingerprint
+        self.response = response
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Where completed requests are kept for replay. An application whose handler writes to a
+/// database should store the record in the same transaction as its effect
+/// (`IdempotencyClaim.record(for:)`), so the effect and its record commit together or not
+/// at all; the middleware then leaves it be. Otherwise the middleware calls `save` once the
+/// handler returned.
+public protocol IdempotencyStore: Sendable {
+    /// The record for `key`, unless there is none or it expired before `now`.
+    func record(for key: IdempotencyRecordKey, now: Int64) async throws -> IdempotencyRecord?
+
+    /// Keeps `record`, replacing an expired one with the same key.
+    func save(_ record: IdempotencyRecord) async throws
+
+    /// Deletes the records that expired before `now`; returns how many.
+    func purgeExpired(now: Int64) async throws -> Int
+}
