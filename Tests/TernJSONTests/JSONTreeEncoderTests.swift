@@ -91,3 +91,21 @@ struct JSONTreeEncoderTests {
         #expect(throws: EncodingError.self) { try JSONCoding.encode(["x": Double.infinity]) }
     }
 }
+
+@Suite("JSONCoding.canonical: one text per JSON value")
+struct CanonicalJSONTests {
+    @Test(arguments: [
+        (#"{"b": 1, "a": [true, null, "x"]}"#, #"{"a":[true,null,"x"],"b":1}"#),
+        (#"{"amount": 12.50, "n": 1e2, "z": -0.0}"#, #"{"amount":12.5,"n":100,"z":0}"#),
+        (#"{"a": 1, "a": 2}"#, #"{"a":2}"#),
+        (#"  "text\u0041"  "#, #""textA""#),
+        (#"{"o": {"y": 1, "x": {"b": 2, "a": 1}}}"#, #"{"o":{"x":{"a":1,"b":2},"y":1}}"#),
+    ])
+    func canonicalForms(text: String, canonical: String) {
+        #expect(String(decoding: JSONCoding.canonical(Array(text.utf8)), as: UTF8.self) == canonical)
+    }
+
+    @Test func notJSONIsLeftAlone() {
+        #expect(JSONCoding.canonical(Array("not json".utf8)) == Array("not json".utf8))
+    }
+}

@@ -39,6 +39,7 @@ public struct Idempotency: Middleware {
     private let canonicalContent: @Sendable ([UInt8]) -> [UInt8]
     private let isStored: @Sendable (Response) -> Bool
     private let claims: Claims
+    private var now: @Sendable () -> Int64
 
     /// - Parameters:
     ///   - canonicalContent: the content as the fingerprint sees it; by default the bytes as
@@ -54,6 +55,13 @@ public struct Idempotency: Middleware {
         self.canonicalContent = canonicalContent
         self.isStored = isStored
         self.claims = Claims()
+        self.now = { Int64(time(nil)) }
+    }
+
+    /// With a clock of seconds since 1970, for tests of expiry.
+    init(store: any IdempotencyStore, expiry: Duration, now: @escaping @Sendable () -> Int64) {
+        self.init(store: store, expiry: expiry)
+        self.now = now
     }
 
     /// The default policy: 2xx and 4xx responses the handler returned.
@@ -83,7 +91,7 @@ public struct Idempotency: Middleware {
                 headerFields: [.retryAfter: "1"])
         }
         do {
-            let now = Int64(time(nil))
+            let now = now()
             if let record = try await store.record(for: recordKey, now: now) {
                 claims.release(recordKey)
                 guard record.fingerprint == fingerprint else {
