@@ -43,6 +43,7 @@ fuzz: deps
 # QUICK=1: one short round of the main routes). Writes Benchmarks/results/<date>.md and the
 # README's table.
 bench: deps bench-deps
+	$(SWIFT) build -c release --product tern-demo
 	cd Benchmarks && $(SWIFT) build -c release
 	mkdir -p Benchmarks/work
 	cc -O2 -Wall -Wextra -o Benchmarks/work/evhttp-bench Benchmarks/evhttp/server.c $$(pkg-config --cflags --libs libevent)

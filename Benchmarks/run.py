@@ -188,12 +188,22 @@ def warm_up(port, path, headers, connections):
     subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, check=True)
 
 
-def wrk(port, path, headers, connections, duration):
+def wrk(port, path, headers, connections, duration, script=None):
+    process = start_wrk(port, path, headers, connections, duration, script)
+    return wrk_result(process)
+
+
+def start_wrk(port, path, headers, connections, duration, script=None):
     command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
     for header in headers:
         command += ["-H", header]
+    if script:
+        command += ["-s", script]
     command.append(f"http://127.0.0.1:{port}{path}")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+
+
+def wrk_result(process):
     output = process.stdout.read()
     _, _, usage = os.wait4(process.pid, 0)
     result = {
@@ -257,12 +267,44 @@ def run_server(server, port, results):
             process.wait()
 
 
+TRANSFERS_SCRIPT = os.path.join(HERE, "wrk", "transfers.lua")
+
+
+def demo_writes():
+    """tern-demo's POST /transfers with unique keys (wrk Lua), alone and together with
+    GET /users/1, pinned like the rest: writes go through SQLite (WAL, synchronous=FULL)."""
+    data = os.path.join(WORK, "demo-data")
+    subprocess.run(["rm", "-rf", data], check=True)
+    port = 18999
+    command = ["taskset", "-c", "0", os.path.join(ROOT, ".build", "release", "tern-demo"), "--port", str(port),
+               "--workers", "1", "--rate-limit", "off", "--data-dir", data, "--files-dir", FILES]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rows = []
+    try:
+        wait_ready(port)
+        warm_up_process = start_wrk(port, "", [], 16, WARMUP, TRANSFERS_SCRIPT)
+        wrk_result(warm_up_process)
+        alone = wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)
+        rows.append(("POST /transfers, unique keys", "alone", alone))
+        writes = start_wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)
+        reads = wrk(port, "/users/1", [], 16, DURATION)
+        rows.append(("POST /transfers, unique keys", "with reads", wrk_result(writes)))
+        rows.append(("GET /users/1", "during the writes", reads))
+        rows.append(("GET /users/1", "alone", wrk(port, "/users/1", [], 16, DURATION)))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+    for name, when, result in rows:
+        print(f"  tern-demo    {name:30} {when:18} {result['rps']:>8.0f} req/s  p99 {result['p99']*1e3:6.2f} ms  bad {result['bad']}", flush=True)
+    return rows
+
+
 def machine():
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown CPU")
     return f"{os.cpu_count()} cores ({model}), Linux {os.uname().release}"
 
 
-def report(results, servers):
+def report(results, servers, writes):
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     lines = [f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}; "
              f"{ROUNDS} round(s), medians; server pinned to CPU 0 (one thread or worker), "
@@ -289,6 +331,13 @@ def report(results, servers):
             bad = sum(r["bad"] + r["errors"] for r in runs)
             ratio = "—" if server == "tern" or tern is None else f"{tern / rps:.2f}×"
             lines.append(f"| {route[0]} | {server} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {rss:.1f} MiB | {private:.1f} MiB | {cpu:.1f} | {cores} | {bad} | {ratio} |")
+    if writes:
+        lines += ["", "Writes: `tern-demo` (SQLite in WAL mode, `synchronous=FULL`: each 201 follows a durable commit), "
+                  "`--workers 1`, pinned as above, 16 connections per wrk; `POST /transfers` from "
+                  "`Benchmarks/wrk/transfers.lua` (a new `Idempotency-Key` per request).", "",
+                  "| route | when | req/s | p50 | p99 | non-2xx/3xx |", "| --- | --- | ---: | ---: | ---: | ---: |"]
+        for name, when, result in writes:
+            lines.append(f"| {name} | {when} | {result['rps']:,.0f} | {result['p50']*1e3:.2f} ms | {result['p99']*1e3:.2f} ms | {result['bad'] + result['errors']} |")
     table = "\n".join(lines)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     name = f"{date}{'-quick' if QUICK else ''}.md"
@@ -321,8 +370,9 @@ def main():
         for server in order:
             port += 1
             run_server(server, port, results)
-    report(results, servers)
-    bad = sum(r["bad"] + r["errors"] for runs in results.values() for r in runs)
+    writes = [] if QUICK or "tern" not in servers else demo_writes()
+    report(results, servers, writes)
+    bad = sum(r["bad"] + r["errors"] for runs in results.values() for r in runs) + sum(r["bad"] + r["errors"] for _, _, r in writes)
     if bad:
         print(f"{bad} non-2xx/3xx responses or socket errors: the figures are not valid", file=sys.stderr)
         sys.exit(1)
