@@ -4,17 +4,18 @@ ARGS       ?=
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build run sample-files test fuzz examples bench bench-deps bench-instructions deps clean
+.PHONY: all build run sample-files test test-tools browser-test fuzz examples bench bench-deps bench-instructions deps clean
 
 all: build
 
-# libevent's and SQLite's headers and pkg-config files come from Debian's libevent-dev and
-# libsqlite3-dev (SQLite for the demo's storage, through GRDB); curl runs the README
-# walkthrough test.
+# libevent's, SQLite's and zlib's headers and pkg-config files come from Debian's
+# libevent-dev, libsqlite3-dev (the demo's storage, through GRDB) and zlib1g-dev (gzip
+# responses); curl runs the README walkthrough test.
 deps:
 	@missing=""; \
 	pkg-config --exists libevent 2>/dev/null || missing="$$missing libevent-dev"; \
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	pkg-config --exists zlib 2>/dev/null || missing="$$missing zlib1g-dev"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing (apt)"; \
@@ -31,9 +32,27 @@ run: build
 sample-files: build
 	$(SWIFT) run -c release --skip-build tern-demo --write-sample-files
 
-test: deps
+test: deps test-tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+
+# Python packages the tests use (PyPI): openapi-spec-validator checks Public/openapi.json.
+test-tools:
+	@python3 -c "import openapi_spec_validator" 2>/dev/null || { \
+	  echo "installing openapi-spec-validator (pip)"; \
+	  python3 -m pip --version >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null; }; \
+	  python3 -m pip install -q openapi-spec-validator 2>/dev/null || python3 -m pip install -q --break-system-packages openapi-spec-validator; }
+
+# The page at / driven by headless Chromium (Debian's chromium and chromium-driver, the
+# selenium package from PyPI); leaves a screenshot in .build/browser-test/page.png.
+browser-test: build
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "installing chromium and chromium-driver (apt)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@python3 -c "import selenium" 2>/dev/null || { \
+	  echo "installing selenium (pip)"; \
+	  python3 -m pip install -q selenium 2>/dev/null || python3 -m pip install -q --break-system-packages selenium; }
+	Tests/Browser/run.sh
 
 # Every libFuzzer target for FUZZ_SECONDS each; a crash fails and leaves its input in Fuzz/crashes/.
 fuzz: deps

@@ -114,7 +114,9 @@ public final class Router {
     public func build() throws(RouterError) -> RouterResponder {
         if let first = errors.first { throw first }
         let trie = try RouteTrie.Builder(routes: routes).build()
-        return RouterResponder(trie: trie, middleware: middleware)
+        return RouterResponder(
+            trie: trie, middleware: middleware,
+            routes: routes.map { RouteDescription(method: $0.method, template: $0.template.description) })
     }
 }
 

@@ -1,3 +1,4 @@
+public import HTTPTypes
 public import TernHTTP
 
 /// A built route table: resolves each request to a route, then runs the router's middleware
@@ -7,10 +8,15 @@ public struct RouterResponder: Responder {
     let trie: RouteTrie
     /// The router's middleware folded around `RunEndpoint`, once.
     let chain: any Responder
+    /// Every route as registered, in registration order: for documentation and tests that
+    /// hold a description (an OpenAPI document) to the table. HEAD and OPTIONS answered
+    /// automatically are not listed.
+    public let routes: [RouteDescription]
 
-    init(trie: RouteTrie, middleware: [any Middleware]) {
+    init(trie: RouteTrie, middleware: [any Middleware], routes: [RouteDescription]) {
         self.trie = trie
         self.chain = middleware.wrapping(RunEndpoint())
+        self.routes = routes
     }
 
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
@@ -56,6 +62,14 @@ public struct RouterResponder: Responder {
             start = bytes.index(after: end)
         }
     }
+}
+
+/// One route of a built table: its method and template (`/users/{id}`).
+public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
+    public let method: HTTPRequest.Method
+    public let template: String
+
+    public var description: String { "\(method.rawValue) \(template)" }
 }
 
 /// The innermost step of the router's chain: whatever `resolve` chose.

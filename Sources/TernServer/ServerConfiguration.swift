@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+public import CoreMetrics
 public import HTTPTypes
 
 /// Where and how a `Server` listens, and the limits it enforces.
@@ -26,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     /// limit's 503), called once per response: e.g. a new request id, so that every response
     /// carries one.
     public var serverResponseFields: @Sendable () -> HTTPFields = { [:] }
+    /// Where the server reports `http_open_connections` (a gauge); nil: the factory
+    /// `MetricsSystem` was bootstrapped with, when the server is created.
+    public var metricsFactory: (any MetricsFactory)?
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host

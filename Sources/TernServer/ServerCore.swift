@@ -1,3 +1,4 @@
+import CoreMetrics
 import Dispatch
 import Logging
 import Synchronization
@@ -10,6 +11,8 @@ final class ServerCore: Sendable {
     let logger: Logger
     /// Connections open across all loops, for the connection limit.
     let openConnections = Atomic<Int>(0)
+    /// `http_open_connections`, for the metrics backend.
+    let openConnectionsGauge: Meter
     /// One member per loop thread still running.
     let runningLoops = DispatchGroup()
 
@@ -17,5 +20,6 @@ final class ServerCore: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        self.openConnectionsGauge = Meter(label: "http_open_connections", factory: configuration.metricsFactory ?? MetricsSystem.factory)
     }
 }

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Logging
 import TernDemo
+import TernMiddleware
 import TernServer
 
 /// `tern-demo`: the demo API. Every flag also reads an environment variable.
@@ -52,10 +53,16 @@ struct TernDemoCommand: ParsableCommand {
             try SampleFiles.ensureLarge(in: filesDirectory)
             return
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
+        let level = logLevel
+        switch logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: level) }
         }
         var demo = DemoConfiguration(workers: workers)
         demo.host = host
@@ -80,6 +87,7 @@ struct TernDemoCommand: ParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.workers = workers
         configuration.serverResponseFields = application.serverResponseFields
+        configuration.metricsFactory = application.metricsFactory
         let server = Server(configuration: configuration, responder: application)
         do {
             try server.run { address in

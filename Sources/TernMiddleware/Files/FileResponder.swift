@@ -57,6 +57,11 @@ public struct FileResponder: Responder {
         return response(for: file, to: request)
     }
 
+    /// The `Content-Type` a file of this name is served with (by extension).
+    public static func contentType(forName name: String) -> String {
+        FileTypes.contentType(forName: name)
+    }
+
     /// Opens `name` in the folder; nil when it is not a file the folder may serve.
     public func open(_ name: String) -> StaticFile? {
         guard let realFolder = StaticFile.realPath(of: folder) else { return nil }

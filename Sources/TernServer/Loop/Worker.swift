@@ -68,6 +68,7 @@ final class Worker: @unchecked Sendable {
             return
         }
         connections[ObjectIdentifier(connection)] = connection
+        server.openConnectionsGauge.increment()
         if open > limit {
             connection.sendError(.serviceUnavailable, reason: "the server has too many open connections")
         }
@@ -86,6 +87,7 @@ final class Worker: @unchecked Sendable {
     func remove(_ connection: HTTP1Connection) {
         guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
         server.openConnections.subtract(1, ordering: .relaxed)
+        server.openConnectionsGauge.decrement()
         if stopping, connections.isEmpty { loop.stop() }
     }
 

@@ -1,0 +1,13 @@
+#ifndef TERN_CZLIB_SHIM_H
+#define TERN_CZLIB_SHIM_H
+
+#include <zlib.h>
+
+/* deflateInit2 is a macro (it passes the library version and the stream's size), which
+   Swift cannot call: this wrapper is the one place it is expanded. windowBits 15 + 16 asks
+   for the gzip wrapper (RFC 1952) instead of zlib's. */
+static inline int tern_deflate_init_gzip(z_stream *stream, int level) {
+    return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+}
+
+#endif

@@ -1,0 +1,72 @@
+public import CoreMetrics
+import Synchronization
+public import TernHTTP
+
+/// Request metrics through swift-metrics, named as Prometheus expects:
+/// `http_requests_total{method,route,status}` (counter),
+/// `http_request_duration_seconds{method,route}` (a timer, which a Prometheus backend
+/// exposes as a histogram) and `http_requests_in_flight` (a gauge).
+///
+/// `route` is the matched route template (`/users/{id}`), never the raw path, and
+/// `unmatched` for requests no route took, so the number of series stays bounded whatever
+/// clients send. Register it first (outermost), so 404s, 405s and errors are counted with
+/// the status the client got.
+public struct HTTPMetrics: Middleware {
+    public static let unmatchedRoute = "unmatched"
+
+    private let factory: any MetricsFactory
+    private let inFlight: Meter
+    private let handles: Handles
+
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        self.inFlight = Meter(label: "http_requests_in_flight", factory: factory)
+        self.handles = Handles()
+    }
+
+    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+        inFlight.increment()
+        defer { inFlight.decrement() }
+        let started = ContinuousClock.now
+        var status = 500
+        defer {
+            let route = context.route ?? Self.unmatchedRoute
+            let method = request.method.rawValue
+            handles.counter(method: method, route: route, status: status, factory: factory).increment()
+            let elapsed = ContinuousClock.now - started
+            handles.timer(method: method, route: route, factory: factory)
+                .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        let response = try await next.respondRenderingHTTPErrors(to: request, context: context)
+        status = response.status.code
+        return response
+    }
+
+    /// Metric objects by their labels, made once: a bounded table, since routes, methods and
+    /// statuses are.
+    final class Handles: Sendable {
+        private let counters = Mutex<[String: Counter]>([:])
+        private let timers = Mutex<[String: Timer]>([:])
+
+        func counter(method: String, route: String, status: Int, factory: any MetricsFactory) -> Counter {
+            let key = method + " " + route + " " + String(status)
+            return counters.withLock { counters in
+                if let counter = counters[key] { return counter }
+                let counter = Counter(
+                    label: "http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory)
+                counters[key] = counter
+                return counter
+            }
+        }
+
+        func timer(method: String, route: String, factory: any MetricsFactory) -> Timer {
+            let key = method + " " + route
+            return timers.withLock { timers in
+                if let timer = timers[key] { return timer }
+                let timer = Timer(label: "http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
+                timers[key] = timer
+                return timer
+            }
+        }
+    }
+}
