@@ -41,7 +41,11 @@ func withLiveDemo<Result>(
         let application = try DemoApplication(configuration: configuration)
         defer { try? application.close() }
         return try await LiveServer.with(
-            responder: application, configure: { $0.workers = workers; $0.serverResponseFields = application.serverResponseFields }, body)
+            responder: application, configure: {
+                $0.workers = workers
+                $0.serverResponseFields = application.serverResponseFields
+                $0.metricsFactory = application.metricsFactory
+            }, body)
     }
 }
 

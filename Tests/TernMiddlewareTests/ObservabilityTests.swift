@@ -1,0 +1,63 @@
+import CoreMetrics
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPTypes
+import InMemoryLogging
+import Logging
+import MetricsTestKit
+import Testing
+@testable import TernMiddleware
+import TernHTTP
+
+@Suite("HTTPMetrics, AccessLog, JSONLogHandler")
+struct ObservabilityTests {
+    @Test func metricsUseRouteTemplatesAndFinalStatuses() async throws {
+        let metrics = TestMetrics()
+        let middleware = HTTPMetrics(factory: metrics)
+        _ = try await middleware.handle(request(.get, "/users/42"), context: context(route: "/users/{id}"), next: answer())
+        _ = try await middleware.handle(request(.get, "/users/7"), context: context(route: "/users/{id}"), next: answer())
+        _ = try await middleware.handle(request(.get, "/nope/x"), context: context(route: nil), next: ClosureResponder { _, _ in throw HTTPError(.notFound) })
+        await #expect(throws: CancellationError.self) {
+            try await middleware.handle(request(.post, "/users"), context: context(route: "/users"), next: ClosureResponder { _, _ in throw CancellationError() })
+        }
+        let ok = try metrics.expectCounter("http_requests_total", [("method", "GET"), ("route", "/users/{id}"), ("status", "200")])
+        #expect(ok.totalValue == 2, "one series for every id")
+        #expect(try metrics.expectCounter("http_requests_total", [("method", "GET"), ("route", "unmatched"), ("status", "404")]).totalValue == 1)
+        #expect(try metrics.expectCounter("http_requests_total", [("method", "POST"), ("route", "/users"), ("status", "500")]).totalValue == 1)
+        let timer = try metrics.expectTimer("http_request_duration_seconds", [("method", "GET"), ("route", "/users/{id}")])
+        #expect(timer.values.count == 2)
+        #expect(try metrics.expectMeter("http_requests_in_flight").lastValue == 0)
+    }
+
+    @Test func accessLogLines() async throws {
+        let log = InMemoryLogHandler()
+        var context = context(route: "/users/{id}")
+        context.logger = Logger(label: "test") { _ in log }
+        context.logger[metadataKey: "request-id"] = "abc"
+        _ = try await AccessLog().handle(request(.get, "/users/1"), context: context, next: answer("hello"))
+        _ = try await AccessLog().handle(request(.get, "/missing"), context: context, next: ClosureResponder { _, _ in throw HTTPError(.notFound) })
+        let entries = log.entries
+        #expect(entries.count == 2)
+        let first = try #require(entries.first)
+        #expect(first.level == .info)
+        #expect(first.message.description == "GET /users/1 200")
+        #expect(first.metadata["route"] == "/users/{id}")
+        #expect(first.metadata["status"] == "200")
+        #expect(first.metadata["bytes"] == "5")
+        #expect(first.metadata["client"] == "192.0.2.1:1000")
+        #expect(first.metadata["duration_ms"] != nil)
+        #expect(entries.last?.message.description == "GET /missing 404")
+    }
+
+    @Test func jsonLines() throws {
+        var time = timespec()
+        time.tv_sec = 1_795_300_905
+        time.tv_nsec = 123_000_000
+        let line = JSONLogHandler.line(
+            timestamp: time, level: .info, label: "tern", message: "GET / 200 \"quoted\"",
+            metadata: ["status": "200", "request-id": "abc", "nested": .dictionary(["b": "2", "a": .array(["x"])])])
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text == #"{"timestamp":"2026-11-21T22:41:45.123Z","level":"info","label":"tern","message":"GET / 200 \"quoted\"","nested":{"a":["x"],"b":"2"},"request-id":"abc","status":"200"}"# + "\n")
+    }
+}
