@@ -1,14 +1,22 @@
 /// The demo's settings, as API.md "Starting it" lists them. Its description leaves the API
 /// keys out, so logging it never leaks them.
 public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
+    /// The address to bind (`--host`).
     public var host = "127.0.0.1"
+    /// The port; 0 picks a free one (`--port`).
     public var port = 8080
+    /// Event-loop threads (`--workers`).
     public var workers: Int
+    /// Where the SQLite database lives (`--data-dir`).
     public var dataDirectory = "./data"
+    /// The folder served under `/download` (`--files-dir`).
     public var filesDirectory = "./Public/files"
+    /// The page, its assets and `openapi.json` (`--public-dir`).
     public var publicDirectory = "./Public"
+    /// Requests per client and window (`--rate-limit`).
     public var rateLimit = RateLimitSetting.perWindow(requests: 100, seconds: 1)
     public var logLevel = "info"
+    /// How log lines are written (`--log-format`).
     public var logFormat = LogFormat.text
     /// How long a transfer's response is replayed for its `Idempotency-Key`.
     public var idempotencyExpiry: Duration = .seconds(86_400)
@@ -17,6 +25,7 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// `DEMO_READONLY_KEY`: read-only.
     public var readOnlyKey = "readonly-key"
 
+    /// The defaults of API.md, with `workers` event loops.
     public init(workers: Int) {
         self.workers = workers
     }
@@ -32,6 +41,7 @@ public enum RateLimitSetting: Sendable, Hashable, LosslessStringConvertible {
     case off
     case perWindow(requests: Int, seconds: Int)
 
+    /// Parses `N/S` (both positive) or `off`; nil otherwise.
     public init?(_ description: String) {
         if description == "off" {
             self = .off

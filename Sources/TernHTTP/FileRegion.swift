@@ -25,8 +25,11 @@ public final class OpenFile: Sendable {
 /// `length` bytes of an open file from `offset`. Offsets and lengths are 64-bit, so regions
 /// past 4 GiB are exact.
 public struct FileRegion: Sendable {
+    /// The open file.
     public let file: OpenFile
+    /// Where the region starts.
     public let offset: Int64
+    /// How many bytes it spans.
     public let length: Int64
 
     /// - Precondition: `offset >= 0` and `length >= 0`.

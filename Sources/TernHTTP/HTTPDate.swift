@@ -16,6 +16,7 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Seconds since 1970-01-01T00:00:00Z, ignoring leap seconds.
     public var secondsSince1970: Int64
 
+    /// The instant `secondsSince1970` seconds after 1970-01-01T00:00:00Z.
     public init(secondsSince1970: Int64) {
         self.secondsSince1970 = secondsSince1970
     }

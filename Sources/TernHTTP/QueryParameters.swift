@@ -8,11 +8,15 @@
 /// query.values("tag")     // ["a", "b"]
 /// ```
 public struct QueryParameters: Sendable, Hashable {
+    /// One decoded `name=value` pair.
     public struct Pair: Sendable, Hashable {
+        /// The decoded name.
         public let name: String
+        /// The decoded value; empty for `name` without `=`.
         public let value: String
     }
 
+    /// Every pair, in order.
     public let pairs: [Pair]
 
     /// Decodes `query` (without the `?`); nil when a `%` is not followed by two hex digits or

@@ -13,6 +13,7 @@ public struct Request: Sendable {
     /// The request content, empty when the request has none.
     public var body: [UInt8]
 
+    /// A request with `head` and `body`.
     public init(head: HTTPRequest, body: [UInt8] = []) {
         self.head = head
         self.body = body

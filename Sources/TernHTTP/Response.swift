@@ -16,11 +16,13 @@ public struct Response: Sendable {
     /// The content.
     public var body: ResponseBody
 
+    /// A response with `head` and `body`.
     public init(head: HTTPResponse, body: ResponseBody = .empty) {
         self.head = head
         self.body = body
     }
 
+    /// A response with `status`, `headerFields` and `body`.
     public init(status: HTTPResponse.Status, headerFields: HTTPFields = [:], body: ResponseBody = .empty) {
         self.init(head: HTTPResponse(status: status, headerFields: headerFields), body: body)
     }

@@ -2,8 +2,10 @@
 public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// `127.0.0.1`, `::1`, ...
     public var host: String
+    /// The port.
     public var port: Int
 
+    /// The address `host`, `port`.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port

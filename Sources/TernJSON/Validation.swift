@@ -2,9 +2,12 @@ public import TernHTTP
 
 /// One invalid field: where (`name`, `items[0].price`) and what is wrong with it.
 public struct FieldError: Sendable, Hashable {
+    /// Where: `name`, `items[0].price`.
     public let field: String
+    /// What is wrong, for a person.
     public let message: String
 
+    /// `message` about `field`.
     public init(field: String, message: String) {
         self.field = field
         self.message = message
@@ -28,12 +31,15 @@ public protocol Validatable {
 /// Well-formed content that is not acceptable: 422 with `errors: [{field, message}]`
 /// (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21).
 public struct ValidationError: HTTPResponseError, Sendable, Hashable {
+    /// Every invalid field.
     public let errors: [FieldError]
 
+    /// A failure listing `errors`.
     public init(_ errors: [FieldError]) {
         self.errors = errors
     }
 
+    /// 422 `application/problem+json` with `errors: [{field, message}]`.
     public func response(for request: Request, context: RequestContext) -> Response {
         let members = errors.map { error in
             JSONValue.object([.init("field", .string(error.field)), .init("message", .string(error.message))])

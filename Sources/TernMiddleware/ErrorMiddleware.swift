@@ -14,6 +14,7 @@ public import TernHTTP
 /// router.use(BearerAuthentication(...))
 /// ```
 public struct ErrorMiddleware: Middleware {
+    /// The middleware.
     public init() {}
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {

@@ -42,6 +42,7 @@ public final class Router {
     private(set) var middleware: [any Middleware] = []
     private var errors: [RouterError] = []
 
+    /// An empty table.
     public init() {}
 
     /// Adds middleware that runs for every request.
@@ -62,12 +63,19 @@ public final class Router {
         add(method, path, responder: ClosureResponder(handler))
     }
 
+    /// Adds a GET route answered by `handler`.
     public func get(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.get, path, handler) }
+    /// Adds a HEAD route answered by `handler`.
     public func head(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.head, path, handler) }
+    /// Adds a POST route answered by `handler`.
     public func post(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.post, path, handler) }
+    /// Adds a PUT route answered by `handler`.
     public func put(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.put, path, handler) }
+    /// Adds a PATCH route answered by `handler`.
     public func patch(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.patch, path, handler) }
+    /// Adds a DELETE route answered by `handler`.
     public func delete(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.delete, path, handler) }
+    /// Adds a OPTIONS route answered by `handler`.
     public func options(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.options, path, handler) }
 
     /// Routes under `prefix`, with `middleware` around them (inside the router's own).
@@ -134,10 +142,15 @@ public struct RouteGroup {
         router.add(method, path, prefix: prefix, middleware: middleware, responder: ClosureResponder(handler))
     }
 
+    /// Adds a GET route under the group's prefix.
     public func get(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.get, path, handler) }
+    /// Adds a POST route under the group's prefix.
     public func post(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.post, path, handler) }
+    /// Adds a PUT route under the group's prefix.
     public func put(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.put, path, handler) }
+    /// Adds a PATCH route under the group's prefix.
     public func patch(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.patch, path, handler) }
+    /// Adds a DELETE route under the group's prefix.
     public func delete(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.delete, path, handler) }
 
     /// A nested group: its prefix after this one's, its middleware inside this one's.

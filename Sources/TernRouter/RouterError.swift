@@ -8,6 +8,7 @@ public struct RouterError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     private let kind: Kind
+    /// What is wrong with the table, and where.
     public let description: String
 
     private init(_ kind: Kind, _ description: String) {

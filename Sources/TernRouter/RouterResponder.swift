@@ -66,7 +66,9 @@ public struct RouterResponder: Responder {
 
 /// One route of a built table: its method and template (`/users/{id}`).
 public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
+    /// The route's method.
     public let method: HTTPRequest.Method
+    /// Its template, e.g. `/users/{id}`.
     public let template: String
 
     public var description: String { "\(method.rawValue) \(template)" }

@@ -31,6 +31,7 @@ public struct ServerConfiguration: Sendable {
     /// `MetricsSystem` was bootstrapped with, when the server is created.
     public var metricsFactory: (any MetricsFactory)?
 
+    /// A server on `host`:`port`, other settings at their defaults.
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host
         self.port = port

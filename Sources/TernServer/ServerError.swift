@@ -1,5 +1,6 @@
 /// Why a server could not start.
 public struct ServerError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What failed, for the operator.
     public let description: String
 
     private init(_ description: String) {

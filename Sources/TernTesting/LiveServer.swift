@@ -13,7 +13,9 @@ import Glibc
 /// }
 /// ```
 public final class LiveServer: Sendable {
+    /// The running server.
     public let server: Server
+    /// Where it listens: `127.0.0.1` and the port the system picked.
     public let address: SocketAddress
 
     /// Starts `responder` with two workers unless `configure` says otherwise.

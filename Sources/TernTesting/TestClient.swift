@@ -16,30 +16,37 @@ public protocol TestClient: Sendable {
 }
 
 extension TestClient {
+    /// Sends GET `path` with `headers`.
     public func get(_ path: String, headers: HTTPFields = [:]) async throws -> TestResponse {
         try await execute(.get, path, headers: headers, body: [])
     }
 
+    /// Sends HEAD `path` with `headers`.
     public func head(_ path: String, headers: HTTPFields = [:]) async throws -> TestResponse {
         try await execute(.head, path, headers: headers, body: [])
     }
 
+    /// Sends OPTIONS `path` with `headers`.
     public func options(_ path: String, headers: HTTPFields = [:]) async throws -> TestResponse {
         try await execute(.options, path, headers: headers, body: [])
     }
 
+    /// Sends DELETE `path` with `headers`.
     public func delete(_ path: String, headers: HTTPFields = [:]) async throws -> TestResponse {
         try await execute(.delete, path, headers: headers, body: [])
     }
 
+    /// Sends POST `path` with `headers` and `body` (UTF-8).
     public func post(_ path: String, headers: HTTPFields = [:], body: String = "") async throws -> TestResponse {
         try await execute(.post, path, headers: headers, body: Array(body.utf8))
     }
 
+    /// Sends PUT `path` with `headers` and `body` (UTF-8).
     public func put(_ path: String, headers: HTTPFields = [:], body: String = "") async throws -> TestResponse {
         try await execute(.put, path, headers: headers, body: Array(body.utf8))
     }
 
+    /// Sends PATCH `path` with `headers` and `body` (UTF-8).
     public func patch(_ path: String, headers: HTTPFields = [:], body: String = "") async throws -> TestResponse {
         try await execute(.patch, path, headers: headers, body: Array(body.utf8))
     }

@@ -4,7 +4,9 @@ import Foundation
 /// sample-files`) rather than kept in git. Its bytes are a fixed pseudo-random sequence, so
 /// every copy is the same and any range of it looks like data.
 public enum SampleFiles {
+    /// The large sample's file name.
     public static let largeName = "sample-64mib.bin"
+    /// Its size: 64 MiB.
     public static let largeSize = 64 * 1024 * 1024
 
     /// Writes `folder/sample-64mib.bin` unless a file of the right size is there; the file

@@ -7,6 +7,7 @@ public import GRDB
 /// GRDB runs every read and write on its own dispatch queues, never on the caller's thread,
 /// so an event loop that awaits the database keeps serving other connections.
 public final class DemoDatabase: Sendable {
+    /// The connection pool: one writer, concurrent readers (WAL).
     public let pool: DatabasePool
 
     /// Opens (creating if needed) `directory/tern-demo.sqlite` and applies the migrations it
@@ -40,6 +41,7 @@ public final class DemoDatabase: Sendable {
 
     /// Why the database could not be opened, for the operator.
     public struct OpenError: Error, CustomStringConvertible {
+        /// What went wrong, with the path concerned.
         public let message: String
         public var description: String { message }
     }

@@ -5,11 +5,13 @@ import TernJSON
 /// decimals (`12.5`, `1000`), read and written exactly: no binary floating point between
 /// the text and the cents.
 public struct Money: Sendable, Hashable, Comparable, Codable {
+    /// The amount in cents.
     public let cents: Int64
 
     /// The largest amount accepted: 10^13 cents, far inside Int64, so sums never overflow.
     static let maxCents: Int64 = 10_000_000_000_000
 
+    /// `cents` cents.
     public init(cents: Int64) {
         self.cents = cents
     }

@@ -11,6 +11,7 @@ public import TernMiddleware
 public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
     private let database: DemoDatabase
 
+    /// A store over `database`, whose migrations created its tables.
     public init(database: DemoDatabase) {
         self.database = database
     }

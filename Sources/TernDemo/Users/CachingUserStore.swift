@@ -32,6 +32,7 @@ public final class CachingUserStore: UserStore {
         case deleted
     }
 
+    /// Caches `base`'s users, up to `capacity` entries (then it starts afresh).
     public init(wrapping base: any UserStore, capacity: Int = 10_000) {
         self.base = base
         self.capacity = max(1, capacity)

@@ -4,6 +4,7 @@ import GRDB
 public struct SQLiteUserStore: UserStore {
     private let database: DemoDatabase
 
+    /// A store over `database`, whose migrations created its tables.
     public init(database: DemoDatabase) {
         self.database = database
     }

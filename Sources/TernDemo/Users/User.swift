@@ -4,14 +4,20 @@ import TernHTTP
 /// A user as stored: the fields of the API's representation plus the row's version, which
 /// every write increments, so the entity tag changes on every write and survives restarts.
 public struct User: Sendable, Hashable {
+    /// Assigned by the store; never reused.
     public let id: Int64
+    /// 1 to 100 characters.
     public var name: String
+    /// Unique among users, compared case-insensitively.
     public var email: String
     /// Seconds since 1970, UTC; second precision, like `Last-Modified`.
     public let createdAt: Int64
+    /// Seconds since 1970 of the last write.
     public var updatedAt: Int64
+    /// Incremented by every write; the entity tag is made from it.
     public var version: Int64
 
+    /// A user as the store holds it.
     public init(id: Int64, name: String, email: String, createdAt: Int64, updatedAt: Int64, version: Int64) {
         self.id = id
         self.name = name

@@ -25,10 +25,12 @@ public protocol UserStore: Sendable {
 
 /// Part of the users collection, read in one transaction.
 public struct UserListing: Sendable {
+    /// The users, by id.
     public let users: [User]
     /// Seconds since 1970 of the last insert, update or delete of any user.
     public let changedAt: Int64
 
+    /// A listing of `users` from a collection last changed at `changedAt`.
     public init(users: [User], changedAt: Int64) {
         self.users = users
         self.changedAt = changedAt
@@ -37,9 +39,12 @@ public struct UserListing: Sendable {
 
 /// The fields a client writes.
 public struct UserFields: Sendable, Hashable {
+    /// 1 to 100 characters.
     public var name: String
+    /// One `@`, text on both sides.
     public var email: String
 
+    /// The fields to write.
     public init(name: String, email: String) {
         self.name = name
         self.email = email

@@ -22,31 +22,46 @@ public struct CacheControl: Sendable, Hashable, CustomStringConvertible {
     public struct Extension: Sendable, Hashable {
         /// Lowercased.
         public let name: String
+        /// The argument, unquoted; nil for a bare directive.
         public let value: String?
 
+        /// A directive `name` with an optional argument.
         public init(name: String, value: String? = nil) {
             self.name = name.lowercased()
             self.value = value
         }
     }
 
+    /// `max-age` in seconds (section 5.2.1.1, 5.2.2.1).
     public var maxAge: Int?
+    /// `s-maxage` in seconds (section 5.2.2.10).
     public var sMaxAge: Int?
+    /// `max-stale`, with or without a limit (section 5.2.1.2).
     public var maxStale: MaxStale?
+    /// `min-fresh` in seconds (section 5.2.1.3).
     public var minFresh: Int?
     /// nil: absent; empty: `no-cache`; names: `no-cache="a, b"`.
     public var noCache: [String]?
     /// nil: absent; empty: `private`; names: `private="a, b"`.
     public var `private`: [String]?
+    /// `no-store` (sections 5.2.1.5, 5.2.2.5).
     public var noStore = false
+    /// `no-transform`: no intermediary may change the content, gzip included (5.2.1.6, 5.2.2.6).
     public var noTransform = false
+    /// `only-if-cached` (section 5.2.1.7).
     public var onlyIfCached = false
+    /// `must-revalidate` (section 5.2.2.2).
     public var mustRevalidate = false
+    /// `must-understand` (section 5.2.2.3).
     public var mustUnderstand = false
+    /// `proxy-revalidate` (section 5.2.2.8).
     public var proxyRevalidate = false
+    /// `public` (section 5.2.2.9).
     public var `public` = false
+    /// Directives this type does not model, in order (section 5.2.3).
     public var extensions: [Extension] = []
 
+    /// No directives.
     public init() {}
 
     /// Parses the field's values (one per field line), combined as one list.

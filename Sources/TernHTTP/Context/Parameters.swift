@@ -6,8 +6,10 @@
 public struct Parameters: Sendable, Hashable {
     private var storage: [(name: String, value: String)] = []
 
+    /// No parameters.
     public init() {}
 
+    /// These name and value pairs, in order.
     public init(_ pairs: [(name: String, value: String)]) {
         storage = pairs
     }
@@ -50,5 +52,6 @@ public struct Parameters: Sendable, Hashable {
         storage.removeLast()
     }
 
+    /// How many parameters there are.
     public var count: Int { storage.count }
 }

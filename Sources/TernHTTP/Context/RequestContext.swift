@@ -19,6 +19,7 @@ public struct RequestContext: Sendable {
     /// What the router resolved, run at the end of its middleware chain.
     package var endpoint: (any Responder)?
 
+    /// A context for a request from `remoteAddress`, logging through `logger`.
     public init(remoteAddress: SocketAddress? = nil, logger: Logger) {
         self.remoteAddress = remoteAddress
         self.logger = logger
@@ -39,8 +40,10 @@ public protocol ContextKey {
 public struct ContextStorage: Sendable {
     private var values: [ObjectIdentifier: any Sendable] = [:]
 
+    /// Empty storage.
     public init() {}
 
+    /// The value stored under `key`, or nil.
     public subscript<Key: ContextKey>(key: Key.Type) -> Key.Value? {
         get { values[ObjectIdentifier(key)] as? Key.Value }
         set { values[ObjectIdentifier(key)] = newValue }

@@ -16,9 +16,12 @@ public protocol HTTPResponseError: Error {
 /// throw HTTPError(.unprocessableContent, detail: "invalid user", extensions: [.init("errors", .array(...))])
 /// ```
 public struct HTTPError: HTTPResponseError, Sendable, Hashable, CustomStringConvertible {
+    /// The body: status, type, title, detail and extension members.
     public var problem: ProblemDetails
+    /// Fields the response carries besides `Content-Type`.
     public var headerFields: HTTPFields
 
+    /// An error answered with `status`; `title` defaults to the reason phrase.
     public init(
         _ status: HTTPResponse.Status, type: String = "about:blank", title: String? = nil, detail: String? = nil,
         headerFields: HTTPFields = [:], extensions: [JSONValue.Member] = []
@@ -27,8 +30,10 @@ public struct HTTPError: HTTPResponseError, Sendable, Hashable, CustomStringConv
         self.headerFields = headerFields
     }
 
+    /// The response status.
     public var status: HTTPResponse.Status { problem.status }
 
+    /// The problem as `application/problem+json`, `instance` set to the request's path.
     public func response(for request: Request, context: RequestContext) -> Response {
         var problem = problem
         if problem.instance == nil { problem.instance = String(request.path) }

@@ -8,10 +8,14 @@ public enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object([Member])
 
+    /// One member of an object: a name and a value.
     public struct Member: Sendable, Hashable {
+        /// The member's name.
         public let name: String
+        /// The member's value.
         public let value: JSONValue
 
+        /// A member `name` with `value`.
         public init(_ name: String, _ value: JSONValue) {
             self.name = name
             self.value = value

@@ -8,14 +8,20 @@ public import HTTPTypes
 /// never put an error's internal description, a path or a query in it. Extension members
 /// (section 3.2), such as a validation error's `errors`, follow the standard ones.
 public struct ProblemDetails: Sendable, Hashable {
+    /// A URI reference naming the problem type; `about:blank` when the status says it all.
     public var type: String
+    /// A short summary of the type, the same for every occurrence.
     public var title: String
+    /// The HTTP status, repeated in the body.
     public var status: HTTPResponse.Status
+    /// This occurrence, for the client.
     public var detail: String?
+    /// A URI reference to this occurrence; Tern sets the request path.
     public var instance: String?
     /// Extension members, in order; names must differ from the standard members'.
     public var extensions: [JSONValue.Member]
 
+    /// A problem with `status`; `title` defaults to its reason phrase.
     public init(
         status: HTTPResponse.Status,
         type: String = "about:blank",

@@ -9,18 +9,24 @@
 /// accept.bestMatch(in: [.json, .xml])   // application/xml
 /// ```
 public struct Accept: Sendable, Hashable, CustomStringConvertible {
+    /// One media range with its weight.
     public struct Element: Sendable, Hashable {
+        /// `type/subtype`, `type/*` or `*/*`, with parameters.
         public let range: MediaType
+        /// The weight, `q` (section 12.4.2).
         public let quality: QualityValue
 
+        /// A range with its weight.
         public init(range: MediaType, quality: QualityValue = .one) {
             self.range = range
             self.quality = quality
         }
     }
 
+    /// The ranges, in the order sent.
     public let elements: [Element]
 
+    /// A field of these elements.
     public init(elements: [Element]) {
         self.elements = elements
     }
@@ -63,9 +69,14 @@ public struct Accept: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension MediaType {
+    /// `application/json`.
     public static let json = MediaType(type: "application", subtype: "json")
+    /// `application/xml`.
     public static let xml = MediaType(type: "application", subtype: "xml")
+    /// `text/csv` (RFC 4180).
     public static let csv = MediaType(type: "text", subtype: "csv")
+    /// `text/plain`.
     public static let plainText = MediaType(type: "text", subtype: "plain")
+    /// `text/html`.
     public static let html = MediaType(type: "text", subtype: "html")
 }

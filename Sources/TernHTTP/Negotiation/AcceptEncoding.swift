@@ -9,11 +9,14 @@
 /// AcceptEncoding("gzip;q=0.8, br").bestMatch(in: ["gzip", "identity"])   // "gzip"
 /// ```
 public struct AcceptEncoding: Sendable, Hashable, CustomStringConvertible {
+    /// One content coding with its weight.
     public struct Element: Sendable, Hashable {
         /// Lowercased; `*` for any coding.
         public let coding: String
+        /// The weight, `q` (section 12.4.2).
         public let quality: QualityValue
 
+        /// A coding with its weight.
         public init(coding: String, quality: QualityValue = .one) {
             let lowered = coding.lowercased()
             self.coding = lowered == "x-gzip" ? "gzip" : lowered
@@ -21,8 +24,10 @@ public struct AcceptEncoding: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The codings, in the order sent.
     public let elements: [Element]
 
+    /// A field of these elements.
     public init(elements: [Element]) {
         self.elements = elements
     }

@@ -9,15 +9,21 @@
 /// MediaType("Text/HTML; Charset=UTF-8")   // text/html;charset=utf-8
 /// ```
 public struct MediaType: Sendable, Hashable, CustomStringConvertible {
+    /// The top-level type, lowercased (`text`, or `*` in a range).
     public let type: String
+    /// The subtype, lowercased (`html`, or `*` in a range).
     public let subtype: String
     /// Name and value pairs in order, names lowercased.
     public let parameters: [Parameter]
 
+    /// One `name=value` parameter.
     public struct Parameter: Sendable, Hashable {
+        /// The name, lowercased.
         public let name: String
+        /// The value, unquoted; lowercased for `charset`.
         public let value: String
 
+        /// A parameter; `name` is lowercased, and `value` too for `charset`.
         public init(name: String, value: String) {
             self.name = name.lowercased()
             self.value = self.name == "charset" ? value.lowercased() : value

@@ -4,12 +4,16 @@ public struct QualityValue: Sendable, Hashable, Comparable, CustomStringConverti
     /// 0...1000.
     public let thousandths: Int
 
+    /// A weight of `thousandths` / 1000.
+    /// - Precondition: `thousandths` is 0...1000.
     public init(thousandths: Int) {
         precondition((0...1000).contains(thousandths), "a quality value is between 0 and 1")
         self.thousandths = thousandths
     }
 
+    /// `q=1`, the default weight.
     public static let one = QualityValue(thousandths: 1000)
+    /// `q=0`: not acceptable.
     public static let zero = QualityValue(thousandths: 0)
 
     /// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`.

@@ -25,12 +25,15 @@ public enum ByteRangeSpec: Sendable, Hashable, CustomStringConvertible {
 /// request.resolve(size: 10_000)   // .ranges([0...499, 9500...9999])
 /// ```
 public struct ByteRangeRequest: Sendable, Hashable, CustomStringConvertible {
+    /// The ranges, in the order requested.
     public var specs: [ByteRangeSpec]
 
+    /// A request for these ranges.
     public init(specs: [ByteRangeSpec]) {
         self.specs = specs
     }
 
+    /// Parses `bytes=...` (the unit case-insensitive); nil for another unit or invalid syntax, which a server ignores.
     public init?(_ value: some StringProtocol) {
         var scanner = HeaderScanner(value)
         guard let unit = scanner.token(), unit.lowercased() == "bytes", scanner.take(UInt8(ascii: "=")) else { return nil }

@@ -8,10 +8,13 @@
 /// body = .segments(multipart.segments(of: file))   // multipart.contentLength bytes
 /// ```
 public struct MultipartByteRanges: Sendable, Hashable {
+    /// The parts' ranges, in the order sent.
     public let ranges: [ClosedRange<Int64>]
+    /// The complete length, for each part's `Content-Range`.
     public let size: Int64
     /// The parts' `Content-Type`.
     public let partContentType: String
+    /// The delimiter: 32 random hex digits unless given.
     public let boundary: String
 
     /// - Parameter boundary: defaults to 32 random hex digits, which cannot occur in the
@@ -65,6 +68,7 @@ public struct MultipartByteRanges: Sendable, Hashable {
         return body + closing
     }
 
+    /// 32 random hex digits: a boundary no content will contain by chance.
     public static func randomBoundary() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<2).map { _ in

@@ -75,6 +75,7 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
         byte == 0x21 || (0x23...0x7E).contains(byte) || byte >= 0x80
     }
 
+    /// Whether every byte of `text` is an etagc (`!`, `#`-`~`, obs-text).
     public static func isValidOpaqueTag(_ text: String) -> Bool {
         text.utf8.allSatisfy(isEntityTagCharacter)
     }

@@ -12,12 +12,14 @@ public import TernHTTP
 ///                     headerFields: page.linkFields(for: request))
 /// ```
 public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    /// The page's items, at most `limit`.
     public let items: [Item]
     /// Where the next page starts; nil on the last page.
     public let nextCursor: PageCursor?
     /// The limit the page was cut at, repeated in the `next` link.
     public let limit: Int
 
+    /// A page of `items` followed by `nextCursor` (nil: the last page).
     public init(items: [Item], nextCursor: PageCursor?, limit: Int) {
         self.items = items
         self.nextCursor = nextCursor

@@ -12,6 +12,7 @@ public struct PageCursor: Sendable, Hashable {
     /// Where the next page starts, in the store's terms.
     public let position: String
 
+    /// A cursor for `position`.
     public init(position: String) {
         self.position = position
     }

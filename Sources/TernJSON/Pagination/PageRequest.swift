@@ -7,6 +7,7 @@ public struct PageRequest: Sendable, Hashable {
     /// Where to resume; nil for the first page.
     public let cursor: PageCursor?
 
+    /// A request for `limit` items after `cursor`.
     public init(limit: Int, cursor: PageCursor?) {
         self.limit = limit
         self.cursor = cursor

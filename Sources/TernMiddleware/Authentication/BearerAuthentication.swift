@@ -25,14 +25,17 @@ public struct BearerAuthentication: Middleware {
     /// A secret token and whom it stands for.
     public struct Key: Sendable {
         let token: [UInt8]
+        /// Whom the token stands for.
         public let principal: Principal
 
+        /// `token` standing for `principal`.
         public init(token: String, principal: Principal) {
             self.token = Array(token.utf8)
             self.principal = principal
         }
     }
 
+    /// The protection space named in `WWW-Authenticate` (RFC 9110 section 11.5).
     public let realm: String
     private let keys: [Key]
     private let requiredScope: @Sendable (Request, RequestContext) -> Scope?

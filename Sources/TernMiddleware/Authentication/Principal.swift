@@ -5,8 +5,10 @@ public import TernHTTP
 public struct Principal: Sendable, Hashable {
     /// A stable name for the client, never the secret it presented.
     public let name: String
+    /// What the credentials allow.
     public let scopes: Set<Scope>
 
+    /// A principal `name` holding `scopes`.
     public init(name: String, scopes: Set<Scope>) {
         self.name = name
         self.scopes = scopes
@@ -33,7 +35,9 @@ public struct Scope: Sendable, Hashable, RawRepresentable, ExpressibleByStringLi
 
     public var description: String { rawValue }
 
+    /// Reading.
     public static let read: Scope = "read"
+    /// Changing state: what unsafe methods need by default.
     public static let write: Scope = "write"
 }
 

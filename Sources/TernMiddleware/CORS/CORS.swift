@@ -17,15 +17,20 @@ public import TernHTTP
 /// router.use(CORS(allowedOrigin: { $0 == "https://app.example" }))
 /// ```
 public struct CORS: Middleware {
+    /// Whether a page from this origin (`scheme://host[:port]`) may call the API.
     public let allowedOrigin: @Sendable (String) -> Bool
+    /// Methods a preflight may be granted.
     public let allowedMethods: [HTTPRequest.Method]
     /// Request headers a page may send (lowercased); simple headers need no listing.
     public let allowedHeaders: Set<String>
     /// Response headers a page may read beyond the CORS-safelisted ones.
     public let exposedHeaders: [String]
+    /// How long a browser may cache a preflight's answer, in seconds.
     public let maxAgeSeconds: Int
+    /// Whether pages may send cookies and credentials.
     public let allowCredentials: Bool
 
+    /// `Origin` (RFC 6454).
     public static let origin = HTTPField.Name("Origin")!
     static let allowOrigin = HTTPField.Name("Access-Control-Allow-Origin")!
     static let allowMethods = HTTPField.Name("Access-Control-Allow-Methods")!
@@ -36,6 +41,7 @@ public struct CORS: Middleware {
     static let requestMethod = HTTPField.Name("Access-Control-Request-Method")!
     static let requestHeaders = HTTPField.Name("Access-Control-Request-Headers")!
 
+    /// CORS for origins `allowedOrigin` accepts, with the given grants.
     public init(
         allowedOrigin: @escaping @Sendable (String) -> Bool,
         allowedMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete],

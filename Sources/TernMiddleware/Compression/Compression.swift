@@ -15,9 +15,12 @@ public import TernHTTP
 ///
 /// Register it inside `ConditionalGET`, so a client holding the gzip variant's tag gets 304.
 public struct Compression: Middleware {
+    /// Bodies shorter than this are sent as they are.
     public let minimumLength: Int
+    /// zlib's level: 1 fastest … 9 smallest.
     public let level: Int32
 
+    /// gzip for bodies of at least `minimumLength` bytes at `level`.
     public init(minimumLength: Int = 1024, level: Int32 = 6) {
         self.minimumLength = minimumLength
         self.level = level

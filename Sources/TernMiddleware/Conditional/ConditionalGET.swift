@@ -18,8 +18,10 @@ public import TernHTTP
 /// router.get("/report") { _, _ in Response(status: .ok, headerFields: [.eTag: tag.description], body: ...) }
 /// ```
 public struct ConditionalGET: Middleware {
+    /// Whether a buffered 2xx body without an `ETag` gets one hashed from its bytes.
     public let hashingBodies: Bool
 
+    /// Conditional GET for routes that declare validators (or, with `hashingBodies`, for every buffered body).
     public init(hashingBodies: Bool = false) {
         self.hashingBodies = hashingBodies
     }

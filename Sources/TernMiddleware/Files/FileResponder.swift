@@ -38,11 +38,16 @@ public struct FileResponder: Responder {
         case attachment
     }
 
+    /// The folder served.
     public let folder: String
+    /// The route parameter holding the file name.
     public let parameter: String
+    /// `Cache-Control` for files; nil for none.
     public let cacheControl: String?
+    /// `Content-Disposition` for files; nil for none.
     public let disposition: Disposition?
 
+    /// Serves `folder`, the name in route parameter `parameter`.
     public init(folder: String, parameter: String = "file", cacheControl: String? = "no-cache", disposition: Disposition? = nil) {
         self.folder = folder
         self.parameter = parameter

@@ -8,9 +8,13 @@ public import TernHTTP
 /// symbolic link) must lie inside the folder's real path, so a link that leads outside, or a
 /// file swapped for one between a listing and the open, is refused.
 public struct StaticFile: Sendable {
+    /// The name within the folder.
     public let name: String
+    /// The open descriptor every byte is read from.
     public let file: OpenFile
+    /// The size when opened.
     public let size: Int64
+    /// The modification time, whole seconds.
     public let lastModified: HTTPDate
     /// Strong, from inode, size and modification time in nanoseconds.
     public let entityTag: EntityTag

@@ -31,7 +31,9 @@ public import TernHTTP
 /// router.group("/transfers", middleware: [auth, Idempotency(store: store)]) { ... }
 /// ```
 public struct Idempotency: Middleware {
+    /// `Idempotency-Key`.
     public static let keyField = HTTPField.Name("Idempotency-Key")!
+    /// `Idempotent-Replayed`, `true` on a replay.
     public static let replayedField = HTTPField.Name("Idempotent-Replayed")!
 
     private let store: any IdempotencyStore

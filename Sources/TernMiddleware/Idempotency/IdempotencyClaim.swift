@@ -16,9 +16,13 @@ public import TernHTTP
 /// }
 /// ```
 public final class IdempotencyClaim: Sendable {
+    /// The key being executed, in its client's scope.
     public let key: IdempotencyRecordKey
+    /// The request's fingerprint, stored with the outcome.
     public let fingerprint: String
+    /// Seconds since 1970 when execution began.
     public let createdAt: Int64
+    /// Seconds since 1970 after which the outcome is forgotten.
     public let expiresAt: Int64
     private let stored = Atomic<Bool>(false)
 

@@ -3,8 +3,10 @@
 /// clients do) or as the draft's sf-string (`"a1b2-c3"`, RFC 9651 section 3.3.3, with `\"`
 /// and `\\` escapes). Both forms of the same characters are the same key.
 public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
+    /// The key's characters, unquoted.
     public let value: String
 
+    /// The longest key accepted.
     public static let maxLength = 255
 
     /// Parses the field's value; nil when it is neither form, empty, or too long.

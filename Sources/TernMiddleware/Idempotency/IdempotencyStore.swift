@@ -1,9 +1,12 @@
 /// Which request a record answers: a key within one client's scope (draft-07 section 2.3:
 /// keys of different clients never meet).
 public struct IdempotencyRecordKey: Sendable, Hashable {
+    /// The client: `principal:NAME` or `host:ADDRESS`.
     public let scope: String
+    /// The key as the client sent it.
     public let key: String
 
+    /// `key` in `scope`.
     public init(scope: String, key: String) {
         self.scope = scope
         self.key = key
@@ -12,14 +15,18 @@ public struct IdempotencyRecordKey: Sendable, Hashable {
 
 /// A completed request: what it was (its fingerprint) and what it answered, until it expires.
 public struct IdempotencyRecord: Sendable, Hashable {
+    /// Which request this answers.
     public let key: IdempotencyRecordKey
     /// Of method, route and canonical content; a replay needs the same.
     public let fingerprint: String
+    /// What a replay sends.
     public let response: StoredResponse
     /// Seconds since 1970.
     public let createdAt: Int64
+    /// When it expires.
     public let expiresAt: Int64
 
+    /// A record of `response` for `key`, valid until `expiresAt`.
     public init(key: IdempotencyRecordKey, fingerprint: String, response: StoredResponse, createdAt: Int64, expiresAt: Int64) {
         self.key = key
         self.fingerprint = fingerprint

@@ -12,6 +12,7 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
         var nextSweep = 1024
     }
 
+    /// An empty store.
     public init() {}
 
     public func record(for key: IdempotencyRecordKey, now: Int64) async throws -> IdempotencyRecord? {

@@ -4,16 +4,23 @@ public import TernHTTP
 /// A response kept for replay: its status line, the fields that describe the result
 /// (`Content-Type`, `Location`, `ETag`, `Last-Modified`, `Vary`) and its body, byte for byte.
 public struct StoredResponse: Sendable, Hashable {
+    /// The status code.
     public let status: Int
+    /// The reason phrase sent with it.
     public let reasonPhrase: String
     /// Names and values, in the order the original response had them.
     public let fields: [Field]
+    /// The body, byte for byte.
     public let body: [UInt8]
 
+    /// One kept header field.
     public struct Field: Sendable, Hashable {
+        /// The field name as sent.
         public let name: String
+        /// Its value.
         public let value: String
 
+        /// A field `name: value`.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -23,6 +30,7 @@ public struct StoredResponse: Sendable, Hashable {
     /// The fields a replay repeats.
     public static let keptFields: [HTTPField.Name] = [.contentType, .location, .eTag, .lastModified, .vary]
 
+    /// A stored response, as read back from a store.
     public init(status: Int, reasonPhrase: String, fields: [Field], body: [UInt8]) {
         self.status = status
         self.reasonPhrase = reasonPhrase

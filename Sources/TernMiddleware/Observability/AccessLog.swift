@@ -11,8 +11,10 @@ public import TernHTTP
 /// router.use(AccessLog())
 /// ```
 public struct AccessLog: Middleware {
+    /// The level of the lines.
     public let level: Logger.Level
 
+    /// One line per request at `level`.
     public init(level: Logger.Level = .info) {
         self.level = level
     }

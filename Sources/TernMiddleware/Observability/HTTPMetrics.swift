@@ -12,12 +12,14 @@ public import TernHTTP
 /// clients send. Register it first (outermost), so 404s, 405s and errors are counted with
 /// the status the client got.
 public struct HTTPMetrics: Middleware {
+    /// The `route` label of requests no route matched.
     public static let unmatchedRoute = "unmatched"
 
     private let factory: any MetricsFactory
     private let inFlight: Meter
     private let handles: Handles
 
+    /// Metrics reported to `factory` (by default, the bootstrapped one).
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
         self.inFlight = Meter(label: "http_requests_in_flight", factory: factory)

@@ -13,6 +13,7 @@ import TernHTTP
 /// LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
 /// ```
 public struct JSONLogHandler: LogHandler {
+    /// The logger's label, written as `label`.
     public let label: String
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]

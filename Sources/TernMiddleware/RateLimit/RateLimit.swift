@@ -17,7 +17,9 @@ public import TernHTTP
 /// router.use(RateLimit(policy: RateLimitPolicy(quota: 100, windowSeconds: 1), exemptRoutes: ["/healthz"]))
 /// ```
 public struct RateLimit: Middleware {
+    /// `RateLimit-Policy`.
     public static let policyField = HTTPField.Name("RateLimit-Policy")!
+    /// `RateLimit`.
     public static let limitField = HTTPField.Name("RateLimit")!
 
     private let limiter: RateLimiter
@@ -29,6 +31,7 @@ public struct RateLimit: Middleware {
     private let exemptRoutes: [String]
     private let clock: @Sendable () -> ContinuousClock.Instant
 
+    /// A limit of `policy` per client (`key`), except for `exemptRoutes`.
     public init(
         policy: RateLimitPolicy, exemptRoutes: Set<String> = [],
         key: @escaping @Sendable (Request, RequestContext) -> String = RateLimit.principalOrHost

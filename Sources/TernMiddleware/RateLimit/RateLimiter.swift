@@ -7,10 +7,12 @@ import Synchronization
 /// that have refilled (losing nothing: a missing bucket is a full one), then, if still full,
 /// the least recently used one (that client starts again with a full bucket).
 public final class RateLimiter: Sendable {
+    /// The quota every bucket follows.
     public let policy: RateLimitPolicy
     private let shards: [Shard]
     private let keysPerShard: Int
 
+    /// Buckets for up to `maxKeys` clients in `shards` shards.
     public init(policy: RateLimitPolicy, maxKeys: Int = 100_000, shards: Int = 64) {
         precondition(maxKeys > 0 && shards > 0, "a rate limiter needs room for keys")
         self.policy = policy

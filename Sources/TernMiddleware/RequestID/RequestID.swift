@@ -24,6 +24,7 @@ public struct RequestID: Middleware {
 
     private let generator: Generator
 
+    /// Ids with a new random prefix.
     public init() {
         generator = Generator()
     }

@@ -217,5 +217,6 @@ public struct ConnectionClosedError: Error, Sendable {}
 
 /// A streamed body did not write the length it announced.
 public struct StreamLengthError: Error, Sendable {
+    /// The length the response announced.
     public let announced: Int64
 }

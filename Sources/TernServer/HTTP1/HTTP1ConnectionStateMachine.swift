@@ -45,12 +45,14 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         instant - epoch
     }
 
+    /// The deadlines it enforces.
     public let timeouts: HTTP1Timeouts
     private(set) var parser: HTTP1RequestParser
     private(set) var state: State
     private var inputClosed = false
     private var shuttingDown = false
 
+    /// A machine for a connection opened at `now`.
     public init(limits: HTTP1Limits = HTTP1Limits(), timeouts: HTTP1Timeouts = HTTP1Timeouts(), now: ContinuousClock.Instant) {
         self.timeouts = timeouts
         self.parser = HTTP1RequestParser(limits: limits)

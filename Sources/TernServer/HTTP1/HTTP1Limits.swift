@@ -13,5 +13,6 @@ public struct HTTP1Limits: Sendable, Hashable {
     /// Longest chunk-size line, extensions included; past it, 400.
     public var maxChunkLineLength: Int = 4 * 1024
 
+    /// The defaults: 8 KiB target, 16 KiB head, 100 fields, 1 MiB body.
     public init() {}
 }

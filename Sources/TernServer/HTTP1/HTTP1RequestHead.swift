@@ -19,5 +19,6 @@ public struct HTTP1RequestHead: Sendable, Hashable {
     public var keepAlive: Bool
     /// `Expect: 100-continue` (https://www.rfc-editor.org/rfc/rfc9110#section-10.1.1).
     public var expectsContinue: Bool
+    /// How the body is delimited.
     public var framing: Framing
 }

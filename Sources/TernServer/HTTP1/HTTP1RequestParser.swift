@@ -39,6 +39,7 @@ public struct HTTP1RequestParser: Sendable {
         case failed(HTTP1ParseError)
     }
 
+    /// The limits it enforces.
     public let limits: HTTP1Limits
     var buffer: [UInt8] = []
     /// The first byte not yet consumed.
@@ -46,6 +47,7 @@ public struct HTTP1RequestParser: Sendable {
     var state: State = .head(scan: 0, lineStart: 0)
     var body: [UInt8] = []
 
+    /// A parser enforcing `limits`.
     public init(limits: HTTP1Limits = HTTP1Limits()) {
         self.limits = limits
     }

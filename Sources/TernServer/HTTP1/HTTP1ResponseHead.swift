@@ -3,6 +3,7 @@ public import HTTPTypes
 /// How a response is framed on the wire, decided from the request and the response
 /// before a byte is written.
 public struct HTTP1ResponseFraming: Sendable, Hashable {
+    /// How the body is delimited on the wire.
     public enum Body: Sendable, Hashable {
         /// No content is written (HEAD, 204, 304, or an empty body).
         case none
@@ -14,6 +15,7 @@ public struct HTTP1ResponseFraming: Sendable, Hashable {
         case untilClose
     }
 
+    /// How the body is sent.
     public var body: Body
     /// Whether the connection stays open after this response.
     public var keepAlive: Bool

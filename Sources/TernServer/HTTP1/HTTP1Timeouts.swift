@@ -14,5 +14,6 @@ public struct HTTP1Timeouts: Sendable, Hashable {
     /// (https://www.rfc-editor.org/rfc/rfc9112#section-9.6).
     public var linger: Duration = .seconds(2)
 
+    /// The defaults: head 10 s, idle 60 s, body and write idle 30 s.
     public init() {}
 }
