@@ -17,7 +17,9 @@ final class ChildProcess {
         return String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)]) + "/tern-demo"
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `tern-demo` with `arguments`; its standard error goes to `standardError` (a
+    /// file path) or nowhere.
+    init(_ arguments: [String], environment: [String: String] = [:], standardError: String = "/dev/null") throws {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw ChildProcessError("pipe") }
         for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -25,7 +27,7 @@ final class ChildProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([Self.demoExecutable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var inherited: [String] = []

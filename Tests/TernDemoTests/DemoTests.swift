@@ -104,6 +104,28 @@ struct DemoExecutableTests {
         #expect(process.waitForExit() == 1)
     }
 
+    /// `--log-format json`: one JSON object per line, an access-log line per request, and the
+    /// API key never in the log.
+    @Test func jsonAccessLog() async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tern-demo-log-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let process = try ChildProcess(["--port", "0", "--workers", "1", "--log-format", "json", "--data-dir", Self.dataDirectory], standardError: log)
+        let line = try #require(process.readLine())
+        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        let connection = try TestConnection(to: SocketAddress(host: "127.0.0.1", port: port))
+        _ = try await connection.exchange("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: trace-me\r\nAuthorization: Bearer demo-key\r\n\r\n")
+        #expect(process.stop(with: SIGTERM) == 0)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        let objects = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == text.split(separator: "\n").count, "every line is a JSON object")
+        let access = try #require(objects.first { $0["message"] as? String == "GET /healthz 200" })
+        #expect(access["request-id"] as? String == "trace-me")
+        #expect(access["route"] as? String == "/healthz")
+        #expect(access["status"] as? String == "200")
+        #expect(access["level"] as? String == "info")
+        #expect(!text.contains("demo-key"), "keys are never logged")
+    }
+
     @Test func aPortInUseIsAClearError() throws {
         let (first, _, port) = try start(["--port", "0", "--workers", "1"])
         let second = try ChildProcess(["--port", String(port), "--data-dir", Self.dataDirectory])
