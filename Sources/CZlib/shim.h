@@ -10,4 +10,9 @@ static inline int tern_deflate_init_gzip(z_stream *stream, int level) {
     return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
 }
 
+/* inflateInit2, likewise; windowBits 15 + 16 reads the gzip wrapper. */
+static inline int tern_inflate_init_gzip(z_stream *stream) {
+    return inflateInit2(stream, 15 + 16);
+}
+
 #endif

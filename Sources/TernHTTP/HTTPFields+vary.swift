@@ -3,12 +3,20 @@ public import HTTPTypes
 extension HTTPFields {
     /// Adds `name` to `Vary` unless it is listed already (https://www.rfc-editor.org/rfc/rfc9110#section-12.5.5).
     public mutating func appendVary(_ name: String) {
-        let listed = self[values: .vary].flatMap { $0.split(separator: ",").map { $0.trimmingOWS().lowercased() } }
-        guard !listed.contains(name.lowercased()), !listed.contains("*") else { return }
-        if let current = self[.vary] {
-            self[.vary] = current + ", " + name
-        } else {
+        guard let current = self[.vary] else {
             self[.vary] = name
+            return
         }
+        // Compare element by element, ASCII case-insensitively, without splitting into new strings.
+        for element in current.utf8.split(separator: UInt8(ascii: ",")) {
+            let trimmed = element.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+            if trimmed.elementsEqual([UInt8(ascii: "*")]) { return }
+            if trimmed.count == name.utf8.count, zip(trimmed, name.utf8).allSatisfy({ Self.lowercased($0) == Self.lowercased($1) }) { return }
+        }
+        self[.vary] = current + ", " + name
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }

@@ -37,16 +37,12 @@ struct OpenAPITests {
 
     /// `openapi-spec-validator` (PyPI; `make test` installs it).
     @Test func isAValidOpenAPIDocument() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')", Self.documentPath]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let result = try Command.run([
+            "python3", "-c", "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')",
+            Self.documentPath,
+        ])
+        let text = result.output
+        #expect(result.status == 0, "\(text)")
         #expect(text.contains("valid"))
     }
 }

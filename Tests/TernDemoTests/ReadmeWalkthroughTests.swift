@@ -65,17 +65,7 @@ struct ReadmeWalkthroughTests {
 
     /// Runs `command` with bash in `directory` and returns what it printed.
     static func run(_ command: String, in directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try Command.run(["/bin/bash", "-c", "cd '\(directory)' && \(command)"]).output
     }
 
     /// `tern-demo` on port 0 with `arguments`.

@@ -182,8 +182,10 @@ struct LiveServerTests {
         for _ in 0..<2 where try await normal.exchange(Self.get).status == 200 {
             served += 1
         }
-        // Dribble a byte of head every 100 ms, for longer than the deadline allows.
-        dribbling: while ContinuousClock.now - started < .seconds(2) {
+        // Dribble a byte of head every 100 ms for up to 6 s, ten times the deadline: the
+        // connection must be cut while the dribble goes on (a loaded machine may fire the
+        // timer late, but not by seconds more than the dribble lasts).
+        dribbling: while ContinuousClock.now - started < .seconds(6) {
             do {
                 try await slow.send("X")
             } catch {
@@ -197,7 +199,7 @@ struct LiveServerTests {
         #expect(response.status == 408)
         #expect(try await slow.waitForClose())
         #expect(elapsed >= .milliseconds(600), "not before the head deadline")
-        #expect(elapsed < .seconds(3), "the dribble did not extend the deadline")
+        #expect(elapsed < .seconds(6), "closed while the dribble went on: each byte did not extend the deadline")
         #expect(served >= 2, "others were served during the attack")
         }
     }
@@ -263,10 +265,11 @@ struct LiveServerTests {
         }
         live.server.shutdown()
         let response = try await busy.readResponse()
-        #expect(response.text == "slept")
-        #expect(response.field("connection") == "close")
+        #expect(response.text == "slept", "the request in flight is finished")
+        // Announced with Connection: close when the shutdown reached the loop before the
+        // response; closed right after it either way.
+        #expect(try await busy.waitForClose())
         #expect(try await idle.waitForClose())
-        busy.close()
         await live.server.waitUntilStopped()
         #expect(throws: TestClientError.self) { try live.connect() }
     }
@@ -277,7 +280,8 @@ struct LiveServerTests {
         #expect(try await connection.exchange(Self.get).status == 200)
         let started = ContinuousClock.now
         #expect(try await connection.waitForClose(), "closed without a response")
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // 300 ms idle; the bound only rules out "never" on a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 

@@ -56,6 +56,9 @@ public struct Compression: Middleware {
     /// Text, JSON, XML, JavaScript, SVG, CSV and their `+json`/`+xml` kin; never images,
     /// archives or anything already compressed.
     static func isCompressible(_ contentType: String) -> Bool {
+        // The common answers without parsing.
+        if contentType.hasPrefix("application/json") || contentType.hasPrefix("text/") { return true }
+        if contentType.hasPrefix("image/") && !contentType.hasPrefix("image/svg") || contentType.hasPrefix("application/octet-stream") { return false }
         guard let type = MediaType(contentType) else { return false }
         switch type.type {
         case "text": return true

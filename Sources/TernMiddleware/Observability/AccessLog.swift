@@ -20,6 +20,7 @@ public struct AccessLog: Middleware {
     }
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+        guard context.logger.logLevel <= level else { return try await next.respond(to: request, context: context) }
         let started = ContinuousClock.now
         do {
             let response = try await next.respondRenderingHTTPErrors(to: request, context: context)

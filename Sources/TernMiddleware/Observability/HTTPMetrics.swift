@@ -1,4 +1,5 @@
 public import CoreMetrics
+import HTTPTypes
 import Synchronization
 public import TernHTTP
 
@@ -33,7 +34,7 @@ public struct HTTPMetrics: Middleware {
         var status = 500
         defer {
             let route = context.route ?? Self.unmatchedRoute
-            let method = request.method.rawValue
+            let method = request.method
             handles.counter(method: method, route: route, status: status, factory: factory).increment()
             let elapsed = ContinuousClock.now - started
             handles.timer(method: method, route: route, factory: factory)
@@ -45,27 +46,39 @@ public struct HTTPMetrics: Middleware {
     }
 
     /// Metric objects by their labels, made once: a bounded table, since routes, methods and
-    /// statuses are.
+    /// statuses are. Keyed by the label values themselves, so a lookup allocates nothing.
     final class Handles: Sendable {
-        private let counters = Mutex<[String: Counter]>([:])
-        private let timers = Mutex<[String: Timer]>([:])
+        private struct CounterKey: Hashable {
+            let method: HTTPRequest.Method
+            let route: String
+            let status: Int
+        }
 
-        func counter(method: String, route: String, status: Int, factory: any MetricsFactory) -> Counter {
-            let key = method + " " + route + " " + String(status)
+        private struct TimerKey: Hashable {
+            let method: HTTPRequest.Method
+            let route: String
+        }
+
+        private let counters = Mutex<[CounterKey: Counter]>([:])
+        private let timers = Mutex<[TimerKey: Timer]>([:])
+
+        func counter(method: HTTPRequest.Method, route: String, status: Int, factory: any MetricsFactory) -> Counter {
+            let key = CounterKey(method: method, route: route, status: status)
             return counters.withLock { counters in
                 if let counter = counters[key] { return counter }
                 let counter = Counter(
-                    label: "http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory)
+                    label: "http_requests_total", dimensions: [("method", method.rawValue), ("route", route), ("status", String(status))],
+                    factory: factory)
                 counters[key] = counter
                 return counter
             }
         }
 
-        func timer(method: String, route: String, factory: any MetricsFactory) -> Timer {
-            let key = method + " " + route
+        func timer(method: HTTPRequest.Method, route: String, factory: any MetricsFactory) -> Timer {
+            let key = TimerKey(method: method, route: route)
             return timers.withLock { timers in
                 if let timer = timers[key] { return timer }
-                let timer = Timer(label: "http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
+                let timer = Timer(label: "http_request_duration_seconds", dimensions: [("method", method.rawValue), ("route", route)], factory: factory)
                 timers[key] = timer
                 return timer
             }
