@@ -71,6 +71,11 @@ public final class TestConnection: Sendable {
         try await runBlocking { self.state.withLock { $0.readUntilClosed().bytes } }
     }
 
+    /// Half-closes: no more bytes are sent (the server reads EOF), responses can still arrive.
+    public func shutdownWrite() {
+        state.withLock { $0.shutdownWrite() }
+    }
+
     /// Closes the socket.
     public func close() {
         state.withLock { $0.close() }
@@ -96,6 +101,10 @@ struct Reader: ~Copyable {
     mutating func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
+    }
+
+    func shutdownWrite() {
+        if fd >= 0 { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
     }
 
     func write(_ bytes: [UInt8]) throws {

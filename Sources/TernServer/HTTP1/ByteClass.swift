@@ -17,8 +17,19 @@ enum ByteClass {
         byte == 0x09 || byte == 0x20 || (0x21...0x7E).contains(byte) || byte >= 0x80
     }
 
-    /// Visible ASCII: what a request target may contain.
-    static let visible: [Bool] = (0..<256).map { (0x21...0x7E).contains($0) }
+    /// What a request target may contain (https://www.rfc-editor.org/rfc/rfc3986#section-2):
+    /// unreserved, sub-delims, `%` of pct-encoded, and the gen-delims other than `#`
+    /// (`:`, `/`, `?`, `@`, and `[` `]` of an IP-literal). Not `\`, `"`, `<`, `>`, `^`,
+    /// backquote, `{`, `|`, `}`, spaces or controls.
+    static let target: [Bool] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "-._~!$&'()*+,;=%:/?@[]".utf8.contains(UInt8(byte))
+        }
+    }
 
     /// uri-host and port characters of a `Host` value: unreserved, sub-delims, pct-encoded's
     /// `%`, `:` and the brackets of an IP-literal (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.2).

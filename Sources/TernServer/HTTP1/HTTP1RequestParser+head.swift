@@ -15,9 +15,19 @@ extension HTTP1RequestParser {
             }
             if bufferedByteCount == 1, buffer[index] == CR { return .needMoreData }
         }
+        // Garbage (a TLS handshake, another protocol) is refused at its first byte, not when
+        // a line end or a deadline finally comes: a request line starts with a method token.
+        if scan == 0, bufferedByteCount > 0, buffer[index] != CR, !ByteClass.token[Int(buffer[index])] {
+            throw .bad("not an HTTP request")
+        }
         let limits = limits
         let scanned = try scanSection(from: scan, lineStart: lineStart) { start, end throws(HTTP1ParseError) in
             if start == 0, end > limits.maxTargetLength + 64 { try refuseLongRequestLine(length: end) }
+            // The request line is judged as soon as it ends, before the rest of the head comes.
+            if start == 0 {
+                var line = RequestLine()
+                try line.parse(buffer[index..<index + end], limits: limits)
+            }
             if end + 2 > limits.maxHeadLength { throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large") }
         }
         switch scanned {

@@ -46,7 +46,7 @@ struct RequestLine {
         var index = target.startIndex
         while index < target.endIndex {
             let byte = target[index]
-            guard ByteClass.visible[Int(byte)], byte != UInt8(ascii: "#") else {
+            guard ByteClass.target[Int(byte)] else {
                 throw .bad("invalid character in request target")
             }
             if byte == UInt8(ascii: "%") {

@@ -54,11 +54,29 @@ struct SpecialFields {
         }
     }
 
+    /// `uri-host [ ":" port ]` (RFC 9112 section 3.2, RFC 3986 section 3.2.2): host characters,
+    /// an IP-literal in brackets, and a port of digits only.
+    static func isValidHost(_ value: ArraySlice<UInt8>) -> Bool {
+        guard !value.isEmpty, value.allSatisfy({ ByteClass.host[Int($0)] }) else { return false }
+        var rest = value[...]
+        if rest.first == UInt8(ascii: "[") {
+            guard let close = rest.firstIndex(of: UInt8(ascii: "]")), close > rest.startIndex + 1 else { return false }
+            rest = rest[rest.index(after: close)...]
+            guard rest.isEmpty || rest.first == UInt8(ascii: ":") else { return false }
+        } else {
+            guard !rest.contains(UInt8(ascii: "[")), !rest.contains(UInt8(ascii: "]")) else { return false }
+            guard let colon = rest.firstIndex(of: UInt8(ascii: ":")) else { return true }
+            guard colon > rest.startIndex else { return false }
+            rest = rest[colon...]
+        }
+        return rest.dropFirst().allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
     func makeHead(line: RequestLine, fields: HTTPFields, limits: HTTP1Limits) throws(HTTP1ParseError) -> HTTP1RequestHead {
         // Host: exactly one in HTTP/1.1, at most one in 1.0, always valid (RFC 9112 section 3.2).
         if hosts.count > 1 { throw .bad("more than one Host field") }
         if line.minorVersion >= 1, hosts.isEmpty { throw .bad("missing Host field") }
-        if let host = hosts.first, host.isEmpty || !host.allSatisfy({ ByteClass.host[Int($0)] }) {
+        if let host = hosts.first, !Self.isValidHost(host) {
             throw .bad("invalid Host field")
         }
         let authority = line.targetAuthority ?? hosts.first.map { String(decoding: $0, as: UTF8.self) }
