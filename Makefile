@@ -3,8 +3,10 @@ SWIFT      ?= swift
 ARGS       ?=
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
+SOAK_SECONDS ?= 60
+RELIABILITY_FUZZ_SECONDS ?= 40
 
-.PHONY: all build run sample-files test test-tools browser-test fuzz examples bench bench-deps bench-instructions deps clean
+.PHONY: all build run sample-files test test-tools browser-test reliability sanitize fuzz examples bench bench-deps bench-instructions deps clean
 
 all: build
 
@@ -82,6 +84,20 @@ bench-deps:
 	  echo "installing$$missing (apt)"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light curl python3 util-linux >/dev/null; fi
+
+# The release server under hostile input, load and faults, plus every fuzz target (about 15
+# minutes; SOAK_SECONDS=600 for the ten-minute soak). Prints the figures and writes
+# Reliability/results/<date>.md.
+reliability: build
+	@command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null; }
+	SOAK_SECONDS=$(SOAK_SECONDS) FUZZ_SECONDS=$(RELIABILITY_FUZZ_SECONDS) python3 Reliability/run.py
+
+# The whole suite under ThreadSanitizer, then AddressSanitizer (separate build folders).
+sanitize: deps test-tools
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 # The embedding example: a Tern router behind Hummingbird 2 (a separate package; its
 # first build takes minutes, so it is not part of `make test`).

@@ -33,6 +33,9 @@ struct TernDemoCommand: ParsableCommand {
     @Option(name: .customLong("idempotency-expiry"), help: "Seconds a transfer's response is replayed for its key (TERN_IDEMPOTENCY_EXPIRY).")
     var idempotencyExpiry: Int = Environment.integer("TERN_IDEMPOTENCY_EXPIRY") ?? 86_400
 
+    @Option(name: .customLong("max-connections"), help: "Open connections across all loops; past it, 503 and close (TERN_MAX_CONNECTIONS).")
+    var maxConnections: Int = Environment.integer("TERN_MAX_CONNECTIONS") ?? 10_000
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (TERN_LOG_LEVEL).")
     var logLevel: Logger.Level = Environment.value("TERN_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
 
@@ -45,6 +48,7 @@ struct TernDemoCommand: ParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard idempotencyExpiry >= 1 else { throw ValidationError("--idempotency-expiry must be at least 1 second") }
     }
 
@@ -86,6 +90,7 @@ struct TernDemoCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.workers = workers
+        configuration.maxConnections = maxConnections
         configuration.serverResponseFields = application.serverResponseFields
         configuration.metricsFactory = application.metricsFactory
         let server = Server(configuration: configuration, responder: application)

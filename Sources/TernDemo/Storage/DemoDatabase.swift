@@ -1,5 +1,6 @@
 import Foundation
 public import GRDB
+public import TernHTTP
 
 /// The demo's SQLite database in `--data-dir`: WAL mode (readers never wait for the writer),
 /// `synchronous=FULL` (a committed write survives power loss), created and migrated at start.
@@ -34,9 +35,52 @@ public final class DemoDatabase: Sendable {
         }
     }
 
+    /// Runs `value` in a read transaction on GRDB's threads.
+    /// - Throws: `StorageUnavailable` (503) when the disk fails the read.
+    public func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(value)
+        } catch let error as DatabaseError where Self.isStorageFailure(error) {
+            throw StorageUnavailable(error)
+        }
+    }
+
+    /// Runs `updates` in a write transaction on GRDB's writer; returns after the commit.
+    /// - Throws: `StorageUnavailable` (503) when the disk is full, read-only or failing: the
+    ///   transaction rolled back and nothing changed.
+    public func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(updates)
+        } catch let error as DatabaseError where Self.isStorageFailure(error) {
+            throw StorageUnavailable(error)
+        }
+    }
+
+    /// Errors of the storage rather than of the request: full, read-only, I/O, cannot open.
+    static func isStorageFailure(_ error: DatabaseError) -> Bool {
+        [ResultCode.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_BUSY].contains(error.resultCode)
+    }
+
     /// Waits for pending writes and closes every connection (at shutdown).
     public func close() throws {
         try pool.close()
+    }
+
+    /// The database cannot do its part now (a full or failing disk): 503 with `Retry-After`,
+    /// the cause logged, not sent.
+    public struct StorageUnavailable: HTTPResponseError {
+        let cause: DatabaseError
+
+        init(_ cause: DatabaseError) {
+            self.cause = cause
+        }
+
+        public func response(for request: Request, context: RequestContext) -> Response {
+            context.logger.error("storage unavailable", metadata: ["sqlite": "\(cause.resultCode)", "message": "\(cause.message ?? "-")"])
+            return HTTPError(
+                .serviceUnavailable, detail: "storage is unavailable; nothing was changed, retry later", headerFields: [.retryAfter: "5"]
+            ).response(for: request, context: context)
+        }
     }
 
     /// Why the database could not be opened, for the operator.

@@ -17,27 +17,27 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
     }
 
     public func accounts(afterID: String?, limit: Int) async throws -> [Account] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID ?? "", limit])
                 .map(Account.init(row:))
         }
     }
 
     public func account(id: String) async throws -> Account? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id]).map(Account.init(row:))
         }
     }
 
     public func transfers(beforeID: Int64?, limit: Int) async throws -> [Transfer] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM transfers WHERE id < ? ORDER BY id DESC LIMIT ?", arguments: [beforeID ?? Int64.max, limit])
                 .map(Transfer.init(row:))
         }
     }
 
     public func transfer(id: Int64) async throws -> Transfer? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM transfers WHERE id = ?", arguments: [id]).map(Transfer.init(row:))
         }
     }
@@ -46,7 +46,7 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
         _ amount: Money, from: String, to: String, at seconds: Int64, claim: IdempotencyClaim?,
         respond: @escaping @Sendable (TransferOutcome) throws -> Response
     ) async throws -> Response {
-        try await database.pool.write { db in
+        try await database.write { db in
             let balance = try Int64.fetchOne(db, sql: "SELECT balance_cents FROM accounts WHERE id = ?", arguments: [from])
             let target = try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [to]) ?? false
             var errors: [FieldError] = []
@@ -78,7 +78,7 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
     // MARK: IdempotencyStore
 
     public func record(for key: IdempotencyRecordKey, now: Int64) async throws -> IdempotencyRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at > ?",
                 arguments: [key.scope, key.key, now]
@@ -87,11 +87,11 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
     }
 
     public func save(_ record: IdempotencyRecord) async throws {
-        try await database.pool.write { db in try Self.insert(record, db) }
+        try await database.write { db in try Self.insert(record, db) }
     }
 
     public func purgeExpired(now: Int64) async throws -> Int {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM idempotency_records WHERE expires_at <= ?", arguments: [now])
             return db.changesCount
         }

@@ -10,13 +10,13 @@ public struct SQLiteUserStore: UserStore {
     }
 
     public func user(id: Int64) async throws -> User? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(User.init(row:))
         }
     }
 
     public func users(afterID: Int64?, limit: Int) async throws -> UserListing {
-        try await database.pool.read { db in
+        try await database.read { db in
             let users = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID ?? 0, limit])
                 .map(User.init(row:))
             let changedAt = try Int64.fetchOne(db, sql: "SELECT changed_at FROM collection_changes WHERE collection = 'users'") ?? 0
@@ -73,7 +73,7 @@ public struct SQLiteUserStore: UserStore {
     /// A write transaction, with SQLite's unique-email violation turned into `emailTaken`.
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await database.pool.write(body)
+            return try await database.write(body)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw UserStoreError.emailTaken
         }
