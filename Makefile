@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 30
 SOAK_SECONDS ?= 60
 RELIABILITY_FUZZ_SECONDS ?= 40
 
-.PHONY: all build run sample-files test test-tools browser-test reliability sanitize fuzz examples bench bench-deps bench-instructions deps clean
+.PHONY: all build run sample-files test test-tools browser-test reliability sanitize sanitize-thread sanitize-address fuzz examples bench bench-deps bench-instructions deps clean
 
 all: build
 
@@ -92,12 +92,17 @@ reliability: build
 	@command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null; }
 	SOAK_SECONDS=$(SOAK_SECONDS) FUZZ_SECONDS=$(RELIABILITY_FUZZ_SECONDS) python3 Reliability/run.py
 
-# The whole suite under ThreadSanitizer, then AddressSanitizer (separate build folders).
-sanitize: deps test-tools
+# The whole suite under ThreadSanitizer and AddressSanitizer (separate build folders; time
+# bounds in tests are stretched, since sanitizers slow everything). CI runs the thread one.
+sanitize: sanitize-thread sanitize-address
+
+sanitize-thread: deps test-tools
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+sanitize-address: deps test-tools
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 # The embedding example: a Tern router behind Hummingbird 2 (a separate package; its
 # first build takes minutes, so it is not part of `make test`).

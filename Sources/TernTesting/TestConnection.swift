@@ -11,7 +11,7 @@ public final class TestConnection: Sendable {
     private let state: Mutex<Reader>
 
     /// Connects to `address` (IPv4 loopback or any numeric IPv4 address).
-    public init(to address: SocketAddress, timeout: Duration = .seconds(10)) throws {
+    public init(to address: SocketAddress, timeout: Duration = TestTiming.scaled(.seconds(10))) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestClientError("socket: \(errno)") }
         var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))

@@ -185,7 +185,7 @@ struct LiveServerTests {
         // Dribble a byte of head every 100 ms for up to 6 s, ten times the deadline: the
         // connection must be cut while the dribble goes on (a loaded machine may fire the
         // timer late, but not by seconds more than the dribble lasts).
-        dribbling: while ContinuousClock.now - started < .seconds(6) {
+        dribbling: while ContinuousClock.now - started < TestTiming.scaled(.seconds(6)) {
             do {
                 try await slow.send("X")
             } catch {
@@ -199,7 +199,7 @@ struct LiveServerTests {
         #expect(response.status == 408)
         #expect(try await slow.waitForClose())
         #expect(elapsed >= .milliseconds(600), "not before the head deadline")
-        #expect(elapsed < .seconds(6), "closed while the dribble went on: each byte did not extend the deadline")
+        #expect(elapsed < TestTiming.scaled(.seconds(6)), "closed while the dribble went on: each byte did not extend the deadline")
         #expect(served >= 2, "others were served during the attack")
         }
     }
@@ -227,7 +227,7 @@ struct LiveServerTests {
         let third = try await live.connect().exchange(Self.get)
         #expect(third.status == 503)
         first.close()
-        let deadline = ContinuousClock.now + .seconds(3)
+        let deadline = ContinuousClock.now + TestTiming.scaled(.seconds(3))
         while live.server.openConnections > 1, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -242,7 +242,7 @@ struct LiveServerTests {
         try await connection.send("GET /sleep?5000 HTTP/1.1\r\nHost: t\r\n\r\n")
         try await Task.sleep(for: .milliseconds(100))
         connection.close()
-        let deadline = ContinuousClock.now + .seconds(3)
+        let deadline = ContinuousClock.now + TestTiming.scaled(.seconds(3))
         while !application.observations.cancelled.load(ordering: .relaxed), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -281,7 +281,7 @@ struct LiveServerTests {
         let started = ContinuousClock.now
         #expect(try await connection.waitForClose(), "closed without a response")
         // 300 ms idle; the bound only rules out "never" on a loaded machine.
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < TestTiming.scaled(.seconds(10)))
         }
     }
 

@@ -1,6 +1,5 @@
 import TernHTTP
 import CLibevent
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,11 +16,11 @@ import Glibc
 final class EventLoop: TaskExecutor, @unchecked Sendable {
     // Sendable proof: `base` and every `var` below are used only on the loop thread (each use
     // is in a libevent callback or a job of this executor, or before the thread starts),
-    // except `remote`, which is a Mutex, and `wakeupFD`, an eventfd any thread may write.
+    // except `remote`, which is behind a mutex, and `wakeupFD`, an eventfd any thread may write.
     let base: OpaquePointer
     private let wakeupFD: Int32
     private var wakeup: OpaquePointer?
-    private let remote = Mutex<RemoteJobs>(RemoteJobs())
+    private let remote = PThreadMutex(RemoteJobs())
     private var local: [UnownedJob] = []
     private var inJobScope = false
     private var cachedDate = CachedDate()
