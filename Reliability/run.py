@@ -551,6 +551,12 @@ def report():
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     path = os.path.join(HERE, "results", f"{date}.md")
     open(path, "w").write("\n".join(lines) + "\n")
+    readme = os.path.join(ROOT, "README.md")
+    text = open(readme).read()
+    start, end = "<!-- reliability:start -->", "<!-- reliability:end -->"
+    if start in text and end in text and len(sys.argv) == 1:  # only a full run updates the README
+        text = text[:text.index(start) + len(start)] + "\n" + "\n".join(lines[2:]) + "\n" + text[text.index(end):]
+        open(readme, "w").write(text)
     print("\n" + "\n".join(lines))
     print(f"\nwritten to {os.path.relpath(path, ROOT)}")
 

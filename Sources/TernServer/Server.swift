@@ -15,7 +15,7 @@ import Glibc
 /// ```
 public final class Server: Sendable {
     private let core: ServerCore
-    private let state = Mutex<State>(State())
+    private let state = Locked<State>(State())
 
     private struct State {
         var workers: [Worker] = []

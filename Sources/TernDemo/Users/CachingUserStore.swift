@@ -1,4 +1,4 @@
-import Synchronization
+import TernHTTP
 
 /// A `UserStore` that answers `user(id:)` from memory after the first read, so the hot read
 /// path touches neither SQLite nor another thread.
@@ -11,7 +11,7 @@ import Synchronization
 public final class CachingUserStore: UserStore {
     private let base: any UserStore
     private let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var entries: [Int64: Entry] = [:]

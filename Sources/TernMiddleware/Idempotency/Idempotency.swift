@@ -2,7 +2,6 @@
 import Glibc
 #endif
 public import HTTPTypes
-import Synchronization
 public import TernHTTP
 
 /// Makes a non-idempotent route safe to retry, with the semantics of
@@ -128,7 +127,7 @@ public struct Idempotency: Middleware {
 
     /// Keys whose first request is executing in this process.
     final class Claims: Sendable {
-        private let held = Mutex<Set<IdempotencyRecordKey>>([])
+        private let held = Locked<Set<IdempotencyRecordKey>>([])
 
         /// Takes `key`; false when another request holds it.
         func take(_ key: IdempotencyRecordKey) -> Bool {

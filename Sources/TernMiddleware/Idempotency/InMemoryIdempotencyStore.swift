@@ -1,9 +1,9 @@
-import Synchronization
+import TernHTTP
 
 /// Records in this process's memory: for tests, and for services that can lose them on a
 /// restart. Expired records are dropped as new ones arrive, and by `purgeExpired`.
 public final class InMemoryIdempotencyStore: IdempotencyStore {
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var records: [IdempotencyRecordKey: IdempotencyRecord] = [:]

@@ -1,6 +1,5 @@
 public import CoreMetrics
 import HTTPTypes
-import Synchronization
 public import TernHTTP
 
 /// Request metrics through swift-metrics, named as Prometheus expects:
@@ -59,8 +58,8 @@ public struct HTTPMetrics: Middleware {
             let route: String
         }
 
-        private let counters = Mutex<[CounterKey: Counter]>([:])
-        private let timers = Mutex<[TimerKey: Timer]>([:])
+        private let counters = Locked<[CounterKey: Counter]>([:])
+        private let timers = Locked<[TimerKey: Timer]>([:])
 
         func counter(method: HTTPRequest.Method, route: String, status: Int, factory: any MetricsFactory) -> Counter {
             let key = CounterKey(method: method, route: route, status: status)

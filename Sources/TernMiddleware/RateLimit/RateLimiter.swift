@@ -1,4 +1,4 @@
-import Synchronization
+import TernHTTP
 
 /// Token buckets by client key, in a table split into shards with a lock each: requests of
 /// different clients rarely meet on a lock, and none is global.
@@ -59,6 +59,6 @@ public final class RateLimiter: Sendable {
     }
 
     private final class Shard: Sendable {
-        let buckets = Mutex<[ClientKey: TokenBucket]>([:])
+        let buckets = Locked<[ClientKey: TokenBucket]>([:])
     }
 }

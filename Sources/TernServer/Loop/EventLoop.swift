@@ -20,7 +20,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     let base: OpaquePointer
     private let wakeupFD: Int32
     private var wakeup: OpaquePointer?
-    private let remote = PThreadMutex(RemoteJobs())
+    private let remote = Locked(RemoteJobs())
     private var local: [UnownedJob] = []
     private var inJobScope = false
     private var cachedDate = CachedDate()

@@ -1,6 +1,5 @@
 import CLibevent
 import Logging
-import Synchronization
 import TernHTTP
 #if canImport(Glibc)
 import Glibc
