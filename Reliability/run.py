@@ -481,7 +481,8 @@ def disk_faults():
             code = server.process.wait(timeout=20)
             message = open(server.log).read().strip().splitlines()
             note("disk", "read-only data folder at start: exit status", code)
-            note("disk", "its message", (message[-1] if message else "").replace("|", "/")[:160])
+            last = message[-1] if message else ""
+            note("disk", "its message", last[last.find("cannot start"):].replace("|", "/")[:150])
             check(code not in (0, None), "disk: started on a read-only data folder")
         finally:
             subprocess.run(["umount", readonly])

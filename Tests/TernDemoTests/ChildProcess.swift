@@ -2,6 +2,45 @@
 import Glibc
 #endif
 
+/// Starting a program with posix_spawn, its standard output into a pipe.
+enum Spawn {
+    enum StandardError {
+        /// Into the same pipe as standard output.
+        case pipe
+        /// Into this file (created or truncated).
+        case file(String)
+    }
+
+    /// Starts `arguments[0]` (searched in PATH when it has no `/`) with `environment` (nil:
+    /// this process's); returns its pid and the read end of its standard output.
+    static func start(_ arguments: [String], environment: [String]?, standardError: StandardError) throws -> (pid_t, Int32) {
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw ChildProcessError("pipe") }
+        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        switch standardError {
+        case .pipe: posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
+        case .file(let path): posix_spawn_file_actions_addopen(&actions, 2, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let envp = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { envp?.forEach { free($0) } }
+        var child = pid_t()
+        let status = envp.map { posix_spawnp(&child, arguments[0], &actions, nil, argv, $0) }
+            ?? posix_spawnp(&child, arguments[0], &actions, nil, argv, environ)
+        close(pipeFDs[1])
+        guard status == 0 else {
+            close(pipeFDs[0])
+            throw ChildProcessError("posix_spawn \(arguments[0]): \(status)")
+        }
+        return (child, pipeFDs[0])
+    }
+}
+
 /// The built `tern-demo` run as a child process, its stdout read line by line.
 final class ChildProcess {
     let pid: pid_t
@@ -20,33 +59,14 @@ final class ChildProcess {
     /// Starts `tern-demo` with `arguments`; its standard error goes to `standardError` (a
     /// file path) or nowhere.
     init(_ arguments: [String], environment: [String: String] = [:], standardError: String = "/dev/null") throws {
-        var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw ChildProcessError("pipe") }
-        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([Self.demoExecutable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
         var inherited: [String] = []
         var entry = environ
         while let pointer = entry.pointee {
             inherited.append(String(cString: pointer))
             entry += 1
         }
-        let envp = (inherited.filter { !$0.hasPrefix("TERN_") } + environment.map { "\($0.key)=\($0.value)" }).map { strdup($0) } + [nil]
-        defer { envp.forEach { free($0) } }
-        var child = pid_t()
-        let status = posix_spawn(&child, Self.demoExecutable, &actions, nil, argv, envp)
-        close(pipeFDs[1])
-        guard status == 0 else {
-            close(pipeFDs[0])
-            throw ChildProcessError("posix_spawn \(Self.demoExecutable): \(status)")
-        }
-        pid = child
-        stdoutFD = pipeFDs[0]
+        let variables = inherited.filter { !$0.hasPrefix("TERN_") } + environment.map { "\($0.key)=\($0.value)" }
+        (pid, stdoutFD) = try Spawn.start([Self.demoExecutable] + arguments, environment: variables, standardError: .file(standardError))
     }
 
     deinit {

@@ -16,25 +16,12 @@ enum Command {
     }
 
     static func run(_ arguments: [String]) throws -> Result {
-        var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw ChildProcessError("pipe") }
-        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child = pid_t()
-        let spawned = posix_spawnp(&child, arguments[0], &actions, nil, argv, environ)
-        close(pipeFDs[1])
-        defer { close(pipeFDs[0]) }
-        guard spawned == 0 else { throw ChildProcessError("posix_spawnp \(arguments[0]): \(spawned)") }
+        let (child, outputFD) = try Spawn.start(arguments, environment: nil, standardError: .pipe)
+        defer { close(outputFD) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = read(pipeFDs[0], &chunk, chunk.count)
+            let count = read(outputFD, &chunk, chunk.count)
             if count > 0 {
                 output += chunk[..<count]
             } else if count < 0, errno == EINTR {
