@@ -102,7 +102,7 @@ sanitize-thread: deps test-tools
 
 sanitize-address: deps test-tools
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 # The embedding example: a Tern router behind Hummingbird 2 (a separate package; its
 # first build takes minutes, so it is not part of `make test`).
