@@ -92,17 +92,18 @@ reliability: build
 	@command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null; }
 	SOAK_SECONDS=$(SOAK_SECONDS) FUZZ_SECONDS=$(RELIABILITY_FUZZ_SECONDS) python3 Reliability/run.py
 
-# The whole suite under ThreadSanitizer and AddressSanitizer (separate build folders; time
-# bounds in tests are stretched, since sanitizers slow everything). CI runs the thread one.
+# The whole suite under ThreadSanitizer and AddressSanitizer (separate build folders; one
+# test at a time and time bounds stretched, since sanitizers slow everything ten times and
+# the live tests' deadlines are real). CI runs the thread one.
 sanitize: sanitize-thread sanitize-address
 
 sanitize-thread: deps test-tools
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan
 
 sanitize-address: deps test-tools
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --no-parallel --sanitize=address --scratch-path .build-asan
 
 # The embedding example: a Tern router behind Hummingbird 2 (a separate package; its
 # first build takes minutes, so it is not part of `make test`).

@@ -244,7 +244,9 @@ struct LiveServerTests {
         let application = TestApplication()
         try await LiveServer.with(responder: application) { live in
         let connection = try live.connect()
-        try await connection.send("GET /sleep?5000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        // Sleeps long enough (scaled under sanitizers) that the client's leaving is seen
+        // before the handler could finish on its own.
+        try await connection.send("GET /sleep?\(5000 * TestTiming.scale) HTTP/1.1\r\nHost: t\r\n\r\n")
         while application.observations.started.load(ordering: .relaxed) < 1 {
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -266,7 +268,8 @@ struct LiveServerTests {
         let idle = try live.connect()
         #expect(try await idle.exchange(Self.get).status == 200)
         // Long enough that a loaded machine still delivers the shutdown while the handler sleeps.
-        try await busy.send("GET /sleep?1500 HTTP/1.1\r\nHost: t\r\n\r\n")
+        // Under the shutdown grace period (10 s), scaled a little under sanitizers.
+        try await busy.send("GET /sleep?\(min(1500 * TestTiming.scale, 5000)) HTTP/1.1\r\nHost: t\r\n\r\n")
         while application.observations.started.load(ordering: .relaxed) < 2 {
             try await Task.sleep(for: .milliseconds(5))
         }
