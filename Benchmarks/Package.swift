@@ -22,6 +22,7 @@ let package = Package(
             dependencies: [
                 "BenchPayload",
                 .product(name: "TernHTTP", package: tern),
+                .product(name: "TernJSON", package: tern),
                 .product(name: "TernRouter", package: tern),
                 .product(name: "TernServer", package: tern),
             ]

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 binary=${BINARY:-$here/../.build/release/TernBench}
 files=$here/../work/files
 port=18399
-routes=("/plaintext" "/users/1" "/files/1mb.bin|Range: bytes=0-1023")
+routes=("/plaintext" "/users/1" "/users/1|If-None-Match: \"5a3edfd28277b1ca\"" "/files/1mb.bin|Range: bytes=0-1023")
 printf '%-34s %s\n' route "instructions/request"
 for entry in "${routes[@]}"; do
   path=${entry%%|*}

@@ -14,23 +14,32 @@ import Glibc
 /// counts.withLock { $0["a", default: 0] += 1 }
 /// ```
 public final class Locked<Value>: @unchecked Sendable {
-    // Sendable proof: `value` is only touched inside `withLock`, under `mutex`.
-    private var mutex = pthread_mutex_t()
-    private var value: Value
+    // Sendable proof: `value` is only touched inside `withLock`, under `mutex`. Both live in
+    // memory of their own, so their addresses are stable and no access to them goes through
+    // the class's dynamic exclusivity checks (the mutex is the check).
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let value: UnsafeMutablePointer<Value>
 
     public init(_ value: Value) {
-        self.value = value
-        pthread_mutex_init(&mutex, nil)
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        self.value = .allocate(capacity: 1)
+        self.value.initialize(to: value)
     }
 
     deinit {
-        pthread_mutex_destroy(&mutex)
+        pthread_mutex_destroy(mutex)
+        mutex.deinitialize(count: 1)
+        mutex.deallocate()
+        value.deinitialize(count: 1)
+        value.deallocate()
     }
 
     /// Runs `body` with the value, holding the lock.
     public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body(&value)
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value.pointee)
     }
 }

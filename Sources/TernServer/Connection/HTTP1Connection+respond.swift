@@ -40,6 +40,12 @@ extension HTTP1Connection {
             status: response.status, fields: response.headerFields, bodyLength: bodyLength,
             method: method, minorVersion: head.minorVersion, mayKeepAlive: machine.mayKeepAlive)
         var bytes: [UInt8] = []
+        // Room for a typical head and a body in memory, so the bytes are not regrown as they are written.
+        if case .bytes(let content) = response.body.storage, framing.body != .none {
+            bytes.reserveCapacity(512 + content.count)
+        } else {
+            bytes.reserveCapacity(512)
+        }
         HTTP1ResponseHead.write(
             response.head, framing: framing, bodyLength: bodyLength, method: method,
             minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &bytes)

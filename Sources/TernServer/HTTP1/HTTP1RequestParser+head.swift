@@ -21,19 +21,24 @@ extension HTTP1RequestParser {
             throw .bad("not an HTTP request")
         }
         let limits = limits
+        var parsedLine: RequestLine?
         let scanned = try scanSection(from: scan, lineStart: lineStart) { start, end throws(HTTP1ParseError) in
             if start == 0, end > limits.maxTargetLength + 64 { try refuseLongRequestLine(length: end) }
-            // The request line is judged as soon as it ends, before the rest of the head comes.
+            // The request line is judged as soon as it ends, before the rest of the head comes;
+            // the head is parsed with it once complete.
             if start == 0 {
                 var line = RequestLine()
                 try line.parse(buffer[index..<index + end], limits: limits)
+                parsedLine = line
             }
             if end + 2 > limits.maxHeadLength { throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large") }
         }
+        if let parsedLine { requestLine = parsedLine }
         switch scanned {
         case .complete(let length):
             if length == 2 { throw .bad("empty request line") }
             let head = try parseHead(length: length)
+            requestLine = nil
             index += length
             state = try bodyState(for: head)
             return .head(head)
@@ -65,8 +70,7 @@ extension HTTP1RequestParser {
     private func parseHead(length: Int) throws(HTTP1ParseError) -> HTTP1RequestHead {
         let head = buffer[index..<index + length]
         let lineEnd = head.firstIndex(of: LF)! - 1  // at the CR
-        var line = RequestLine()
-        try line.parse(head[head.startIndex..<lineEnd], limits: limits)
+        guard let line = requestLine else { preconditionFailure("a head completed before its request line was parsed") }
 
         var fields = HTTPFields()
         var special = SpecialFields()
@@ -79,9 +83,8 @@ extension HTTP1RequestParser {
             if fieldCount > limits.maxFieldCount {
                 throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "too many header fields")
             }
-            let field = try FieldLine(head[position..<next])
-            try special.note(field)
-            if !field.isHost { fields.append(field.field) }
+            let line = try FieldLine(head[position..<next])
+            if try !special.note(line) { fields.append(line.field) }
             position = next + 2
         }
         return try special.makeHead(line: line, fields: fields, limits: limits)
@@ -98,11 +101,14 @@ extension HTTP1RequestParser {
 
 /// One field line, checked against https://www.rfc-editor.org/rfc/rfc9112#section-5.
 struct FieldLine {
-    let field: HTTPField
-    let lowercasedName: String
+    let name: HTTPField.Name
     let value: ArraySlice<UInt8>
 
-    var isHost: Bool { lowercasedName == "host" }
+    /// The lowercased name, for matching the fields the parser itself acts on.
+    var lowercasedName: String { name.canonicalName }
+    var isHost: Bool { name.canonicalName == "host" }
+    /// The line as a field of the request (its value as received, checked).
+    var field: HTTPField { HTTPField(name: name, value: value) }
 
     init(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) {
         guard let first = line.first else { throw .bad("empty field line") }
@@ -120,10 +126,14 @@ struct FieldLine {
         for byte in line[valueStart..<valueEnd] where !ByteClass.fieldContent[Int(byte)] {
             throw .bad(byte == CR ? "bare CR in a field value" : "control character in a field value")
         }
-        let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
-        guard let fieldName = HTTPField.Name(name) else { throw .bad("invalid field name") }
+        let nameBytes = line[line.startIndex..<colon]
+        if let known = CommonFieldNames.name(spelled: nameBytes) {
+            name = known
+        } else if let fieldName = HTTPField.Name(String(decoding: nameBytes, as: UTF8.self)) {
+            name = fieldName
+        } else {
+            throw .bad("invalid field name")
+        }
         value = line[valueStart..<valueEnd]
-        lowercasedName = fieldName.canonicalName
-        field = HTTPField(name: fieldName, value: value)
     }
 }

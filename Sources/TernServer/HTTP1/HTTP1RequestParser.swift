@@ -46,6 +46,8 @@ public struct HTTP1RequestParser: Sendable {
     var index = 0
     var state: State = .head(scan: 0, lineStart: 0)
     var body: [UInt8] = []
+    /// The current head's request line, parsed as soon as it ended.
+    var requestLine: RequestLine?
 
     /// A parser enforcing `limits`.
     public init(limits: HTTP1Limits = HTTP1Limits()) {

@@ -14,9 +14,7 @@ struct RequestLine {
         let space = UInt8(ascii: " ")
         guard let firstSpace = line.firstIndex(of: space) else { throw .bad("malformed request line") }
         let methodBytes = line[line.startIndex..<firstSpace]
-        guard !methodBytes.isEmpty, methodBytes.allSatisfy({ ByteClass.token[Int($0)] }),
-            let method = HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self))
-        else { throw .bad("invalid method") }
+        guard let method = Self.method(methodBytes) else { throw .bad("invalid method") }
         let afterMethod = line[(firstSpace + 1)...]
         guard let secondSpace = afterMethod.firstIndex(of: space) else { throw .bad("malformed request line") }
         let target = line[(firstSpace + 1)..<secondSpace]
@@ -26,12 +24,27 @@ struct RequestLine {
         try parseTarget(target)
     }
 
+    /// The methods of most requests, prebuilt (case-sensitive, RFC 9110 section 9.1).
+    private static let commonMethods: [(spelling: [UInt8], method: HTTPRequest.Method)] = [
+        HTTPRequest.Method.get, .head, .post, .put, .delete, .patch, .options,
+    ].map { (Array($0.rawValue.utf8), $0) }
+
+    /// A method token (https://www.rfc-editor.org/rfc/rfc9110#section-9).
+    private static func method(_ bytes: ArraySlice<UInt8>) -> HTTPRequest.Method? {
+        for common in commonMethods where common.spelling.elementsEqual(bytes) { return common.method }
+        guard !bytes.isEmpty, bytes.allSatisfy({ ByteClass.token[Int($0)] }) else { return nil }
+        return HTTPRequest.Method(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// `HTTP/1.x`: x, answered as 1.1 when above 1; another major version is 505.
     private static func version(_ bytes: ArraySlice<UInt8>) throws(HTTP1ParseError) -> Int {
         let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
-        guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8),
-            digits.contains(bytes[bytes.startIndex + 5]), bytes[bytes.startIndex + 6] == UInt8(ascii: "."),
-            digits.contains(bytes[bytes.startIndex + 7])
+        let start = bytes.startIndex
+        guard bytes.count == 8, bytes[start] == UInt8(ascii: "H"), bytes[start + 1] == UInt8(ascii: "T"),
+            bytes[start + 2] == UInt8(ascii: "T"), bytes[start + 3] == UInt8(ascii: "P"),
+            bytes[start + 4] == UInt8(ascii: "/"),
+            digits.contains(bytes[start + 5]), bytes[start + 6] == UInt8(ascii: "."),
+            digits.contains(bytes[start + 7])
         else { throw .bad("malformed HTTP version") }
         guard bytes[bytes.startIndex + 5] == UInt8(ascii: "1") else {
             throw HTTP1ParseError(.httpVersionNotSupported, "only HTTP/1.x is supported")

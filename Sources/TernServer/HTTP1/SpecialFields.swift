@@ -3,7 +3,8 @@ import HTTPTypes
 /// The fields that decide framing and connection handling, gathered while a head is parsed
 /// and judged together once it is complete.
 struct SpecialFields {
-    private var hosts: [ArraySlice<UInt8>] = []
+    private var host: ArraySlice<UInt8>?
+    private var hostCount = 0
     private var contentLength: ArraySlice<UInt8>?
     private var transferCodings: [String] = []
     private var hasTransferEncoding = false
@@ -12,10 +13,14 @@ struct SpecialFields {
     private var expectsContinue = false
     private var unsupportedExpectation = false
 
-    mutating func note(_ line: FieldLine) throws(HTTP1ParseError) {
+    /// Takes note of `line`; true when the line is consumed here (`Host`, which becomes the
+    /// request's authority) rather than kept as a field of the request.
+    mutating func note(_ line: FieldLine) throws(HTTP1ParseError) -> Bool {
         switch line.lowercasedName {
         case "host":
-            hosts.append(line.value)
+            if host == nil { host = line.value }
+            hostCount += 1
+            return true
         case "content-length":
             // A list of identical values is one value (RFC 9110 section 8.6); anything else is 400.
             for element in Self.elements(line.value) {
@@ -52,6 +57,7 @@ struct SpecialFields {
         default:
             break
         }
+        return false
     }
 
     /// `uri-host [ ":" port ]` (RFC 9112 section 3.2, RFC 3986 section 3.2.2): host characters,
@@ -74,12 +80,12 @@ struct SpecialFields {
 
     func makeHead(line: RequestLine, fields: HTTPFields, limits: HTTP1Limits) throws(HTTP1ParseError) -> HTTP1RequestHead {
         // Host: exactly one in HTTP/1.1, at most one in 1.0, always valid (RFC 9112 section 3.2).
-        if hosts.count > 1 { throw .bad("more than one Host field") }
-        if line.minorVersion >= 1, hosts.isEmpty { throw .bad("missing Host field") }
-        if let host = hosts.first, !Self.isValidHost(host) {
+        if hostCount > 1 { throw .bad("more than one Host field") }
+        if line.minorVersion >= 1, host == nil { throw .bad("missing Host field") }
+        if let host, !Self.isValidHost(host) {
             throw .bad("invalid Host field")
         }
-        let authority = line.targetAuthority ?? hosts.first.map { String(decoding: $0, as: UTF8.self) }
+        let authority = line.targetAuthority ?? host.map { String(decoding: $0, as: UTF8.self) }
         let request = HTTPRequest(
             method: line.method, scheme: "http", authority: authority, path: line.path, headerFields: fields)
         let keepAlive = line.minorVersion >= 1 ? !connectionClose : connectionKeepAlive && !connectionClose

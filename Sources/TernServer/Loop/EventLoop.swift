@@ -1,5 +1,6 @@
-import TernHTTP
 import CLibevent
+import Synchronization
+import TernHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,13 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private let wakeupFD: Int32
     private var wakeup: OpaquePointer?
     private let remote = Locked(RemoteJobs())
+    /// Whether `remote` may hold jobs: set under its lock by `enqueue`, so the loop looks at
+    /// the lock only when another thread has queued something.
+    private let remotePending = Atomic<Bool>(false)
     private var local: [UnownedJob] = []
+    /// The jobs being run, swapped out of `local` and `remote`.
+    private var localBatch: [UnownedJob] = []
+    private var remoteBatch: [UnownedJob] = []
     private var inJobScope = false
     private var cachedDate = CachedDate()
 
@@ -78,6 +85,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         }
         let needsWakeup = remote.withLock { remote in
             remote.jobs.append(job)
+            remotePending.store(true, ordering: .releasing)
             defer { remote.wakeupScheduled = true }
             return !remote.wakeupScheduled
         }
@@ -96,24 +104,28 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         inJobScope = outer
     }
 
+    /// Runs queued jobs until none are left. The queues are swapped with arrays kept for the
+    /// purpose, so a steady flow of jobs allocates nothing.
     private func runJobs() {
         let executor = asUnownedTaskExecutor()
         while true {
-            let fromElsewhere = remote.withLock { remote in
-                defer {
-                    remote.jobs.removeAll(keepingCapacity: true)
+            if remotePending.load(ordering: .acquiring) {
+                remote.withLock { remote in
+                    swap(&remote.jobs, &remoteBatch)
                     remote.wakeupScheduled = false
+                    remotePending.store(false, ordering: .relaxed)
                 }
-                return remote.jobs
             }
-            for job in fromElsewhere { job.runSynchronously(on: executor) }
+            for job in remoteBatch { job.runSynchronously(on: executor) }
+            let ranRemote = !remoteBatch.isEmpty
+            remoteBatch.removeAll(keepingCapacity: true)
             guard !local.isEmpty else {
-                if fromElsewhere.isEmpty { return }
-                continue
+                if ranRemote { continue }
+                return
             }
-            let batch = local
-            local.removeAll(keepingCapacity: true)
-            for job in batch { job.runSynchronously(on: executor) }
+            swap(&local, &localBatch)
+            for job in localBatch { job.runSynchronously(on: executor) }
+            localBatch.removeAll(keepingCapacity: true)
         }
     }
 
