@@ -9,7 +9,8 @@ public enum JSONCoding {
     /// through Foundation's object graph.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
         var out: [UInt8] = []
-        try tree(of: value).write(to: &out)
+        out.reserveCapacity(256)
+        try JSONTreeEncoder.write(value, to: &out)
         return out
     }
 

@@ -9,6 +9,7 @@ import TernServer
 /// Tern's bench server: one loop (`--workers 1` equivalent), the bench routes.
 let arguments = BenchArguments()
 let router = Router()
+let lastModified = HTTPDate(BenchUser.lastModified)
 router.get("/plaintext") { _, _ in
     Response(status: .ok, headerFields: [.contentType: "text/plain"], body: .string("Hello, World!"))
 }
@@ -21,7 +22,7 @@ router.get("/users/1") { request, _ in
         .contentType: "application/json", .eTag: tag.description,
         .lastModified: BenchUser.lastModified, .cacheControl: BenchUser.cacheControl,
     ]
-    switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: HTTPDate(BenchUser.lastModified)) {
+    switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
     case .notModified: return .notModified(from: fields)
     case .preconditionFailed: return Response(problem: ProblemDetails(status: .preconditionFailed))
     case .proceed, .proceedIgnoringRange: return Response(status: .ok, headerFields: fields, body: .bytes(body))

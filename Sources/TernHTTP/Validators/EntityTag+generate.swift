@@ -5,7 +5,7 @@ extension EntityTag {
         // Contiguous bytes hash in a tight loop; a generic Sequence would cost a protocol call
         // per byte, since this function is not specialized in the caller's module.
         let hash = bytes.withContiguousStorageIfAvailable(fnv1a) ?? fnv1a(Array(bytes))
-        return EntityTag(hex(hash, digits: 16))
+        return EntityTag(uncheckedOpaqueTag: hex(hash, digits: 16), weak: false)
     }
 
     private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
@@ -24,11 +24,23 @@ extension EntityTag {
     /// A strong tag for a file from its metadata: inode, size and modification time in
     /// nanoseconds, so a file replaced or rewritten within the same second gets a new tag.
     public static func strong(inode: UInt64, size: Int64, modifiedNanoseconds: Int64) -> EntityTag {
-        EntityTag("\(hex(inode, digits: 1))-\(hex(UInt64(bitPattern: size), digits: 1))-\(hex(UInt64(bitPattern: modifiedNanoseconds), digits: 1))")
+        let opaque = hex(inode, digits: 1) + "-" + hex(UInt64(bitPattern: size), digits: 1) + "-"
+            + hex(UInt64(bitPattern: modifiedNanoseconds), digits: 1)
+        return EntityTag(uncheckedOpaqueTag: opaque, weak: false)
     }
 
+    /// `value` in lowercase hex, zero-padded to at least `digits` digits.
     private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
+        let count = max(digits, (64 - value.leadingZeroBitCount + 3) / 4, 1)
+        return String(unsafeUninitializedCapacity: count) { text in
+            var rest = value
+            for position in (0..<count).reversed() {
+                text[position] = hexDigits[Int(rest & 0xF)]
+                rest >>= 4
+            }
+            return count
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

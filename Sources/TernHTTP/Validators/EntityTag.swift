@@ -31,7 +31,11 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
 
     /// `"opaque"` or `W/"opaque"`.
     public var description: String {
-        (isWeak ? "W/\"" : "\"") + opaqueTag + "\""
+        var text = isWeak ? "W/\"" : "\""
+        text.reserveCapacity(opaqueTag.utf8.count + 4)
+        text += opaqueTag
+        text += "\""
+        return text
     }
 
     /// Strong comparison: both strong and the same characters (RFC 9110 section 8.8.3.2).
@@ -65,7 +69,7 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
         return EntityTag(uncheckedOpaqueTag: String(decoding: scanner.bytes[open..<close], as: UTF8.self), weak: weak)
     }
 
-    private init(uncheckedOpaqueTag: String, weak: Bool) {
+    init(uncheckedOpaqueTag: String, weak: Bool) {
         self.opaqueTag = uncheckedOpaqueTag
         self.isWeak = weak
     }

@@ -12,8 +12,7 @@ public enum EntityTagCondition: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the field's values (one per field line), combined as one list.
     public init(fieldValues: [String]) {
-        let joined = fieldValues.joined(separator: ", ")
-        var scanner = HeaderScanner(joined)
+        var scanner = HeaderScanner(fieldValues.count == 1 ? fieldValues[0] : fieldValues.joined(separator: ", "))
         scanner.skipEmptyElements()
         if scanner.take(UInt8(ascii: "*")) {
             self = scanner.listSeparator() && scanner.atEnd ? .any : .tags([])

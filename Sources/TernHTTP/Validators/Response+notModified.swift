@@ -6,13 +6,12 @@ extension Response {
     /// fields included (https://www.rfc-editor.org/rfc/rfc9110#section-15.4.5).
     public static func notModified(from fields: HTTPFields) -> Response {
         var kept = HTTPFields()
-        for field in fields where Self.notModifiedFields.contains(field.name) {
-            kept.append(field)
+        for field in fields {
+            switch field.name {
+            case .cacheControl, .contentLocation, .date, .eTag, .expires, .vary: kept.append(field)
+            default: continue
+            }
         }
         return Response(status: .notModified, headerFields: kept)
     }
-
-    private static let notModifiedFields: Set<HTTPField.Name> = [
-        .cacheControl, .contentLocation, .date, .eTag, .expires, .vary,
-    ]
 }

@@ -7,11 +7,11 @@ extension JSONTreeEncoder {
             object.members.append((key.stringValue, node))
         }
 
-        mutating func encodeNil(forKey key: Key) throws { set(.leaf(.null), key) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { set(.leaf(.bool(value)), key) }
-        mutating func encode(_ value: String, forKey key: Key) throws { set(.leaf(.string(value)), key) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { set(.leaf(try number(value, at: codingPath + [key])), key) }
-        mutating func encode(_ value: Float, forKey key: Key) throws { set(.leaf(try number(Double(value), at: codingPath + [key])), key) }
+        mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { set(.bool(value), key) }
+        mutating func encode(_ value: String, forKey key: Key) throws { set(.string(value), key) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { set(try number(value, at: codingPath + [key]), key) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { set(try number(Double(value), at: codingPath + [key]), key) }
         mutating func encode(_ value: Int, forKey key: Key) throws { set(integer(value), key) }
         mutating func encode(_ value: Int8, forKey key: Key) throws { set(integer(value), key) }
         mutating func encode(_ value: Int16, forKey key: Key) throws { set(integer(value), key) }
@@ -22,7 +22,7 @@ extension JSONTreeEncoder {
         mutating func encode(_ value: UInt16, forKey key: Key) throws { set(integer(value), key) }
         mutating func encode(_ value: UInt32, forKey key: Key) throws { set(integer(value), key) }
         mutating func encode(_ value: UInt64, forKey key: Key) throws { set(integer(value), key) }
-        mutating func encode(_ value: some Encodable, forKey key: Key) throws { set(try node(for: value, at: codingPath + [key]), key) }
+        mutating func encode(_ value: some Encodable, forKey key: Key) throws { set(try node(for: value, basePath: codingPath, key: key), key) }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let nested = ObjectBuilder()
@@ -37,13 +37,13 @@ extension JSONTreeEncoder {
         }
 
         mutating func superEncoder() -> any Encoder {
-            let encoder = JSONTreeEncoder(codingPath: codingPath + [SuperKey()])
+            let encoder = JSONTreeEncoder(basePath: codingPath, key: SuperKey())
             object.members.append(("super", .deferred(encoder)))
             return encoder
         }
 
         mutating func superEncoder(forKey key: Key) -> any Encoder {
-            let encoder = JSONTreeEncoder(codingPath: codingPath + [key])
+            let encoder = JSONTreeEncoder(basePath: codingPath, key: key)
             set(.deferred(encoder), key)
             return encoder
         }
@@ -56,11 +56,11 @@ extension JSONTreeEncoder {
 
         private var nextPath: [any CodingKey] { codingPath + [IndexKey(intValue: count)] }
 
-        mutating func encodeNil() throws { array.items.append(.leaf(.null)) }
-        mutating func encode(_ value: Bool) throws { array.items.append(.leaf(.bool(value))) }
-        mutating func encode(_ value: String) throws { array.items.append(.leaf(.string(value))) }
-        mutating func encode(_ value: Double) throws { array.items.append(.leaf(try number(value, at: nextPath))) }
-        mutating func encode(_ value: Float) throws { array.items.append(.leaf(try number(Double(value), at: nextPath))) }
+        mutating func encodeNil() throws { array.items.append(.null) }
+        mutating func encode(_ value: Bool) throws { array.items.append(.bool(value)) }
+        mutating func encode(_ value: String) throws { array.items.append(.string(value)) }
+        mutating func encode(_ value: Double) throws { array.items.append(try number(value, at: nextPath)) }
+        mutating func encode(_ value: Float) throws { array.items.append(try number(Double(value), at: nextPath)) }
         mutating func encode(_ value: Int) throws { array.items.append(integer(value)) }
         mutating func encode(_ value: Int8) throws { array.items.append(integer(value)) }
         mutating func encode(_ value: Int16) throws { array.items.append(integer(value)) }
@@ -71,7 +71,7 @@ extension JSONTreeEncoder {
         mutating func encode(_ value: UInt16) throws { array.items.append(integer(value)) }
         mutating func encode(_ value: UInt32) throws { array.items.append(integer(value)) }
         mutating func encode(_ value: UInt64) throws { array.items.append(integer(value)) }
-        mutating func encode(_ value: some Encodable) throws { array.items.append(try node(for: value, at: nextPath)) }
+        mutating func encode(_ value: some Encodable) throws { array.items.append(try node(for: value, basePath: codingPath, key: IndexKey(intValue: count))) }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
             let nested = ObjectBuilder()
@@ -88,7 +88,7 @@ extension JSONTreeEncoder {
         }
 
         mutating func superEncoder() -> any Encoder {
-            let encoder = JSONTreeEncoder(codingPath: nextPath)
+            let encoder = JSONTreeEncoder(basePath: codingPath, key: IndexKey(intValue: count))
             array.items.append(.deferred(encoder))
             return encoder
         }
@@ -98,11 +98,11 @@ extension JSONTreeEncoder {
         let encoder: JSONTreeEncoder
         var codingPath: [any CodingKey] { encoder.codingPath }
 
-        mutating func encodeNil() throws { encoder.setSingle(.leaf(.null)) }
-        mutating func encode(_ value: Bool) throws { encoder.setSingle(.leaf(.bool(value))) }
-        mutating func encode(_ value: String) throws { encoder.setSingle(.leaf(.string(value))) }
-        mutating func encode(_ value: Double) throws { encoder.setSingle(.leaf(try number(value, at: codingPath))) }
-        mutating func encode(_ value: Float) throws { encoder.setSingle(.leaf(try number(Double(value), at: codingPath))) }
+        mutating func encodeNil() throws { encoder.setSingle(.null) }
+        mutating func encode(_ value: Bool) throws { encoder.setSingle(.bool(value)) }
+        mutating func encode(_ value: String) throws { encoder.setSingle(.string(value)) }
+        mutating func encode(_ value: Double) throws { encoder.setSingle(try number(value, at: codingPath)) }
+        mutating func encode(_ value: Float) throws { encoder.setSingle(try number(Double(value), at: codingPath)) }
         mutating func encode(_ value: Int) throws { encoder.setSingle(integer(value)) }
         mutating func encode(_ value: Int8) throws { encoder.setSingle(integer(value)) }
         mutating func encode(_ value: Int16) throws { encoder.setSingle(integer(value)) }
@@ -113,7 +113,7 @@ extension JSONTreeEncoder {
         mutating func encode(_ value: UInt16) throws { encoder.setSingle(integer(value)) }
         mutating func encode(_ value: UInt32) throws { encoder.setSingle(integer(value)) }
         mutating func encode(_ value: UInt64) throws { encoder.setSingle(integer(value)) }
-        mutating func encode(_ value: some Encodable) throws { encoder.setSingle(try node(for: value, at: codingPath)) }
+        mutating func encode(_ value: some Encodable) throws { encoder.setSingle(try node(for: value, basePath: codingPath, key: nil)) }
     }
 
     /// `super`, for `superEncoder()`.

@@ -10,18 +10,30 @@ import TernHTTP
 /// with whole seconds, `Data` as Base64, `URL` as its absolute string, `Decimal` as a
 /// number; `nil` optionals skipped by `encodeIfPresent`; NaN and infinities refused.
 final class JSONTreeEncoder: Encoder {
-    let codingPath: [any CodingKey]
+    /// The path of the value this encoder encodes: its container's path and its own key.
+    /// Kept in two parts and joined only when asked for (errors, a value's own `encode`),
+    /// so encoding a member allocates no path.
+    private let basePath: [any CodingKey]
+    private let key: (any CodingKey)?
     let userInfo: [CodingUserInfoKey: Any] = [:]
     /// What the value asked for: a container, or a single value.
     private(set) var root: Node?
 
-    init(codingPath: [any CodingKey] = []) {
-        self.codingPath = codingPath
+    var codingPath: [any CodingKey] { key.map { basePath + [$0] } ?? basePath }
+
+    init(basePath: [any CodingKey] = [], key: (any CodingKey)? = nil) {
+        self.basePath = basePath
+        self.key = key
     }
 
-    /// Encodes `value` into a tree.
+    /// Encodes `value` into a tree, for the renderers of other formats.
     static func tree(of value: some Encodable) throws -> JSONTree {
-        try node(for: value, at: []).tree
+        try node(for: value, basePath: [], key: nil).tree
+    }
+
+    /// Appends `value`'s compact JSON text to `out`.
+    static func write(_ value: some Encodable, to out: inout [UInt8]) throws {
+        try node(for: value, basePath: [], key: nil).write(to: &out)
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -44,12 +56,24 @@ final class JSONTreeEncoder: Encoder {
         root = node
     }
 
-    /// A value while its containers may still grow; `tree` freezes it.
+    /// A value while its containers may still grow. Leaves keep their Swift values (no
+    /// text is made until the value is written), and nothing is boxed: objects and arrays
+    /// are the builders' references.
     enum Node {
-        case leaf(JSONTree)
+        case null
+        case bool(Bool)
+        case integer(Int64)
+        case unsignedInteger(UInt64)
+        /// A finite number.
+        case double(Double)
+        /// Text that is already a JSON number (a `Decimal`'s).
+        case number(String)
+        case string(String)
+        /// A `Date`, as whole seconds since 1970, written as RFC 3339 in UTC.
+        case date(Int64)
         case object(ObjectBuilder)
         case array(ArrayBuilder)
-        /// A value encoded through its own encoder (`superEncoder`), read when frozen.
+        /// A value encoded through its own encoder (`superEncoder`), read when written.
         case deferred(JSONTreeEncoder)
 
         var object: ObjectBuilder? { if case .object(let builder) = self { builder } else { nil } }
@@ -57,20 +81,65 @@ final class JSONTreeEncoder: Encoder {
 
         var tree: JSONTree {
             switch self {
-            case .leaf(let tree): tree
-            case .object(let builder): builder.tree
+            case .null: .null
+            case .bool(let value): .bool(value)
+            case .integer(let value): .number(String(value))
+            case .unsignedInteger(let value): .number(String(value))
+            case .double(let value): .number(JSONTreeEncoder.text(of: value))
+            case .number(let text): .number(text)
+            case .string(let value): .string(value)
+            case .date(let seconds): .string(JSONTreeEncoder.text(ofDate: seconds))
+            case .object(let builder): .object(builder.sortedMembers.map { ($0.0, $0.1.tree) })
             case .array(let builder): .array(builder.items.map(\.tree))
             case .deferred(let encoder): encoder.root?.tree ?? .object([])
+            }
+        }
+
+        /// Appends the value's compact JSON text.
+        func write(to out: inout [UInt8]) {
+            switch self {
+            case .null: out.append(contentsOf: "null".utf8)
+            case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+            case .integer(let value): JSONTreeEncoder.append(magnitude: value.magnitude, negative: value < 0, to: &out)
+            case .unsignedInteger(let value): JSONTreeEncoder.append(magnitude: value, negative: false, to: &out)
+            case .double(let value): out.append(contentsOf: JSONTreeEncoder.text(of: value).utf8)
+            case .number(let text): out.append(contentsOf: text.utf8)
+            case .string(let value): JSONString.append(value, to: &out)
+            case .date(let seconds):
+                out.append(UInt8(ascii: "\""))
+                RFC3339.append(secondsSince1970: seconds, to: &out)
+                out.append(UInt8(ascii: "\""))
+            case .object(let builder):
+                out.append(UInt8(ascii: "{"))
+                for (index, (key, node)) in builder.sortedMembers.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    JSONString.append(key, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    node.write(to: &out)
+                }
+                out.append(UInt8(ascii: "}"))
+            case .array(let builder):
+                out.append(UInt8(ascii: "["))
+                for (index, item) in builder.items.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    item.write(to: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            case .deferred(let encoder):
+                (encoder.root ?? .object(ObjectBuilder())).write(to: &out)
             }
         }
     }
 
     final class ObjectBuilder {
-        var members: [(key: String, node: Node)] = []
+        var members: [(String, Node)] = []
 
-        var tree: JSONTree {
-            .object(JSONTree.sortedByKey(members.map { ($0.key, $0.node) }).map { ($0.0, $0.1.tree) })
+        init() {
+            members.reserveCapacity(8)
         }
+
+        /// The members in key order, the last of a repeated key kept.
+        var sortedMembers: [(String, Node)] { JSONTree.sortedByKey(members) }
     }
 
     final class ArrayBuilder {
@@ -78,40 +147,71 @@ final class JSONTreeEncoder: Encoder {
     }
 
     /// The node for one value: primitives and Foundation's special types directly, anything
-    /// else through a nested encoder.
-    static func node<T: Encodable>(for value: T, at codingPath: [any CodingKey]) throws -> Node {
+    /// else through a nested encoder. `basePath` and `key` locate the value, for errors.
+    static func node<T: Encodable>(for value: T, basePath: [any CodingKey], key: (any CodingKey)?) throws -> Node {
         // Metatype comparisons, not `as?` casts: this function is not specialized for the
         // caller's types, and a dynamic cast costs a conformance lookup per value.
-        if T.self == String.self { return .leaf(.string(unsafeBitCast(value, to: String.self))) }
+        if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
         if T.self == Date.self {
-            let date = unsafeBitCast(value, to: Date.self)
-            var out: [UInt8] = []
-            RFC3339.append(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)), to: &out)
-            return .leaf(.string(String(decoding: out, as: UTF8.self)))
+            return .date(Int64(unsafeBitCast(value, to: Date.self).timeIntervalSince1970.rounded(.down)))
         }
-        if T.self == Int.self { return integer(unsafeBitCast(value, to: Int.self)) }
-        if T.self == Int64.self { return integer(unsafeBitCast(value, to: Int64.self)) }
-        if T.self == Bool.self { return .leaf(.bool(unsafeBitCast(value, to: Bool.self))) }
-        if T.self == Double.self { return .leaf(try number(unsafeBitCast(value, to: Double.self), at: codingPath)) }
-        if T.self == URL.self { return .leaf(.string((value as! URL).absoluteString)) }
-        if T.self == Data.self { return .leaf(.string((value as! Data).base64EncodedString())) }
-        if T.self == Decimal.self { return .leaf(.number((value as! Decimal).description)) }
-        let encoder = JSONTreeEncoder(codingPath: codingPath)
+        if T.self == Int.self { return .integer(Int64(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Int64.self { return .integer(unsafeBitCast(value, to: Int64.self)) }
+        if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+        if T.self == Double.self {
+            return try number(unsafeBitCast(value, to: Double.self), at: key.map { basePath + [$0] } ?? basePath)
+        }
+        if T.self == URL.self { return .string((value as! URL).absoluteString) }
+        if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
+        if T.self == Decimal.self { return .number((value as! Decimal).description) }
+        let encoder = JSONTreeEncoder(basePath: basePath, key: key)
         try value.encode(to: encoder)
-        return encoder.root ?? .leaf(.object([]))
+        return encoder.root ?? .object(ObjectBuilder())
     }
 
-    /// A finite floating-point number: integral values without a fraction (`2`, not `2.0`),
-    /// others in the shortest form that reads back to the same value.
-    static func number(_ value: Double, at codingPath: [any CodingKey]) throws -> JSONTree {
+    /// A finite floating-point number; NaN and infinities are refused.
+    static func number(_ value: Double, at codingPath: @autoclosure () -> [any CodingKey]) throws -> Node {
         guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "JSON has no NaN or infinity"))
+            throw EncodingError.invalidValue(value, .init(codingPath: codingPath(), debugDescription: "JSON has no NaN or infinity"))
         }
-        if value == value.rounded(), abs(value) < 1e15 { return .number(String(Int64(value))) }
-        return .number(value.description)
+        return .double(value)
     }
 
+    /// Integral values without a fraction (`2`, not `2.0`), others in the shortest form that
+    /// reads back to the same value.
+    static func text(of value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return value.description
+    }
+
+    static func text(ofDate seconds: Int64) -> String {
+        var out: [UInt8] = []
+        RFC3339.append(secondsSince1970: seconds, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Any integer: as `Int64` when it fits, else as `UInt64` (every Swift integer fits one).
     static func integer(_ value: some BinaryInteger) -> Node {
-        .leaf(.number(String(value)))
+        if let signed = Int64(exactly: value) { return .integer(signed) }
+        return .unsignedInteger(UInt64(value))
+    }
+
+    /// Decimal digits of an integer, written straight into `out`.
+    static func append(magnitude: UInt64, negative: Bool, to out: inout [UInt8]) {
+        if negative { out.append(UInt8(ascii: "-")) }
+        if magnitude < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var value = magnitude
+            var start = 20
+            while value > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 }

@@ -35,11 +35,13 @@ indirect enum JSONTree {
     /// Members sorted by key in UTF-8 (code-point) order, the last of a repeated key kept in
     /// its place: an insertion sort, since objects are small and often nearly sorted.
     static func sortedByKey<Value>(_ members: [(String, Value)]) -> [(String, Value)] {
+        let ascending = members.indices.dropFirst().allSatisfy { precedes(members[$0 - 1].0, members[$0].0) }
+        if ascending { return members }
         var sorted: [(String, Value)] = []
         sorted.reserveCapacity(members.count)
         for (name, value) in members {
             var index = sorted.count
-            while index > 0, name.utf8.lexicographicallyPrecedes(sorted[index - 1].0.utf8) { index -= 1 }
+            while index > 0, precedes(name, sorted[index - 1].0) { index -= 1 }
             if index > 0, sorted[index - 1].0 == name {
                 sorted[index - 1].1 = value
             } else {
@@ -47,6 +49,19 @@ indirect enum JSONTree {
             }
         }
         return sorted
+    }
+
+    /// Whether `first` comes before `second` in UTF-8 byte order, which is code-point order.
+    static func precedes(_ first: String, _ second: String) -> Bool {
+        var first = first
+        var second = second
+        return first.withUTF8 { a in
+            second.withUTF8 { b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order != 0 ? order < 0 : a.count < b.count
+            }
+        }
     }
 
     /// Appends the value's compact JSON text.
