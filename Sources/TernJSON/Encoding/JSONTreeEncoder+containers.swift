@@ -4,7 +4,7 @@ extension JSONTreeEncoder {
         let codingPath: [any CodingKey]
 
         private func set(_ node: Node, _ key: Key) {
-            object.members.append((key.stringValue, node))
+            object.set(key.stringValue, node)
         }
 
         mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
@@ -38,7 +38,7 @@ extension JSONTreeEncoder {
 
         mutating func superEncoder() -> any Encoder {
             let encoder = JSONTreeEncoder(basePath: codingPath, key: SuperKey())
-            object.members.append(("super", .deferred(encoder)))
+            object.set("super", .deferred(encoder))
             return encoder
         }
 

@@ -132,14 +132,17 @@ final class JSONTreeEncoder: Encoder {
     }
 
     final class ObjectBuilder {
-        var members: [(String, Node)] = []
+        /// The members in key order, the last of a repeated key kept: each is put in its
+        /// place as it comes, so writing needs no sort and no copy.
+        private(set) var sortedMembers: [(String, Node)] = []
 
         init() {
-            members.reserveCapacity(8)
+            sortedMembers.reserveCapacity(8)
         }
 
-        /// The members in key order, the last of a repeated key kept.
-        var sortedMembers: [(String, Node)] { JSONTree.sortedByKey(members) }
+        func set(_ key: String, _ node: Node) {
+            JSONTree.insert(key, node, intoSorted: &sortedMembers)
+        }
     }
 
     final class ArrayBuilder {

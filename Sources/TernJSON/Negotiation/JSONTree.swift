@@ -35,31 +35,34 @@ indirect enum JSONTree {
     /// Members sorted by key in UTF-8 (code-point) order, the last of a repeated key kept in
     /// its place: an insertion sort, since objects are small and often nearly sorted.
     static func sortedByKey<Value>(_ members: [(String, Value)]) -> [(String, Value)] {
-        let ascending = members.indices.dropFirst().allSatisfy { precedes(members[$0 - 1].0, members[$0].0) }
-        if ascending { return members }
         var sorted: [(String, Value)] = []
         sorted.reserveCapacity(members.count)
-        for (name, value) in members {
-            var index = sorted.count
-            while index > 0, precedes(name, sorted[index - 1].0) { index -= 1 }
-            if index > 0, sorted[index - 1].0 == name {
-                sorted[index - 1].1 = value
-            } else {
-                sorted.insert((name, value), at: index)
-            }
-        }
+        for (name, value) in members { insert(name, value, intoSorted: &sorted) }
         return sorted
+    }
+
+    /// Puts a member into members sorted by key, in its place; a repeated key replaces the
+    /// earlier value.
+    static func insert<Value>(_ name: String, _ value: Value, intoSorted sorted: inout [(String, Value)]) {
+        var index = sorted.count
+        while index > 0, precedes(name, sorted[index - 1].0) { index -= 1 }
+        if index > 0, sorted[index - 1].0 == name {
+            sorted[index - 1].1 = value
+        } else {
+            sorted.insert((name, value), at: index)
+        }
     }
 
     /// Whether `first` comes before `second` in UTF-8 byte order, which is code-point order.
     static func precedes(_ first: String, _ second: String) -> Bool {
-        var first = first
-        var second = second
-        return first.withUTF8 { a in
-            second.withUTF8 { b in
-                let common = min(a.count, b.count)
-                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
-                return order != 0 ? order < 0 : a.count < b.count
+        // Keys mostly differ in their first bytes: walk them instead of taking both buffers.
+        var a = first.utf8.makeIterator()
+        var b = second.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (let x?, let y?): if x != y { return x < y }
+            case (nil, _?): return true
+            case (_, nil): return false
             }
         }
     }

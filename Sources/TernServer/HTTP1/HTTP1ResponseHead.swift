@@ -59,14 +59,14 @@ public enum HTTP1ResponseHead {
     ) {
         // HTTPResponse.status is parsed from a pseudo-header field on every read: read it once.
         let status = response.status
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        out.append(ascii: "HTTP/1.1 ")
         let code = status.code
         out.append(UInt8(ascii: "0") + UInt8(code / 100))
         out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
         out.append(UInt8(ascii: "0") + UInt8(code % 10))
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: status.reasonPhrase.utf8)
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(utf8Of: status.reasonPhrase)
+        out.append(ascii: "\r\n")
         var hasDate = false
         var hasContentLength = false
         let keepsDeclaredLength = method == .head || status == .notModified
@@ -82,17 +82,17 @@ public enum HTTP1ResponseHead {
             default:
                 break
             }
-            out.append(contentsOf: field.name.rawName.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: field.value.utf8)
-            out.append(contentsOf: "\r\n".utf8)
+            out.append(utf8Of: field.name.rawName)
+            out.append(ascii: ": ")
+            field.withUnsafeBytesOfValue { out.append(contentsOf: $0) }
+            out.append(ascii: "\r\n")
         }
         if !hasDate { out.append(contentsOf: date) }
         switch framing.body {
         case .length(let length):
             appendContentLength(length, to: &out)
         case .chunked:
-            out.append(contentsOf: "transfer-encoding: chunked\r\n".utf8)
+            out.append(ascii: "transfer-encoding: chunked\r\n")
         case .none:
             // 204 and 304 announce nothing of their own; HEAD announces the length a GET
             // would have had; any other empty response says 0, or it would be read until
@@ -109,16 +109,29 @@ public enum HTTP1ResponseHead {
             break
         }
         if !framing.keepAlive {
-            out.append(contentsOf: "connection: close\r\n".utf8)
+            out.append(ascii: "connection: close\r\n")
         } else if minorVersion == 0 {
-            out.append(contentsOf: "connection: keep-alive\r\n".utf8)
+            out.append(ascii: "connection: keep-alive\r\n")
         }
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(ascii: "\r\n")
     }
 
     private static func appendContentLength(_ length: Int64, to out: inout [UInt8]) {
-        out.append(contentsOf: "content-length: ".utf8)
-        out.append(contentsOf: String(length).utf8)
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(ascii: "content-length: ")
+        out.append(utf8Of: String(length))
+        out.append(ascii: "\r\n")
+    }
+}
+
+extension [UInt8] {
+    /// Appends a literal's bytes in one copy.
+    mutating func append(ascii literal: StaticString) {
+        literal.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends a string's UTF-8 bytes in one copy.
+    mutating func append(utf8Of string: String) {
+        var string = string
+        string.withUTF8 { append(contentsOf: $0) }
     }
 }
