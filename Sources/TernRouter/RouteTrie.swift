@@ -24,12 +24,23 @@ final class RouteTrie: Sendable {
     /// A path's routes by method, with HEAD, OPTIONS and 405 answers prepared at build time.
     struct Resource: Sendable {
         let template: String
-        let handlers: [HTTPRequest.Method: any Responder]
+        /// A path has a few methods: a list compared in order costs less than hashing one.
+        let handlers: [(method: HTTPRequest.Method, responder: any Responder)]
         let allow: String
 
+        init(template: String, handlers: [HTTPRequest.Method: any Responder], allow: String) {
+            self.template = template
+            self.handlers = handlers.map { (method: $0.key, responder: $0.value) }
+            self.allow = allow
+        }
+
+        func handler(for method: HTTPRequest.Method) -> (any Responder)? {
+            handlers.first { $0.method == method }?.responder
+        }
+
         func responder(for method: HTTPRequest.Method) -> any Responder {
-            if let handler = handlers[method] { return handler }
-            if method == .head, let get = handlers[.get] { return HeadFromGet(get: get) }
+            if let handler = handler(for: method) { return handler }
+            if method == .head, let get = handler(for: .get) { return HeadFromGet(get: get) }
             if method == .options { return Options(allow: allow) }
             return MethodNotAllowed(allow: allow)
         }

@@ -4,30 +4,86 @@ import HTTPTypes
 import Logging
 import TernHTTP
 
+/// A parsed request waiting for the connection's task.
+struct ReceivedRequest: Sendable {
+    let head: HTTP1RequestHead
+    let body: [UInt8]
+}
+
 extension HTTP1Connection {
-    /// Starts a task that answers the request on this loop. When the responder never
-    /// suspends, the task runs to completion before the current callback returns.
+    /// Hands a parsed request to the connection's task: resumes it if it waits for one, else
+    /// leaves the request for it (it is finishing the previous response), starting it first if
+    /// this is the connection's first request. When the responder never suspends, the request
+    /// is answered before the current callback returns.
     func dispatch(_ head: HTTP1RequestHead, body: [UInt8]) {
-        let request = Request(head: head.request, body: body)
-        let context = RequestContext(remoteAddress: remoteAddress, logger: server.logger)
+        let received = ReceivedRequest(head: head, body: body)
+        if let waiter = requestWaiter {
+            requestWaiter = nil
+            waiter.resume(returning: received)
+            return
+        }
+        pendingRequest = received
+        if task == nil { startTask() }
+    }
+
+    /// One task per connection answers its requests in turn and waits in between, so a
+    /// request costs a resumption, not a task created and destroyed.
+    private func startTask() {
         let responder = server.responder
+        let logger = server.logger
+        let remoteAddress = remoteAddress
         let connection = LoopBound(self, on: loop)
-        handler = Task(executorPreference: loop) {
-            var response: Response
-            do {
-                response = try await responder.respond(to: request, context: context)
-                if response.head.status.code < 200 {
-                    context.logger.error("responder returned an interim status as a final response", metadata: ["status": "\(response.status.code)"])
-                    response = Response(problem: ProblemDetails(status: .internalServerError))
-                }
-            } catch let error as any HTTPResponseError {
-                response = error.response(for: request, context: context)
-            } catch {
-                // The client gets a fixed body; what went wrong stays in the log.
-                context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])
-                response = Response(problem: ProblemDetails(status: .internalServerError))
+        task = Task(executorPreference: loop) {
+            await HTTP1Connection.serve(connection, responder: responder, logger: logger, remoteAddress: remoteAddress)
+        }
+    }
+
+    /// The task's work: each request in turn until the connection closes.
+    private static func serve(
+        _ connection: LoopBound<HTTP1Connection>, responder: any Responder, logger: Logger, remoteAddress: SocketAddress?
+    ) async {
+        while true {
+            guard let received = await connection.value.nextRequest() else { return }
+            let request = Request(head: received.head.request, body: received.body)
+            let context = RequestContext(remoteAddress: remoteAddress, logger: logger)
+            let response = await respond(with: responder, to: request, context: context)
+            await connection.value.send(response, to: received.head)
+        }
+    }
+
+    /// The next request, once parsed; nil when the connection is closing.
+    private func nextRequest() async -> ReceivedRequest? {
+        if let pending = pendingRequest {
+            pendingRequest = nil
+            return pending
+        }
+        guard isOpen, !closing else { return nil }
+        return await withUnsafeContinuation { requestWaiter = $0 }
+    }
+
+    /// Ends the task if it waits for a request that will not come.
+    func releaseWaitingTask() {
+        if let waiter = requestWaiter {
+            requestWaiter = nil
+            waiter.resume(returning: nil)
+        }
+    }
+
+    /// The responder's response, or the response for what it threw.
+    private static func respond(with responder: any Responder, to request: Request, context: RequestContext) async -> Response {
+        do {
+            let response = try await responder.respond(to: request, context: context)
+            guard response.head.status.code >= 200 else {
+                context.logger.error("responder returned an interim status as a final response", metadata: ["status": "\(response.status.code)"])
+                return Response(problem: ProblemDetails(status: .internalServerError))
             }
-            await connection.value.send(response, to: head)
+            return response
+        } catch let error as any HTTPResponseError {
+            return error.response(for: request, context: context)
+        } catch {
+            // The client gets a fixed body; what went wrong stays in the log.
+            context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])
+            return Response(problem: ProblemDetails(status: .internalServerError))
         }
     }
 
@@ -72,7 +128,6 @@ extension HTTP1Connection {
             }
         }
         write(bytes, to: output)
-        handler = nil
         perform(machine.responseSent(keepAlive: framing.keepAlive, now: .now))
         process()
     }

@@ -16,12 +16,16 @@ final class HTTP1Connection {
     private(set) var bufferEvent: OpaquePointer?
     private var timer: OpaquePointer?
     var machine: HTTP1ConnectionStateMachine
-    /// The task answering the current request.
-    var handler: Task<Void, Never>?
+    /// The task that answers the connection's requests, one after another.
+    var task: Task<Void, Never>?
+    /// The task, waiting for the next request.
+    var requestWaiter: UnsafeContinuation<ReceivedRequest?, Never>?
+    /// A request parsed while the task was still finishing the previous response.
+    var pendingRequest: ReceivedRequest?
     /// Set while a streamed body waits for output to drain.
     var drainWaiter: CheckedContinuation<Void, any Error>?
     /// Output to flush before lingering and closing.
-    private var closing = false
+    private(set) var closing = false
     /// Reading and discarding after our side's shutdown, until EOF or the linger timeout.
     private var lingering = false
     /// The peer has sent its FIN.
@@ -32,7 +36,7 @@ final class HTTP1Connection {
     private var waitingForOutput = false
     /// When the timer will fire, if armed. It may be earlier than the machine's deadline
     /// (deadlines mostly move later); firing early only re-arms it.
-    private var armedDeadline: ContinuousClock.Instant?
+    private var armedDeadline: HTTP1ConnectionStateMachine.Deadline?
 
     init(socket: Int32, remoteAddress: SocketAddress?, worker: Worker) {
         self.worker = worker
@@ -116,9 +120,11 @@ final class HTTP1Connection {
                 return
             }
             // The client is gone, or has half-closed: a handler still running is cancelled
-            // (its response is written if it still makes one), nothing more is read.
+            // (its response is written if it still makes one), nothing more is read. Only
+            // while a request is answered: cancellation sticks to the connection's task, and
+            // no request follows one answered after the peer's FIN.
             inputEnded = true
-            handler?.cancel()
+            if machine.isResponding { task?.cancel() }
             perform(machine.inputEnded(now: .now))
         }
     }
@@ -191,9 +197,9 @@ final class HTTP1Connection {
     /// Makes sure the timer fires no later than the machine's deadline. Only an earlier
     /// deadline re-arms it, so a keep-alive request costs one `event_add`, not one per state.
     private func armTimer() {
-        guard let timer, !closing, let deadline = machine.deadline else { return }
+        guard let timer, !closing, let deadline = machine.deadlineOffset else { return }
         if let armed = armedDeadline, armed <= deadline { return }
-        let remaining = deadline - .now
+        let remaining = deadline - HTTP1ConnectionStateMachine.offset(.now)
         tern_event_add_timeout(timer, max(0, Int64(remaining.nanoseconds)))
         armedDeadline = deadline
     }
@@ -204,7 +210,8 @@ final class HTTP1Connection {
     func beginClose() {
         guard isOpen, !closing else { return }
         closing = true
-        handler?.cancel()
+        task?.cancel()
+        releaseWaitingTask()
         if let output, evbuffer_get_length(output) == 0 { linger() }
     }
 
@@ -230,7 +237,8 @@ final class HTTP1Connection {
     func free() {
         guard let bufferEvent else { return }
         self.bufferEvent = nil
-        handler?.cancel()
+        task?.cancel()
+        releaseWaitingTask()
         if let waiter = drainWaiter {
             drainWaiter = nil
             waiter.resume(throwing: CancellationError())

@@ -41,7 +41,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
 
     private static let epoch = ContinuousClock.Instant.now
 
-    private static func offset(_ instant: ContinuousClock.Instant) -> Deadline {
+    static func offset(_ instant: ContinuousClock.Instant) -> Deadline {
         instant - epoch
     }
 
@@ -62,8 +62,14 @@ public struct HTTP1ConnectionStateMachine: Sendable {
 
     /// When the transport should call `timerFired`, if at all.
     public var deadline: ContinuousClock.Instant? {
+        deadlineOffset.map { Self.epoch + $0 }
+    }
+
+    /// `deadline` as an offset (see `offset(_:)`): compared without the clock's resilient
+    /// instant type, which the transport does on every request.
+    var deadlineOffset: Deadline? {
         switch state {
-        case .idle(let deadline), .readingHead(let deadline), .readingBody(_, let deadline): Self.epoch + deadline
+        case .idle(let deadline), .readingHead(let deadline), .readingBody(_, let deadline): deadline
         case .responding, .closed: nil
         }
     }
