@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An entity tag: an opaque validator of a representation, strong or weak
 /// (https://www.rfc-editor.org/rfc/rfc9110#section-8.8.3).
 ///
@@ -36,6 +40,22 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
         text += opaqueTag
         text += "\""
         return text
+    }
+
+    /// Whether `text` is this tag's opaque part in quotes, strong or weak (`"x"` or `W/"x"`):
+    /// a weak match (RFC 9110 section 8.8.3.2) found without parsing.
+    func isSpelled(by text: String) -> Bool {
+        var text = text
+        var opaque = opaqueTag
+        return text.withUTF8 { text in
+            opaque.withUTF8 { opaque in
+                let start = text.count >= 2 && text[0] == UInt8(ascii: "W") && text[1] == UInt8(ascii: "/") ? 2 : 0
+                guard text.count - start == opaque.count + 2, text[start] == UInt8(ascii: "\""),
+                    text[text.count - 1] == UInt8(ascii: "\"")
+                else { return false }
+                return opaque.isEmpty || memcmp(text.baseAddress! + start + 1, opaque.baseAddress!, opaque.count) == 0
+            }
+        }
     }
 
     /// Strong comparison: both strong and the same characters (RFC 9110 section 8.8.3.2).

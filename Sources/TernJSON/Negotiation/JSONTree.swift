@@ -45,24 +45,29 @@ indirect enum JSONTree {
     /// earlier value.
     static func insert<Value>(_ name: String, _ value: Value, intoSorted sorted: inout [(String, Value)]) {
         var index = sorted.count
-        while index > 0, precedes(name, sorted[index - 1].0) { index -= 1 }
-        if index > 0, sorted[index - 1].0 == name {
-            sorted[index - 1].1 = value
-        } else {
-            sorted.insert((name, value), at: index)
+        while index > 0 {
+            let order = compare(name, sorted[index - 1].0)
+            if order > 0 { break }
+            if order == 0 {
+                sorted[index - 1].1 = value
+                return
+            }
+            index -= 1
         }
+        sorted.insert((name, value), at: index)
     }
 
-    /// Whether `first` comes before `second` in UTF-8 byte order, which is code-point order.
-    static func precedes(_ first: String, _ second: String) -> Bool {
-        // Keys mostly differ in their first bytes: walk them instead of taking both buffers.
-        var a = first.utf8.makeIterator()
-        var b = second.utf8.makeIterator()
-        while true {
-            switch (a.next(), b.next()) {
-            case (let x?, let y?): if x != y { return x < y }
-            case (nil, _?): return true
-            case (_, nil): return false
+    /// The order of two keys by their UTF-8 bytes (code-point order): negative, zero (the same
+    /// bytes) or positive. Keys mostly differ in their first byte, which decides alone.
+    static func compare(_ first: String, _ second: String) -> Int {
+        if let a = first.utf8.first, let b = second.utf8.first, a != b { return Int(a) - Int(b) }
+        var first = first
+        var second = second
+        return first.withUTF8 { a in
+            second.withUTF8 { b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, common))
+                return order != 0 ? order : a.count - b.count
             }
         }
     }

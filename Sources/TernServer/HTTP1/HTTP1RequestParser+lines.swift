@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 private let CR = UInt8(ascii: "\r")
 private let LF = UInt8(ascii: "\n")
 
@@ -19,14 +23,19 @@ extension HTTP1RequestParser {
         var lineStart = start2
         let end = buffer.count - index
         while scan < end {
-            let byte = buffer[index + scan]
-            scan += 1
-            guard byte == LF else { continue }
-            guard scan >= 2, scan - 1 > lineStart, buffer[index + scan - 2] == CR else {
+            // The next LF, found by memchr over the unscanned bytes.
+            let found: Int? = buffer.withUnsafeBufferPointer { bytes in
+                let from = bytes.baseAddress! + index + scan
+                guard let hit = memchr(from, Int32(LF), end - scan) else { return nil }
+                return scan + (UnsafeRawPointer(hit) - UnsafeRawPointer(from))
+            }
+            guard let lf = found else { return .incomplete(scan: end, lineStart: lineStart) }
+            scan = lf + 1
+            guard lf >= 1, lf > lineStart, buffer[index + lf - 1] == CR else {
                 throw .bad("a line ends in a bare LF")
             }
-            if scan - 2 == lineStart { return .complete(length: scan) }
-            try onLine(lineStart, scan - 2)
+            if lf - 1 == lineStart { return .complete(length: scan) }
+            try onLine(lineStart, lf - 1)
             lineStart = scan
         }
         return .incomplete(scan: scan, lineStart: lineStart)
