@@ -39,20 +39,19 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
         let secondOfDay = Int(secondsSince1970 - days * 86400)
         let civil = CivilDate(daysSince1970: days)
         let weekday = Int((days % 7 + 7 + 4) % 7)  // 1970-01-01 was a Thursday.
-        bytes.append(contentsOf: HTTPDate.shortDayNames[weekday].utf8)
-        bytes.append(contentsOf: ", ".utf8)
-        appendDigits(civil.day, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: " "))
-        bytes.append(contentsOf: HTTPDate.monthNames[civil.month - 1].utf8)
-        bytes.append(UInt8(ascii: " "))
-        appendDigits(Int(civil.year), width: 4, to: &bytes)
-        bytes.append(UInt8(ascii: " "))
-        appendDigits(secondOfDay / 3600, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, width: 2, to: &bytes)
-        bytes.append(contentsOf: " GMT".utf8)
+        // `Sun, 06 Nov 1994 08:49:37 GMT`
+        FixedWidthText.append(count: 29, to: &bytes) { text in
+            text.word(HTTPDate.shortDayNames[weekday], at: 0)
+            text.word(", ", at: 3)
+            text.digits(civil.day, at: 5, count: 2)
+            text.byte(UInt8(ascii: " "), at: 7)
+            text.word(HTTPDate.monthNames[civil.month - 1], at: 8)
+            text.byte(UInt8(ascii: " "), at: 11)
+            text.digits(Int(civil.year), at: 12, count: 4)
+            text.byte(UInt8(ascii: " "), at: 16)
+            text.time(secondOfDay: secondOfDay, at: 17)
+            text.word(" GMT", at: 25)
+        }
     }
 
     /// Parses any of the three forms; RFC 850's two-digit year is read relative to the
@@ -72,15 +71,4 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     static let shortDayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let longDayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-}
-
-private func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-    var divisor = 1
-    for _ in 1..<width { divisor *= 10 }
-    var rest = value
-    while divisor > 0 {
-        bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-        rest %= divisor
-        divisor /= 10
-    }
 }

@@ -34,7 +34,7 @@ extension Request {
 
     private func checkContentType(_ accepted: [MediaType]) throws(HTTPError) {
         let allowed = accepted.map(\.description).joined(separator: ", ")
-        guard let value = headerFields[.contentType], let type = MediaType(value) else {
+        guard let value = headerFields.value(of: .contentType), let type = MediaType(value) else {
             throw HTTPError(.unsupportedMediaType, detail: "Content-Type must be \(allowed)", headerFields: [.accept: allowed])
         }
         let charset = type.parameters.first { $0.name == "charset" }?.value

@@ -12,7 +12,7 @@ struct HeadFromGet: Responder {
     func respond(to request: Request, context: RequestContext) async throws -> Response {
         var response = try await get.respond(to: request, context: context)
         if case .stream = response.body.storage {
-            if response.headerFields[.contentLength] == nil, let count = response.body.count {
+            if !response.headerFields.contains(.contentLength), let count = response.body.count {
                 response.headerFields[.contentLength] = String(count)
             }
             response.body = .empty

@@ -6,7 +6,7 @@ import TernHTTP
 /// TernHTTP's functions (the demo's FileResponder will do the same with path checks).
 enum FileRoute {
     static func respond(_ request: Request, name: String, folder: String) throws -> Response {
-        guard !name.contains("/"), !name.hasPrefix(".") else { throw HTTPError(.notFound) }
+        guard !name.utf8.contains(UInt8(ascii: "/")), name.utf8.first != UInt8(ascii: ".") else { throw HTTPError(.notFound) }
         let descriptor = open(folder + "/" + name, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw HTTPError(.notFound) }
         let file = OpenFile(takingOwnershipOf: descriptor)
@@ -26,7 +26,7 @@ enum FileRoute {
         case .proceedIgnoringRange: return whole
         case .proceed: break
         }
-        guard request.method == .get, let value = request.headerFields[.range], let ranges = ByteRangeRequest(value) else { return whole }
+        guard request.method == .get, let value = request.headerFields.value(of: .range), let ranges = ByteRangeRequest(value) else { return whole }
         switch ranges.resolve(size: size) {
         case .whole:
             return whole

@@ -43,6 +43,8 @@ extension ByteRangeRequest {
     /// Merges overlapping and adjacent ranges; each merged range takes the place of its
     /// earliest-requested member.
     static func coalesce(_ ranges: [ClosedRange<Int64>]) -> [ClosedRange<Int64>] {
+        // Nearly every range request asks for one range: nothing to merge.
+        if ranges.count < 2 { return ranges }
         let byStart = ranges.indices.sorted { ranges[$0].lowerBound < ranges[$1].lowerBound }
         var merged: [(range: ClosedRange<Int64>, firstRequested: Int)] = []
         for index in byStart {

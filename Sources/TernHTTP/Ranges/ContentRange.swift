@@ -5,12 +5,20 @@ public enum ContentRange: Sendable, Hashable, CustomStringConvertible {
     case unsatisfied(size: Int64)
 
     public var description: String {
+        var text: [UInt8] = Array("bytes ".utf8)
+        text.reserveCapacity(64)
         switch self {
         case .range(let range, let size):
-            "bytes \(range.lowerBound)-\(range.upperBound)/\(size.map(String.init) ?? "*")"
+            DecimalText.append(range.lowerBound, to: &text)
+            text.append(UInt8(ascii: "-"))
+            DecimalText.append(range.upperBound, to: &text)
+            text.append(UInt8(ascii: "/"))
+            if let size { DecimalText.append(size, to: &text) } else { text.append(UInt8(ascii: "*")) }
         case .unsatisfied(let size):
-            "bytes */\(size)"
+            text.append(contentsOf: "*/".utf8)
+            DecimalText.append(size, to: &text)
         }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Parses `bytes first-last/complete-length`, `bytes first-last/*` or `bytes */length`;

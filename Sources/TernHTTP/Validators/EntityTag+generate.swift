@@ -24,21 +24,33 @@ extension EntityTag {
     /// A strong tag for a file from its metadata: inode, size and modification time in
     /// nanoseconds, so a file replaced or rewritten within the same second gets a new tag.
     public static func strong(inode: UInt64, size: Int64, modifiedNanoseconds: Int64) -> EntityTag {
-        let opaque = hex(inode, digits: 1) + "-" + hex(UInt64(bitPattern: size), digits: 1) + "-"
-            + hex(UInt64(bitPattern: modifiedNanoseconds), digits: 1)
+        let opaque = hex([inode, UInt64(bitPattern: size), UInt64(bitPattern: modifiedNanoseconds)], digits: 1)
         return EntityTag(uncheckedOpaqueTag: opaque, weak: false)
     }
 
     /// `value` in lowercase hex, zero-padded to at least `digits` digits.
     private static func hex(_ value: UInt64, digits: Int) -> String {
-        let count = max(digits, (64 - value.leadingZeroBitCount + 3) / 4, 1)
-        return String(unsafeUninitializedCapacity: count) { text in
-            var rest = value
-            for position in (0..<count).reversed() {
-                text[position] = hexDigits[Int(rest & 0xF)]
-                rest >>= 4
+        hex(CollectionOfOne(value), digits: digits)
+    }
+
+    /// Each value in lowercase hex, zero-padded to at least `digits` digits, joined by `-`;
+    /// written straight into the string's storage.
+    private static func hex(_ values: some Collection<UInt64>, digits: Int) -> String {
+        func width(_ value: UInt64) -> Int { max(digits, (64 - value.leadingZeroBitCount + 3) / 4, 1) }
+        let total = values.reduce(values.count - 1) { $0 + width($1) }
+        return String(unsafeUninitializedCapacity: total) { text in
+            var position = 0
+            for value in values {
+                if position > 0 {
+                    text[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                for shift in (0..<width(value)).reversed() {
+                    text[position] = hexDigits[Int(value >> UInt64(4 * shift) & 0xF)]
+                    position += 1
+                }
             }
-            return count
+            return total
         }
     }
 

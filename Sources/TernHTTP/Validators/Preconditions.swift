@@ -60,7 +60,7 @@ public enum Preconditions {
             }
         }
         // Step 5.
-        if method == .get, fields[.range] != nil, ifRange(fields, entityTag: current, lastModified: lastModified) == .failed {
+        if method == .get, fields.contains(.range), ifRange(fields, entityTag: current, lastModified: lastModified) == .failed {
             return .proceedIgnoringRange
         }
         return .proceed
@@ -108,7 +108,7 @@ public enum Preconditions {
     /// `entityTag` (a weak tag never does), or a date exactly equal to `lastModified`. Absent
     /// when there is no `Range` or no `If-Range`; an unparsable value fails.
     public static func ifRange(_ fields: HTTPFields, entityTag: EntityTag?, lastModified: HTTPDate?) -> ConditionResult {
-        guard fields[.range] != nil, let value = fields[.ifRange] else { return .absent }
+        guard fields.contains(.range), let value = fields.value(of: .ifRange) else { return .absent }
         let trimmed = value.trimmingOWS()
         if let tag = EntityTag(parsing: trimmed) {
             guard let entityTag else { return .failed }

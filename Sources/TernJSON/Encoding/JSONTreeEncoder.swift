@@ -100,8 +100,8 @@ final class JSONTreeEncoder: Encoder {
             switch self {
             case .null: out.append(contentsOf: "null".utf8)
             case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-            case .integer(let value): JSONTreeEncoder.append(magnitude: value.magnitude, negative: value < 0, to: &out)
-            case .unsignedInteger(let value): JSONTreeEncoder.append(magnitude: value, negative: false, to: &out)
+            case .integer(let value): DecimalText.append(value, to: &out)
+            case .unsignedInteger(let value): DecimalText.append(value, to: &out)
             case .double(let value): out.append(contentsOf: JSONTreeEncoder.text(of: value).utf8)
             case .number(let text): out.append(contentsOf: text.utf8)
             case .string(let value): JSONString.append(value, to: &out)
@@ -197,24 +197,5 @@ final class JSONTreeEncoder: Encoder {
     static func integer(_ value: some BinaryInteger) -> Node {
         if let signed = Int64(exactly: value) { return .integer(signed) }
         return .unsignedInteger(UInt64(value))
-    }
-
-    /// Decimal digits of an integer, written straight into `out`.
-    static func append(magnitude: UInt64, negative: Bool, to out: inout [UInt8]) {
-        if negative { out.append(UInt8(ascii: "-")) }
-        if magnitude < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(magnitude))
-            return
-        }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var value = magnitude
-            var start = 20
-            while value > 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
     }
 }

@@ -34,19 +34,19 @@ public struct Compression: Middleware {
             response.headerFields.appendVary("Accept-Encoding")
             return response
         }
-        guard let type = response.headerFields[.contentType], Self.isCompressible(type) else { return response }
+        guard let type = response.headerFields.value(of: .contentType), Self.isCompressible(type) else { return response }
         response.headerFields.appendVary("Accept-Encoding")
         let status = response.status.code
         guard request.method != .head, (200..<300).contains(status), status != 206, status != 204,
-            response.headerFields[.contentEncoding] == nil,
+            !response.headerFields.contains(.contentEncoding),
             let bytes = response.body.bufferedBytes, bytes.count >= minimumLength,
-            !(response.headerFields[.cacheControl].map { CacheControl($0).noTransform } ?? false),
+            !(response.headerFields.value(of: .cacheControl).map { CacheControl($0).noTransform } ?? false),
             let accepted = AcceptEncoding(fieldValues: request.headerFields[values: .acceptEncoding]),
             accepted.bestMatch(in: ["gzip", "identity"]) == "gzip",
             let compressed = Gzip.compress(bytes, level: level), compressed.count < bytes.count
         else { return response }
         response.headerFields[.contentEncoding] = "gzip"
-        if let value = response.headerFields[.eTag], let tag = EntityTag(parsing: value) {
+        if let value = response.headerFields.value(of: .eTag), let tag = EntityTag(parsing: value) {
             response.headerFields[.eTag] = EntityTag(tag.opaqueTag + "-gzip", weak: tag.isWeak).description
         }
         response.body = .bytes(compressed)

@@ -32,7 +32,7 @@ public struct ConditionalGET: Middleware {
         }
         var response = try await next.respond(to: request, context: context)
         guard (200..<300).contains(response.status.code), response.status != .partialContent else { return response }
-        var tag = response.headerFields[.eTag].flatMap { EntityTag(parsing: $0) }
+        var tag = response.headerFields.value(of: .eTag).flatMap { EntityTag(parsing: $0) }
         if tag == nil, hashingBodies, let bytes = response.body.bufferedBytes {
             let hashed = EntityTag.strong(forContent: bytes)
             response.headerFields[.eTag] = hashed.description
@@ -43,7 +43,7 @@ public struct ConditionalGET: Middleware {
         guard fields.contains(.ifMatch) || fields.contains(.ifNoneMatch) || fields.contains(.ifModifiedSince)
             || fields.contains(.ifUnmodifiedSince)
         else { return response }
-        let lastModified = response.headerFields[.lastModified].flatMap { HTTPDate($0) }
+        let lastModified = response.headerFields.value(of: .lastModified).flatMap { HTTPDate($0) }
         guard tag != nil || lastModified != nil else { return response }
         switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
         case .notModified:

@@ -102,14 +102,14 @@ public struct FileResponder: Responder {
         case .proceed:
             break
         }
-        guard request.method == .get, let value = request.headerFields[.range], let ranges = ByteRangeRequest(value) else { return whole }
+        guard request.method == .get, let value = request.headerFields.value(of: .range), let ranges = ByteRangeRequest(value) else { return whole }
         switch ranges.resolve(size: file.size) {
         case .whole:
             return whole
         case .unsatisfiable:
             var problemFields: HTTPFields = [.contentRange: ContentRange.unsatisfied(size: file.size).description, .acceptRanges: "bytes"]
-            problemFields[.eTag] = fields[.eTag]
-            problemFields[.lastModified] = fields[.lastModified]
+            problemFields[.eTag] = fields.value(of: .eTag)
+            problemFields[.lastModified] = fields.value(of: .lastModified)
             return Response(
                 problem: ProblemDetails(status: .rangeNotSatisfiable, detail: "no requested range overlaps the file's \(file.size) bytes", instance: String(request.path)),
                 headerFields: problemFields)
@@ -118,7 +118,7 @@ public struct FileResponder: Responder {
             let region = FileRegion(file: file.file, offset: parts[0].lowerBound, length: parts[0].upperBound - parts[0].lowerBound + 1)
             return Response(status: .partialContent, headerFields: fields, body: .file(region))
         case .ranges(let parts):
-            let multipart = MultipartByteRanges(ranges: parts, size: file.size, contentType: fields[.contentType] ?? "application/octet-stream")
+            let multipart = MultipartByteRanges(ranges: parts, size: file.size, contentType: fields.value(of: .contentType) ?? "application/octet-stream")
             fields[.contentType] = multipart.contentType
             return Response(status: .partialContent, headerFields: fields, body: .segments(multipart.segments(of: file.file)))
         }

@@ -1,4 +1,5 @@
 public import HTTPTypes
+import TernHTTP
 
 /// How a response is framed on the wire, decided from the request and the response
 /// before a byte is written.
@@ -34,7 +35,7 @@ public enum HTTP1ResponseHead {
         method: HTTPRequest.Method, minorVersion: Int, mayKeepAlive: Bool
     ) -> HTTP1ResponseFraming {
         var keepAlive = mayKeepAlive
-        if let connection = fields[.connection], connection.lowercased().contains("close") {
+        if let connection = fields.value(of: .connection), connection.lowercased().contains("close") {
             keepAlive = false
         }
         let body: HTTP1ResponseFraming.Body
@@ -118,7 +119,7 @@ public enum HTTP1ResponseHead {
 
     private static func appendContentLength(_ length: Int64, to out: inout [UInt8]) {
         out.append(ascii: "content-length: ")
-        out.append(utf8Of: String(length))
+        DecimalText.append(length, to: &out)
         out.append(ascii: "\r\n")
     }
 }
