@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// How Tern's JSON responders write and read JSON: sorted keys (so a body, and an ETag
 /// hashed from it, is the same on every run and platform), no escaped slashes, and dates as

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What every Swift peer serves, so they do the same work per request: the demo's user,
 /// encoded per request with sorted keys (JSONEncoder's key order is not stable on Linux, and
@@ -57,7 +61,9 @@ public struct BenchArguments: Sendable {
 public func ifNoneMatchMatches(_ value: String?, etag: String) -> Bool {
     guard let value else { return false }
     return value.split(separator: ",").contains { element in
-        let tag = element.trimmingCharacters(in: .whitespaces)
+        var tag = element
+        while let first = tag.first, first == " " || first == "\t" { tag = tag.dropFirst() }
+        while let last = tag.last, last == " " || last == "\t" { tag = tag.dropLast() }
         return tag == "*" || tag == etag || tag == "W/" + etag
     }
 }

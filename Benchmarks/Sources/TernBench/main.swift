@@ -1,5 +1,7 @@
 import BenchPayload
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import TernHTTP
 import TernJSON

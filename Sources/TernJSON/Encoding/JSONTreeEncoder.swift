@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TernHTTP
 
 /// An `Encoder` that builds a `JSONTree` directly: no Foundation object graph, no second
