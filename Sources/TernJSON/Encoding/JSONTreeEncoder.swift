@@ -21,7 +21,8 @@ final class JSONTreeEncoder: Encoder {
     private let key: (any CodingKey)?
     let userInfo: [CodingUserInfoKey: Any] = [:]
     /// What the value asked for: a container, or a single value.
-    private(set) var root: Node?
+    // Used by one encoding on one thread, one statement at a time: no dynamic exclusivity check.
+    @exclusivity(unchecked) private(set) var root: Node?
 
     var codingPath: [any CodingKey] { key.map { basePath + [$0] } ?? basePath }
 
@@ -138,7 +139,7 @@ final class JSONTreeEncoder: Encoder {
     final class ObjectBuilder {
         /// The members in key order, the last of a repeated key kept: each is put in its
         /// place as it comes, so writing needs no sort and no copy.
-        private(set) var sortedMembers: [(String, Node)] = []
+        @exclusivity(unchecked) private(set) var sortedMembers: [(String, Node)] = []
 
         init() {
             sortedMembers.reserveCapacity(8)
@@ -150,7 +151,7 @@ final class JSONTreeEncoder: Encoder {
     }
 
     final class ArrayBuilder {
-        var items: [Node] = []
+        @exclusivity(unchecked) var items: [Node] = []
     }
 
     /// The node for one value: primitives and Foundation's special types directly, anything

@@ -25,12 +25,12 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// Whether `remote` may hold jobs: set under its lock by `enqueue`, so the loop looks at
     /// the lock only when another thread has queued something.
     private let remotePending = Atomic<Bool>(false)
-    private var local: [UnownedJob] = []
+    @exclusivity(unchecked) private var local: [UnownedJob] = []
     /// The jobs being run, swapped out of `local` and `remote`.
-    private var localBatch: [UnownedJob] = []
-    private var remoteBatch: [UnownedJob] = []
-    private var inJobScope = false
-    private var cachedDate = CachedDate()
+    @exclusivity(unchecked) private var localBatch: [UnownedJob] = []
+    @exclusivity(unchecked) private var remoteBatch: [UnownedJob] = []
+    @exclusivity(unchecked) private var inJobScope = false
+    @exclusivity(unchecked) private var cachedDate = CachedDate()
 
     private struct RemoteJobs {
         var jobs: [UnownedJob] = []
