@@ -20,14 +20,19 @@ router.get("/users/1") { request, _ in
     // JSONEncoder with sorted keys, so the same ETag.
     let body = try JSONCoding.encode(BenchUser.alice)
     let tag = EntityTag.strong(forContent: body)
-    let fields: HTTPFields = [
-        .contentType: "application/json", .eTag: tag.description,
-        .lastModified: BenchUser.lastModified, .cacheControl: BenchUser.cacheControl,
-    ]
+    let etag = tag.description
+    // As every peer does: the validators decide first, and a 304 carries only the fields
+    // RFC 9110 section 15.4.5 keeps (what Response.notModified(from:) would keep of the 200's).
     switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
-    case .notModified: return .notModified(from: fields)
-    case .preconditionFailed: return Response(problem: ProblemDetails(status: .preconditionFailed))
-    case .proceed, .proceedIgnoringRange: return Response(status: .ok, headerFields: fields, body: .bytes(body))
+    case .notModified:
+        return Response(status: .notModified, headerFields: [.eTag: etag, .cacheControl: BenchUser.cacheControl])
+    case .preconditionFailed:
+        return Response(problem: ProblemDetails(status: .preconditionFailed))
+    case .proceed, .proceedIgnoringRange:
+        let fields: HTTPFields = [
+            .contentType: "application/json", .eTag: etag, .lastModified: BenchUser.lastModified, .cacheControl: BenchUser.cacheControl,
+        ]
+        return Response(status: .ok, headerFields: fields, body: .bytes(body))
     }
 }
 router.get("/files/{name}") { request, context in
