@@ -18,27 +18,27 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
 
     public func accounts(afterID: String?, limit: Int) async throws -> [Account] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID ?? "", limit])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?"), arguments: [afterID ?? "", limit])
                 .map(Account.init(row:))
         }
     }
 
     public func account(id: String) async throws -> Account? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id]).map(Account.init(row:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [id]).map(Account.init(row:))
         }
     }
 
     public func transfers(beforeID: Int64?, limit: Int) async throws -> [Transfer] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM transfers WHERE id < ? ORDER BY id DESC LIMIT ?", arguments: [beforeID ?? Int64.max, limit])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM transfers WHERE id < ? ORDER BY id DESC LIMIT ?"), arguments: [beforeID ?? Int64.max, limit])
                 .map(Transfer.init(row:))
         }
     }
 
     public func transfer(id: Int64) async throws -> Transfer? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM transfers WHERE id = ?", arguments: [id]).map(Transfer.init(row:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transfers WHERE id = ?"), arguments: [id]).map(Transfer.init(row:))
         }
     }
 
@@ -47,8 +47,8 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
         respond: @escaping @Sendable (TransferOutcome) throws -> Response
     ) async throws -> Response {
         try await database.write { db in
-            let balance = try Int64.fetchOne(db, sql: "SELECT balance_cents FROM accounts WHERE id = ?", arguments: [from])
-            let target = try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [to]) ?? false
+            let balance = try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance_cents FROM accounts WHERE id = ?"), arguments: [from])
+            let target = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM accounts WHERE id = ?"), arguments: [to]) ?? false
             var errors: [FieldError] = []
             if balance == nil { errors.append(FieldError(field: "from", message: "is not an account")) }
             if !target { errors.append(FieldError(field: "to", message: "is not an account")) }
@@ -57,11 +57,12 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
             if balance < amount.cents {
                 response = try respond(.insufficientFunds(balance: Money(cents: balance)))
             } else {
-                try db.execute(sql: "UPDATE accounts SET balance_cents = balance_cents - ? WHERE id = ?", arguments: [amount.cents, from])
-                try db.execute(sql: "UPDATE accounts SET balance_cents = balance_cents + ? WHERE id = ?", arguments: [amount.cents, to])
-                try db.execute(
-                    sql: "INSERT INTO transfers (from_account, to_account, amount_cents, status, created_at) VALUES (?, ?, ?, 'completed', ?)",
-                    arguments: [from, to, amount.cents, seconds])
+                try db.cachedStatement(sql: "UPDATE accounts SET balance_cents = balance_cents - ? WHERE id = ?")
+                    .execute(arguments: [amount.cents, from])
+                try db.cachedStatement(sql: "UPDATE accounts SET balance_cents = balance_cents + ? WHERE id = ?")
+                    .execute(arguments: [amount.cents, to])
+                try db.cachedStatement(sql: "INSERT INTO transfers (from_account, to_account, amount_cents, status, created_at) VALUES (?, ?, ?, 'completed', ?)")
+                    .execute(arguments: [from, to, amount.cents, seconds])
                 let transfer = Transfer(id: db.lastInsertedRowID, from: from, to: to, amount: amount, status: "completed", createdAt: seconds)
                 response = try respond(.completed(transfer))
             }
@@ -80,7 +81,7 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
     public func record(for key: IdempotencyRecordKey, now: Int64) async throws -> IdempotencyRecord? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at > ?",
+                db.cachedStatement(sql: "SELECT * FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at > ?"),
                 arguments: [key.scope, key.key, now]
             ).map(IdempotencyRecord.init(row:))
         }
@@ -92,23 +93,20 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
 
     public func purgeExpired(now: Int64) async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM idempotency_records WHERE expires_at <= ?", arguments: [now])
+            try db.cachedStatement(sql: "DELETE FROM idempotency_records WHERE expires_at <= ?").execute(arguments: [now])
             return db.changesCount
         }
     }
 
     /// Inserts `record`, first removing an expired one with the same key.
     private static func insert(_ record: IdempotencyRecord, _ db: Database) throws {
-        try db.execute(
-            sql: "DELETE FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at <= ?",
-            arguments: [record.key.scope, record.key.key, record.createdAt])
+        try db.cachedStatement(sql: "DELETE FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at <= ?")
+            .execute(arguments: [record.key.scope, record.key.key, record.createdAt])
         let fields = record.response.fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO idempotency_records (scope, key, fingerprint, status, reason, fields, body, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 record.key.scope, record.key.key, record.fingerprint, record.response.status, record.response.reasonPhrase, fields,
                 Data(record.response.body),
                 record.createdAt, record.expiresAt,
