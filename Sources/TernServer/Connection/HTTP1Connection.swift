@@ -19,6 +19,13 @@ final class HTTP1Connection {
     let remoteAddress: SocketAddress?
     @exclusivity(unchecked) private(set) var bufferEvent: OpaquePointer?
     @exclusivity(unchecked) private var timer: OpaquePointer?
+    /// Reads the socket (the bufferevent only writes): one `recv` per readable event, where
+    /// libevent's read path adds an `ioctl(FIONREAD)` to size each read.
+    @exclusivity(unchecked) private var readEvent: OpaquePointer?
+    /// Input received while the machine does not take it (a request is being answered, or
+    /// output is backed up); reading pauses once it holds `inputHighWatermark` bytes.
+    @exclusivity(unchecked) private var pendingInput: [UInt8] = []
+    @exclusivity(unchecked) private var readingPaused = false
     @exclusivity(unchecked) var machine: HTTP1ConnectionStateMachine
     /// The task that answers the connection's requests, one after another.
     @exclusivity(unchecked) var task: Task<Void, Never>?
@@ -34,6 +41,8 @@ final class HTTP1Connection {
     private var lingering = false
     /// The peer has sent its FIN.
     @exclusivity(unchecked) private var inputEnded = false
+    /// Unconsumed input past which the socket is not read until the machine takes it.
+    private static let inputHighWatermark = 64 * 1024
     /// Pipelined requests wait while this much output is unsent.
     private static let outputHighWatermark = 256 * 1024
     /// Set when `process` stopped because output was above the watermark.
@@ -61,12 +70,13 @@ final class HTTP1Connection {
             close(socket)
             return
         }
+        readEvent = event_new(worker.loop.base, socket, Int16(EV_READ | EV_PERSIST), { _, _, context in
+            let connection = Unmanaged<HTTP1Connection>.fromOpaque(context!).takeUnretainedValue()
+            connection.loop.withJobScope { connection.readable() }
+        }, context)
         bufferevent_setcb(
             bufferEvent,
-            { _, context in
-                let connection = Unmanaged<HTTP1Connection>.fromOpaque(context!).takeUnretainedValue()
-                connection.loop.withJobScope { connection.readable() }
-            },
+            nil,
             { _, context in
                 let connection = Unmanaged<HTTP1Connection>.fromOpaque(context!).takeUnretainedValue()
                 connection.loop.withJobScope { connection.writable() }
@@ -76,11 +86,9 @@ final class HTTP1Connection {
                 connection.loop.withJobScope { connection.event(events) }
             },
             context)
-        // Input waits in libevent's buffer while a request is answered; past this much,
-        // libevent stops reading the socket until the machine wants input again.
-        bufferevent_setwatermark(bufferEvent, Int16(EV_READ), 0, 64 * 1024)
         tern_bufferevent_set_write_timeout(bufferEvent, Int64(server.configuration.timeouts.writeIdle.nanoseconds))
-        bufferevent_enable(bufferEvent, Int16(EV_READ | EV_WRITE))
+        bufferevent_enable(bufferEvent, Int16(EV_WRITE))
+        event_add(readEvent, nil)
         armTimer()
     }
 
@@ -92,12 +100,36 @@ final class HTTP1Connection {
 
     private func readable() {
         guard let bufferEvent else { return }
-        let input = bufferevent_get_input(bufferEvent)
-        if lingering {
-            evbuffer_drain(input, evbuffer_get_length(input))
-            return
+        let buffer = loop.readBuffer
+        let count = recv(bufferevent_getfd(bufferEvent), buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+        if count > 0 {
+            if lingering { return }
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            if pendingInput.isEmpty, !closing, !waitingForOutput, machine.wantsInput {
+                machine.received(bytes, now: .now)
+            } else {
+                pendingInput.append(contentsOf: bytes)
+                if pendingInput.count >= Self.inputHighWatermark { pauseReading() }
+            }
+            process()
+        } else if count == 0 {
+            if let readEvent { event_del(readEvent) }
+            endOfInput()
+        } else if errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR {
+            free()
         }
-        process()
+    }
+
+    private func pauseReading() {
+        guard !readingPaused, let readEvent else { return }
+        readingPaused = true
+        event_del(readEvent)
+    }
+
+    private func resumeReading() {
+        guard readingPaused, let readEvent else { return }
+        readingPaused = false
+        event_add(readEvent, nil)
     }
 
     private func writable() {
@@ -115,22 +147,24 @@ final class HTTP1Connection {
         }
     }
 
+    /// Write-side failures and the write timeout (reading is `readable`'s).
     private func event(_ events: Int16) {
-        if events & Int16(BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT) != 0 {
+        if events & Int16(BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT | BEV_EVENT_EOF) != 0 { free() }
+    }
+
+    /// The peer sent its FIN.
+    private func endOfInput() {
+        if lingering || closing {
             free()
-        } else if events & Int16(BEV_EVENT_EOF) != 0 {
-            if lingering || closing {
-                free()
-                return
-            }
-            // The client is gone, or has half-closed: a handler still running is cancelled
-            // (its response is written if it still makes one), nothing more is read. Only
-            // while a request is answered: cancellation sticks to the connection's task, and
-            // no request follows one answered after the peer's FIN.
-            inputEnded = true
-            if machine.isResponding { task?.cancel() }
-            perform(machine.inputEnded(now: .now))
+            return
         }
+        // The client is gone, or has half-closed: a handler still running is cancelled
+        // (its response is written if it still makes one), nothing more is read. Only
+        // while a request is answered: cancellation sticks to the connection's task, and
+        // no request follows one answered after the peer's FIN.
+        inputEnded = true
+        if machine.isResponding { task?.cancel() }
+        perform(machine.inputEnded(now: .now))
     }
 
     private func timerFired() {
@@ -147,24 +181,17 @@ final class HTTP1Connection {
     /// Moves buffered input into the machine (while it wants input and output is not backed
     /// up) and performs what it answers, until it waits or a request is dispatched.
     func process() {
-        guard let bufferEvent, !closing else { return }
-        let input = bufferevent_get_input(bufferEvent)
+        guard isOpen, !closing else { return }
         while machine.wantsInput {
             if let output, evbuffer_get_length(output) > Self.outputHighWatermark {
                 waitingForOutput = true
                 return
             }
             let now = ContinuousClock.now
-            while evbuffer_get_length(input) > 0 {
-                withUnsafeTemporaryAllocation(of: iovec.self, capacity: 8) { vectors in
-                    let count = min(Int(evbuffer_peek(input, -1, nil, vectors.baseAddress, 8)), 8)
-                    var taken = 0
-                    for vector in vectors.prefix(count) {
-                        machine.received(UnsafeRawBufferPointer(start: vector.iov_base, count: vector.iov_len), now: now)
-                        taken += vector.iov_len
-                    }
-                    evbuffer_drain(input, taken)
-                }
+            if !pendingInput.isEmpty {
+                machine.received(pendingInput, now: now)
+                pendingInput.removeAll(keepingCapacity: pendingInput.count <= 4096)
+                resumeReading()
             }
             let action = machine.nextAction(now: now)
             perform(action)
@@ -230,9 +257,8 @@ final class HTTP1Connection {
         }
         lingering = true
         Glibc.shutdown(bufferevent_getfd(bufferEvent), Int32(SHUT_WR))
-        let input = bufferevent_get_input(bufferEvent)
-        evbuffer_drain(input, evbuffer_get_length(input))
-        bufferevent_setwatermark(bufferEvent, Int16(EV_READ), 0, 0)
+        pendingInput = []
+        resumeReading()
         tern_event_add_timeout(timer, Int64(server.configuration.timeouts.linger.nanoseconds))
         armedDeadline = nil
     }
@@ -250,6 +276,10 @@ final class HTTP1Connection {
         if let timer {
             event_free(timer)
             self.timer = nil
+        }
+        if let readEvent {
+            event_free(readEvent)
+            self.readEvent = nil
         }
         bufferevent_free(bufferEvent)
         worker.remove(self)

@@ -31,6 +31,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var remoteBatch: [UnownedJob] = []
     @exclusivity(unchecked) private var inJobScope = false
     @exclusivity(unchecked) private var cachedDate = CachedDate()
+    /// Where the loop's connections receive into; each copies what it read out at once.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     private struct RemoteJobs {
         var jobs: [UnownedJob] = []
@@ -57,6 +59,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     deinit {
+        readBuffer.deallocate()
         if let wakeup { event_free(wakeup) }
         close(wakeupFD)
         event_base_free(base)
