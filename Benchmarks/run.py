@@ -185,7 +185,11 @@ def warm_up(port, path, headers, connections):
     command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{WARMUP}s"]
     for header in headers:
         command += ["-H", header]
-    subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, check=True)
+    # A failed warm-up (wrk exits 1 when a socket error ends its run early) is reported, not
+    # fatal: the measured run that follows shows whether the server still answers.
+    done = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"    warm-up of {path} ended with status {done.returncode}: {(done.stderr or done.stdout).strip()[-200:]}", flush=True)
 
 
 def wrk(port, path, headers, connections, duration, script=None):
