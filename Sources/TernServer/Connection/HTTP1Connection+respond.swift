@@ -72,12 +72,7 @@ extension HTTP1Connection {
     /// The responder's response, or the response for what it threw.
     private static func respond(with responder: any Responder, to request: Request, context: RequestContext) async -> Response {
         do {
-            let response = try await responder.respond(to: request, context: context)
-            guard response.head.status.code >= 200 else {
-                context.logger.error("responder returned an interim status as a final response", metadata: ["status": "\(response.status.code)"])
-                return Response(problem: ProblemDetails(status: .internalServerError))
-            }
-            return response
+            return try await responder.respond(to: request, context: context)
         } catch let error as any HTTPResponseError {
             return error.response(for: request, context: context)
         } catch {
@@ -88,12 +83,19 @@ extension HTTP1Connection {
     }
 
     /// Writes `response`, then lets the machine continue with the connection.
-    func send(_ response: Response, to head: HTTP1RequestHead) async {
+    func send(_ final: Response, to head: HTTP1RequestHead) async {
         guard let output, machine.isResponding else { return }
+        var response = final
+        var status = response.status
+        if status.code < 200 {
+            server.logger.error("responder returned an interim status as a final response", metadata: ["status": "\(status.code)"])
+            response = Response(problem: ProblemDetails(status: .internalServerError))
+            status = .internalServerError
+        }
         let bodyLength = response.body.count
         let method = head.request.method
         let framing = HTTP1ResponseHead.framing(
-            status: response.status, fields: response.headerFields, bodyLength: bodyLength,
+            status: status, fields: response.headerFields, bodyLength: bodyLength,
             method: method, minorVersion: head.minorVersion, mayKeepAlive: machine.mayKeepAlive)
         var bytes: [UInt8] = []
         // Room for a typical head and a body in memory, so the bytes are not regrown as they are written.
@@ -103,7 +105,7 @@ extension HTTP1Connection {
             bytes.reserveCapacity(512)
         }
         HTTP1ResponseHead.write(
-            response.head, framing: framing, bodyLength: bodyLength, method: method,
+            response.head, status: status, framing: framing, bodyLength: bodyLength, method: method,
             minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &bytes)
         if framing.body != .none {
             switch response.body.storage {

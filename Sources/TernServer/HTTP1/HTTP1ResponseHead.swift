@@ -58,8 +58,16 @@ public enum HTTP1ResponseHead {
         _ response: HTTPResponse, framing: HTTP1ResponseFraming, bodyLength: Int64?,
         method: HTTPRequest.Method, minorVersion: Int, date: [UInt8], to out: inout [UInt8]
     ) {
-        // HTTPResponse.status is parsed from a pseudo-header field on every read: read it once.
-        let status = response.status
+        write(response, status: response.status, framing: framing, bodyLength: bodyLength, method: method,
+              minorVersion: minorVersion, date: date, to: &out)
+    }
+
+    /// `write` with `response.status` already read: HTTPResponse parses the status from a
+    /// pseudo-header field on every read, and the connection has read it for the framing.
+    static func write(
+        _ response: HTTPResponse, status: HTTPResponse.Status, framing: HTTP1ResponseFraming, bodyLength: Int64?,
+        method: HTTPRequest.Method, minorVersion: Int, date: [UInt8], to out: inout [UInt8]
+    ) {
         out.append(ascii: "HTTP/1.1 ")
         let code = status.code
         out.append(UInt8(ascii: "0") + UInt8(code / 100))
