@@ -58,7 +58,21 @@ extension HTTP1Connection {
             return pending
         }
         guard isOpen, !closing else { return nil }
+        // A task waiting between requests keeps its frames' memory (about 10 KiB): the timer
+        // lets it go if no request comes within a second, and the next request starts another.
+        armTimer(by: HTTP1ConnectionStateMachine.offset(.now) + Self.idleTaskLifetime)
         return await withUnsafeContinuation { requestWaiter = $0 }
+    }
+
+    /// How long the connection's task waits for another request before it ends.
+    static let idleTaskLifetime = Duration.seconds(1)
+
+    /// Ends a task waiting for a request; the connection stays open and the next request
+    /// starts a new one.
+    func releaseIdleTask() {
+        guard requestWaiter != nil else { return }
+        task = nil
+        releaseWaitingTask()
     }
 
     /// Ends the task if it waits for a request that will not come.

@@ -173,6 +173,7 @@ final class HTTP1Connection {
             free()
             return
         }
+        releaseIdleTask()
         perform(machine.timerFired(now: .now))
     }
 
@@ -228,7 +229,13 @@ final class HTTP1Connection {
     /// Makes sure the timer fires no later than the machine's deadline. Only an earlier
     /// deadline re-arms it, so a keep-alive request costs one `event_add`, not one per state.
     private func armTimer() {
-        guard let timer, !closing, let deadline = machine.deadlineOffset else { return }
+        guard let deadline = machine.deadlineOffset else { return }
+        armTimer(by: deadline)
+    }
+
+    /// Makes sure the timer fires no later than `deadline` (an offset, see the machine's).
+    func armTimer(by deadline: HTTP1ConnectionStateMachine.Deadline) {
+        guard let timer, !closing else { return }
         if let armed = armedDeadline, armed <= deadline { return }
         let remaining = deadline - HTTP1ConnectionStateMachine.offset(.now)
         tern_event_add_timeout(timer, max(0, Int64(remaining.nanoseconds)))
