@@ -48,18 +48,21 @@ public struct RouterResponder: Responder {
     /// The path's segments, split on `/` as sent and then percent-decoded; nil when a segment
     /// does not decode to UTF-8 (https://www.rfc-editor.org/rfc/rfc3986#section-2.1).
     static func segments(of path: Substring) -> [String]? {
-        let bytes = path.utf8
-        guard bytes.first == UInt8(ascii: "/") else { return nil }
-        if bytes.count == 1 { return [] }
+        var path = path
         // Split by byte: `/` is ASCII, and Character-level splitting costs per request.
-        var segments: [String] = []
-        var start = bytes.index(after: bytes.startIndex)
-        while true {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
-            guard let segment = PercentDecoding.decode(path[start..<end]) else { return nil }
-            segments.append(segment)
-            guard end < bytes.endIndex else { return segments }
-            start = bytes.index(after: end)
+        return path.withUTF8 { bytes -> [String]? in
+            guard bytes.first == UInt8(ascii: "/") else { return nil }
+            if bytes.count == 1 { return [] }
+            var segments: [String] = []
+            var start = 1
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
+                guard let segment = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[start..<end])) else { return nil }
+                segments.append(segment)
+                guard end < bytes.count else { return segments }
+                start = end + 1
+            }
         }
     }
 }

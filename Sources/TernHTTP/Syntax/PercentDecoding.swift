@@ -5,20 +5,29 @@ package enum PercentDecoding {
     /// The decoded text, or nil when a `%` is not followed by two hex digits or the bytes are
     /// not UTF-8.
     package static func decode(_ segment: Substring, plusAsSpace: Bool = false) -> String? {
+        var segment = segment
+        return segment.withUTF8 { decode($0, plusAsSpace: plusAsSpace) }
+    }
+
+    /// `decode` of a string's UTF-8 bytes (valid UTF-8: only what percent-decoding produces is
+    /// checked).
+    package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, plusAsSpace: Bool = false) -> String? {
         let plus = UInt8(ascii: "+")
-        guard segment.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == plus) }) else { return String(segment) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(segment.utf8.count)
-        var iterator = segment.utf8.makeIterator()
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == plus) }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var iterator = bytes.makeIterator()
         while let byte = iterator.next() {
             guard byte == UInt8(ascii: "%") else {
-                bytes.append(plusAsSpace && byte == plus ? UInt8(ascii: " ") : byte)
+                decoded.append(plusAsSpace && byte == plus ? UInt8(ascii: " ") : byte)
                 continue
             }
             guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-            bytes.append(high << 4 | low)
+            decoded.append(high << 4 | low)
         }
-        return String(validating: bytes, as: UTF8.self)
+        return String(validating: decoded, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
