@@ -6,14 +6,23 @@ final class RouteTrie: Sendable {
     /// One node: its children by kind of segment, and what it answers if a path ends here.
     final class Node: Sendable {
         let constants: [String: Node]
+        /// The same children as a list when there are few: comparing a handful of strings
+        /// costs less than hashing the segment.
+        let fewConstants: [(segment: String, node: Node)]?
         let parameter: (name: String, node: Node)?
         let wildcard: Node?
         let catchAll: Node?
         /// Set where a route ends: its template and how each method is answered.
         let resource: Resource?
 
+        func constant(_ segment: String) -> Node? {
+            guard let fewConstants else { return constants[segment] }
+            return fewConstants.first { $0.segment == segment }?.node
+        }
+
         init(constants: [String: Node], parameter: (name: String, node: Node)?, wildcard: Node?, catchAll: Node?, resource: Resource?) {
             self.constants = constants
+            self.fewConstants = constants.count <= 8 ? constants.map { (segment: $0.key, node: $0.value) } : nil
             self.parameter = parameter
             self.wildcard = wildcard
             self.catchAll = catchAll
@@ -66,7 +75,7 @@ final class RouteTrie: Sendable {
     private static func match(_ node: Node, _ segments: [String], _ index: Int, _ parameters: inout Parameters) -> Node? {
         guard index < segments.count else { return node.resource == nil ? nil : node }
         let segment = segments[index]
-        if let child = node.constants[segment], let found = match(child, segments, index + 1, &parameters) {
+        if let child = node.constant(segment), let found = match(child, segments, index + 1, &parameters) {
             return found
         }
         guard !segment.isEmpty else { return nil }
