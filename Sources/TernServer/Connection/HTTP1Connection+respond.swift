@@ -67,20 +67,13 @@ extension HTTP1Connection {
     /// How long the connection's task waits for another request before it ends.
     static let idleTaskLifetime = Duration.seconds(1)
 
-    /// Ends a task waiting for a request; the connection stays open and the next request
-    /// starts a new one.
-    func releaseIdleTask() {
-        guard requestWaiter != nil else { return }
-        task = nil
-        releaseWaitingTask()
-    }
-
-    /// Ends the task if it waits for a request that will not come.
+    /// Ends the task if it waits for a request: the connection is closing, or has had none for
+    /// `idleTaskLifetime` (it stays open, and its next request starts another task).
     func releaseWaitingTask() {
-        if let waiter = requestWaiter {
-            requestWaiter = nil
-            waiter.resume(returning: nil)
-        }
+        guard let waiter = requestWaiter else { return }
+        requestWaiter = nil
+        task = nil
+        waiter.resume(returning: nil)
     }
 
     /// The responder's response, or the response for what it threw.

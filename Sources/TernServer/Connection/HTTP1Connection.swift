@@ -6,8 +6,9 @@ import TernHTTP
 import Glibc
 #endif
 
-/// One accepted socket: a bufferevent that feeds an `HTTP1ConnectionStateMachine` and
-/// performs what it answers. Lives on one loop; every method runs on that loop's thread.
+/// One accepted socket: a read event that feeds an `HTTP1ConnectionStateMachine`, a
+/// bufferevent that writes, and the task that answers its requests. Lives on one loop; every
+/// method runs on that loop's thread.
 final class HTTP1Connection {
     // The state below is the loop thread's alone, and every access to it is one statement
     // that calls nothing re-entering the connection, so no two accesses can overlap: the
@@ -173,7 +174,7 @@ final class HTTP1Connection {
             free()
             return
         }
-        releaseIdleTask()
+        releaseWaitingTask()
         perform(machine.timerFired(now: .now))
     }
 

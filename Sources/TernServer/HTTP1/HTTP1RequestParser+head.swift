@@ -104,9 +104,6 @@ struct FieldLine {
     let name: HTTPField.Name
     let value: ArraySlice<UInt8>
 
-    /// The lowercased name, for matching the fields the parser itself acts on.
-    var lowercasedName: String { name.canonicalName }
-    var isHost: Bool { name.canonicalName == "host" }
     /// The line as a field of the request (its value as received, checked).
     var field: HTTPField { HTTPField(name: name, value: value) }
 

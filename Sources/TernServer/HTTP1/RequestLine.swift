@@ -46,10 +46,10 @@ struct RequestLine {
             digits.contains(bytes[start + 5]), bytes[start + 6] == UInt8(ascii: "."),
             digits.contains(bytes[start + 7])
         else { throw .bad("malformed HTTP version") }
-        guard bytes[bytes.startIndex + 5] == UInt8(ascii: "1") else {
+        guard bytes[start + 5] == UInt8(ascii: "1") else {
             throw HTTP1ParseError(.httpVersionNotSupported, "only HTTP/1.x is supported")
         }
-        return min(Int(bytes[bytes.startIndex + 7] - UInt8(ascii: "0")), 1)
+        return min(Int(bytes[start + 7] - UInt8(ascii: "0")), 1)
     }
 
     /// origin-form, absolute-form (http and https only, no userinfo), asterisk-form for

@@ -16,7 +16,7 @@ struct SpecialFields {
     /// Takes note of `line`; true when the line is consumed here (`Host`, which becomes the
     /// request's authority) rather than kept as a field of the request.
     mutating func note(_ line: FieldLine) throws(HTTP1ParseError) -> Bool {
-        switch line.lowercasedName {
+        switch line.name.canonicalName {
         case "host":
             if host == nil { host = line.value }
             hostCount += 1
