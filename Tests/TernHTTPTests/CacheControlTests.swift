@@ -52,4 +52,13 @@ struct CacheControlTests {
         #expect(value.private == ["a\\b", "c"])
         #expect(CacheControl(value.description) == value)
     }
+
+    /// Found by FuzzCacheControl: the names were split on Characters, and U+070F (a prepended
+    /// scalar) joins the comma after it into one Character, so the written list read back as
+    /// one name.
+    @Test func fieldNamesSplitOnTheCommaByte() {
+        let value = CacheControl("private=\"\u{070F}\t , x\"")
+        #expect(value.private == ["\u{070F}", "x"])
+        #expect(CacheControl(value.description) == value)
+    }
 }

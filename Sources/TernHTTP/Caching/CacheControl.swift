@@ -142,7 +142,7 @@ public struct CacheControl: Sendable, Hashable, CustomStringConvertible {
 
     private static func fieldNames(_ argument: String?) -> [String] {
         guard let argument else { return [] }
-        return argument.split(separator: ",").map { $0.trimmingOWS().lowercased() }.filter { !$0.isEmpty }
+        return argument.commaSeparatedElements().map { $0.lowercased() }
     }
 
     private static func directive(_ name: String, _ fields: [String]) -> String {

@@ -76,8 +76,7 @@ public struct CORS: Middleware {
             if allowed, allowedMethods.contains(where: { $0.rawValue == method }) {
                 fields[Self.allowOrigin] = origin
                 fields[Self.allowMethods] = allowedMethods.map(\.rawValue).joined(separator: ", ")
-                let requested = (request.headerFields[Self.requestHeaders] ?? "").split(separator: ",")
-                    .map { $0.trimmingCharacters(in: " \t").lowercased() }.filter { !$0.isEmpty }
+                let requested = (request.headerFields.value(of: Self.requestHeaders) ?? "").commaSeparatedElements().map { $0.lowercased() }
                 let granted = requested.filter(allowedHeaders.contains)
                 if !granted.isEmpty { fields[Self.allowHeaders] = granted.joined(separator: ", ") }
                 fields[Self.maxAge] = String(maxAgeSeconds)
