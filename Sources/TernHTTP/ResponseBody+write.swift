@@ -36,11 +36,36 @@ extension FileRegion {
         var offset = self.offset
         let end = self.offset + length
         while offset < end {
-            var chunk = [UInt8](repeating: 0, count: Int(min(65536, end - offset)))
-            let read = chunk.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress, $0.count, off_t(offset)) }
-            guard read > 0 else { throw FileRegionReadError(offset: offset) }
-            try await writer.write(read == chunk.count ? chunk : Array(chunk[..<read]))
-            offset += Int64(read)
+            var chunk: [UInt8] = []
+            try FileRegion(file: file, offset: offset, length: min(65536, end - offset)).read(appendingTo: &chunk)
+            try await writer.write(chunk)
+            offset += Int64(chunk.count)
+        }
+    }
+
+    /// Appends the region's bytes to `bytes`, read with `pread`. Throws when the file ends
+    /// before the region does or a read fails; `bytes` then holds what was read.
+    public func read(appendingTo bytes: inout [UInt8]) throws(FileRegionReadError) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: Int(length)))
+        var done = 0
+        let failed: Int64? = bytes.withUnsafeMutableBytes { buffer in
+            let region = UnsafeMutableRawBufferPointer(rebasing: buffer[start...])
+            while done < region.count {
+                let read = pread(file.descriptor, region.baseAddress! + done, region.count - done, off_t(offset + Int64(done)))
+                if read > 0 {
+                    done += read
+                } else if read < 0, errno == EINTR {
+                    continue
+                } else {
+                    return offset + Int64(done)
+                }
+            }
+            return nil
+        }
+        if let failed {
+            bytes.removeLast(Int(length) - done)
+            throw FileRegionReadError(offset: failed)
         }
     }
 }
@@ -49,4 +74,14 @@ extension FileRegion {
 public struct FileRegionReadError: Error, Sendable, Hashable {
     /// Where reading stopped.
     public let offset: Int64
+}
+
+extension BodySegment {
+    /// Appends the segment's bytes to `bytes`; a file region is read with `pread`.
+    public func read(appendingTo bytes: inout [UInt8]) throws(FileRegionReadError) {
+        switch self {
+        case .bytes(let content): bytes.append(contentsOf: content)
+        case .file(let region): try region.read(appendingTo: &bytes)
+        }
+    }
 }

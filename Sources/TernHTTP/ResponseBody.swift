@@ -1,6 +1,7 @@
 /// The content of a response: nothing, bytes in memory, regions of open files interleaved
-/// with bytes (sent with sendfile, never copied through user space), or a stream the
-/// handler writes with backpressure.
+/// with bytes (sent with sendfile, never copied through user space; Tern's server reads a
+/// body of at most 16 KiB with `pread` instead and sends it with the head in one call), or
+/// a stream the handler writes with backpressure.
 ///
 /// A body of known length gets `Content-Length`; a stream of unknown length is sent with
 /// chunked transfer coding to HTTP/1.1 clients and delimited by closing the connection

@@ -106,9 +106,12 @@ extension HTTP1Connection {
             method: method, minorVersion: head.minorVersion, mayKeepAlive: machine.mayKeepAlive)
         var bytes: [UInt8] = []
         // Room for a typical head and a body in memory, so the bytes are not regrown as they are written.
-        if case .bytes(let content) = response.body.storage, framing.body != .none {
+        switch response.body.storage {
+        case .bytes(let content) where framing.body != .none:
             bytes.reserveCapacity(512 + content.count)
-        } else {
+        case .segments(_, let length) where framing.body != .none && length <= Self.copiedBodyLimit:
+            bytes.reserveCapacity(512 + Int(length))
+        default:
             bytes.reserveCapacity(512)
         }
         HTTP1ResponseHead.write(
@@ -120,6 +123,14 @@ extension HTTP1Connection {
                 break
             case .bytes(let content):
                 bytes.append(contentsOf: content)
+            case .segments(let segments, let length) where length <= Self.copiedBodyLimit:
+                do {
+                    for segment in segments { try segment.read(appendingTo: &bytes) }
+                } catch {
+                    server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
+                    free()
+                    return
+                }
             case .segments(let segments, _):
                 add(bytes, to: output)
                 bytes = []
@@ -140,6 +151,11 @@ extension HTTP1Connection {
         perform(machine.responseSent(keepAlive: framing.keepAlive, now: .now))
         process()
     }
+
+    /// The largest segmented body (file regions) read into memory and sent with the head in
+    /// one `send`. Below this size, `pread` and one copy cost less than what sendfile needs: the
+    /// head written first, a second call for the file, and the write event armed in between.
+    static let copiedBodyLimit: Int64 = 16 * 1024
 
     /// Sends `bytes` straight to the socket when nothing is queued before them, and queues
     /// what the socket does not take. Most responses leave in this one `send`, without arming
