@@ -23,6 +23,7 @@ let package = Package(
                 "BenchPayload",
                 .product(name: "TernHTTP", package: tern),
                 .product(name: "TernJSON", package: tern),
+                .product(name: "TernMiddleware", package: tern),
                 .product(name: "TernRouter", package: tern),
                 .product(name: "TernServer", package: tern),
             ]

@@ -160,6 +160,39 @@ struct DownloadsTests {
         }
     }
 
+    /// The responder keeps files open between requests; each request still serves the file
+    /// the name leads to now: replaced by a rename, changed in place, swapped for a link that
+    /// leaves the folder, deleted, created again.
+    @Test func filesChangedBetweenRequestsAreServedAsTheyAreNow() async throws {
+        try await withDownloads { client, fixture in
+            let path = fixture.directory + "/data.bin"
+            let first = try await client.get("/download/data.bin", headers: [.range: "bytes=0-99"])
+            #expect(first.body == Array(fixture.bytes[0..<100]))
+            let replacement = fixture.bytes.map { $0 ^ 0xFF }
+            try Data(replacement).write(to: URL(fileURLWithPath: path), options: .atomic)
+            let renamed = try await client.get("/download/data.bin", headers: [.range: "bytes=0-99"])
+            #expect(renamed.body == Array(replacement[0..<100]), "a file renamed over the name")
+            #expect(renamed.field("etag") != first.field("etag"))
+            let descriptor = open(path, O_WRONLY)
+            #expect(pwrite(descriptor, [UInt8]([1, 2, 3]), 3, 0) == 3)
+            var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
+            #expect(futimens(descriptor, &times) == 0)
+            close(descriptor)
+            let changed = try await client.get("/download/data.bin", headers: [.range: "bytes=0-3"])
+            #expect(changed.body == [1, 2, 3, replacement[3]], "a file changed in place")
+            #expect(changed.field("etag") != renamed.field("etag"))
+            #expect(changed.field("last-modified") == "Tue, 14 Nov 2023 22:13:20 GMT")
+            #expect(try await client.get("/download/hello.txt").text == "hello\n")
+            #expect(unlink(fixture.directory + "/hello.txt") == 0)
+            #expect(symlink("/etc/hostname", fixture.directory + "/hello.txt") == 0)
+            #expect(try await client.get("/download/hello.txt").status == 404, "a link out, where a served file was")
+            #expect(unlink(fixture.directory + "/hello.txt") == 0)
+            #expect(try await client.get("/download/hello.txt").status == 404, "deleted")
+            try "hello again\n".write(toFile: fixture.directory + "/hello.txt", atomically: false, encoding: .utf8)
+            #expect(try await client.get("/download/hello.txt").text == "hello again\n", "created again")
+        }
+    }
+
     /// Offsets past 4 GiB, on a sparse file.
     @Test func rangesPastFourGiB() async throws {
         try await withDownloads { client, fixture in

@@ -5,6 +5,7 @@ import Glibc
 import HTTPTypes
 import TernHTTP
 import TernJSON
+import TernMiddleware
 import TernRouter
 import TernServer
 
@@ -35,9 +36,8 @@ router.get("/users/1") { request, _ in
         return Response(status: .ok, headerFields: fields, body: .bytes(body))
     }
 }
-router.get("/files/{name}") { request, context in
-    try FileRoute.respond(request, name: context.parameters["name"] ?? "", folder: arguments.files)
-}
+// The framework's file responder, as a service would use it; no Cache-Control, as the peers send none.
+router.get("/files/{name}", FileResponder(folder: arguments.files, parameter: "name", cacheControl: nil).respond)
 var configuration = ServerConfiguration(host: "127.0.0.1", port: arguments.port)
 configuration.workers = 1
 let server = Server(configuration: configuration, responder: try router.build())

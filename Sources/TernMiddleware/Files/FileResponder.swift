@@ -22,10 +22,13 @@ public import TernHTTP
 ///   or exact date honours the range, anything else sends the whole file.
 /// - Preconditions in RFC 9110 section 13.2.2's order: 304 Not Modified, 412.
 ///
-/// The file is opened once per request and described by that open descriptor, so a file
-/// replaced meanwhile is either the old one or the new one, whole, never a mix of one's
-/// length and the other's bytes. Bodies are file regions: the server sends them with
-/// sendfile as the socket drains, so memory does not grow with file size or downloads.
+/// Each response is described by one open descriptor, so a file replaced meanwhile is
+/// either the old one or the new one, whole, never a mix of one's length and the other's
+/// bytes. Descriptors stay open for the next request of the same name (up to
+/// `openFileLimit` of them), used only while a `stat` of the name still finds the same
+/// file, unchanged: a request for a known file costs one `stat`. Bodies are file regions:
+/// the server sends them with sendfile as the socket drains, so memory does not grow with
+/// file size or downloads.
 ///
 /// ```swift
 /// let files = FileResponder(folder: "./Public/files")
@@ -47,19 +50,27 @@ public struct FileResponder: Responder {
     /// `Content-Disposition` for files; nil for none.
     public let disposition: Disposition?
 
+    /// The most descriptors kept open for later requests.
+    public static let openFileLimit = 64
+
+    private let openFiles: OpenFileCache
+
     /// Serves `folder`, the name in route parameter `parameter`.
     public init(folder: String, parameter: String = "file", cacheControl: String? = "no-cache", disposition: Disposition? = nil) {
         self.folder = folder
         self.parameter = parameter
         self.cacheControl = cacheControl
         self.disposition = disposition
+        openFiles = OpenFileCache(folder: folder, capacity: Self.openFileLimit) { file in
+            Self.headerFields(for: file, cacheControl: cacheControl, disposition: disposition)
+        }
     }
 
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
-        guard let name = context.parameters[parameter], let file = open(name) else {
+        guard let name = context.parameters[parameter], let opened = openFiles.file(named: name) else {
             throw HTTPError(.notFound, detail: "no such file")
         }
-        return response(for: file, to: request)
+        return response(for: opened.file, fields: opened.fields, to: request)
     }
 
     /// The `Content-Type` a file of this name is served with (by extension).
@@ -69,14 +80,13 @@ public struct FileResponder: Responder {
 
     /// Opens `name` in the folder; nil when it is not a file the folder may serve.
     public func open(_ name: String) -> StaticFile? {
-        guard let realFolder = StaticFile.realPath(of: folder) else { return nil }
-        return StaticFile.open(name, in: realFolder)
+        openFiles.file(named: name)?.file
     }
 
     /// The files the folder may serve, by name (byte order): regular files, no dotfiles,
     /// nothing that resolves outside.
     public func files() -> [StaticFile] {
-        guard let realFolder = StaticFile.realPath(of: folder), let directory = opendir(realFolder) else { return [] }
+        guard let realFolder = openFiles.realFolder(), let directory = opendir(realFolder) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
@@ -90,7 +100,12 @@ public struct FileResponder: Responder {
 
     /// The response to a GET or HEAD of `file`.
     public func response(for file: StaticFile, to request: Request) -> Response {
-        var fields = headerFields(for: file)
+        response(for: file, fields: Self.headerFields(for: file, cacheControl: cacheControl, disposition: disposition), to: request)
+    }
+
+    /// The response to a GET or HEAD of `file`, whose 200 carries `fields`.
+    private func response(for file: StaticFile, fields: HTTPFields, to request: Request) -> Response {
+        var fields = fields
         let whole = Response(status: .ok, headerFields: fields, body: .file(FileRegion(file: file.file, offset: 0, length: file.size)))
         switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: file.entityTag, lastModified: file.lastModified) {
         case .notModified:
@@ -124,7 +139,8 @@ public struct FileResponder: Responder {
         }
     }
 
-    private func headerFields(for file: StaticFile) -> HTTPFields {
+    /// The fields of a 200 for `file`, built once per opened file.
+    private static func headerFields(for file: StaticFile, cacheControl: String?, disposition: Disposition?) -> HTTPFields {
         var fields: HTTPFields = [
             .contentType: FileTypes.contentType(forName: file.name),
             .eTag: file.entityTag.description,

@@ -18,6 +18,9 @@ public struct StaticFile: Sendable {
     public let lastModified: HTTPDate
     /// Strong, from inode, size and modification time in nanoseconds.
     public let entityTag: EntityTag
+    /// Which file this is, and which version of it: what a later `stat` of the name must
+    /// report for this open descriptor to still be the name's file.
+    let identity: FileIdentity
 
     /// Opens `name` in `folder` (whose real path is `realFolder`); nil when the name is not
     /// safe, the file does not exist, is not a regular file, or resolves outside the folder.
@@ -32,10 +35,11 @@ public struct StaticFile: Sendable {
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
             let real = realPath(ofDescriptor: descriptor), real.hasPrefix(realFolder + "/")
         else { return nil }
-        let nanoseconds = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        let identity = FileIdentity(status)
         return StaticFile(
-            name: name, file: file, size: Int64(status.st_size), lastModified: HTTPDate(secondsSince1970: Int64(status.st_mtim.tv_sec)),
-            entityTag: .strong(inode: UInt64(status.st_ino), size: Int64(status.st_size), modifiedNanoseconds: nanoseconds))
+            name: name, file: file, size: identity.size, lastModified: HTTPDate(secondsSince1970: Int64(status.st_mtim.tv_sec)),
+            entityTag: .strong(inode: identity.inode, size: identity.size, modifiedNanoseconds: identity.modifiedNanoseconds),
+            identity: identity)
     }
 
     /// The path the kernel opened for `descriptor` (`/proc/self/fd/N`).
@@ -51,5 +55,21 @@ public struct StaticFile: Sendable {
         guard let resolved = realpath(folder, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+}
+
+/// A file's device and inode (which file) and its size and modification time (which
+/// version), from `stat`.
+struct FileIdentity: Hashable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modifiedNanoseconds: Int64
+
+    init(_ status: stat) {
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+        size = Int64(status.st_size)
+        modifiedNanoseconds = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
     }
 }
