@@ -61,7 +61,7 @@ fuzz: deps
 	$(MAKE) -C Fuzz run SECONDS=$(FUZZ_SECONDS)
 
 # Tern against Hummingbird 2, Vapor 4, C evhttp and nginx in one run (about 15 minutes;
-# QUICK=1: one short round of the main routes). Writes Benchmarks/results/<date>.md and the
+# QUICK=1: one short round of every route, SERVERS="tern nginx" for some). Writes Benchmarks/results/<date>.md and the
 # README's table.
 bench: deps bench-deps
 	$(SWIFT) build -c release --product tern-demo

@@ -80,13 +80,15 @@ public enum HTTP1ResponseHead {
         var hasContentLength = false
         let keepsDeclaredLength = method == .head || status == .notModified
         for field in response.headerFields {
-            switch field.name {
-            case .transferEncoding, .connection:
+            // The names the head owns differ in length; most fields are none of them, and a
+            // length is cheaper to compare than a name.
+            switch field.name.canonicalName.utf8.count {
+            case 17 where field.name == .transferEncoding, 10 where field.name == .connection:
                 continue
-            case .contentLength:
+            case 14 where field.name == .contentLength:
                 guard keepsDeclaredLength, !hasContentLength else { continue }
                 hasContentLength = true
-            case .date:
+            case 4 where field.name == .date:
                 hasDate = true
             default:
                 break
