@@ -5,8 +5,9 @@ public enum ContentRange: Sendable, Hashable, CustomStringConvertible {
     case unsatisfied(size: Int64)
 
     public var description: String {
-        var text: [UInt8] = Array("bytes ".utf8)
+        var text: [UInt8] = []
         text.reserveCapacity(64)
+        text.append(contentsOf: "bytes ".utf8)
         switch self {
         case .range(let range, let size):
             DecimalText.append(range.lowerBound, to: &text)

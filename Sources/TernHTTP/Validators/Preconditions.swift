@@ -40,30 +40,64 @@ public enum Preconditions {
         method: HTTPRequest.Method, fields: HTTPFields, entityTag: EntityTag?, lastModified: HTTPDate?,
         representationExists: Bool = true
     ) -> PreconditionDecision {
+        let present = ConditionalFields(fields)
+        guard !present.isEmpty else { return .proceed }
         let current = representationExists ? entityTag : nil
         // Step 1, or step 2 when If-Match is absent.
-        var first = ifMatch(fields, current: current, exists: representationExists)
-        if first == .absent {
+        var first = present.contains(.ifMatch) ? ifMatch(fields, current: current, exists: representationExists) : .absent
+        if first == .absent, present.contains(.ifUnmodifiedSince) {
             first = ifUnmodifiedSince(fields, lastModified: representationExists ? lastModified : nil)
         }
         if first == .failed { return .preconditionFailed }
         // Step 3, or step 4 when If-None-Match is absent.
         let isRead = method == .get || method == .head
-        switch ifNoneMatch(fields, current: current, exists: representationExists) {
+        switch present.contains(.ifNoneMatch) ? ifNoneMatch(fields, current: current, exists: representationExists) : .absent {
         case .failed:
             return isRead ? .notModified : .preconditionFailed
         case .passed:
             break
         case .absent:
-            if isRead, ifModifiedSince(fields, lastModified: representationExists ? lastModified : nil) == .failed {
+            if isRead, present.contains(.ifModifiedSince),
+                ifModifiedSince(fields, lastModified: representationExists ? lastModified : nil) == .failed {
                 return .notModified
             }
         }
         // Step 5.
-        if method == .get, fields.contains(.range), ifRange(fields, entityTag: current, lastModified: lastModified) == .failed {
+        if method == .get, present.contains(.ifRange), ifRange(fields, entityTag: current, lastModified: lastModified) == .failed {
             return .proceedIgnoringRange
         }
         return .proceed
+    }
+
+    /// Which of the five conditional fields a request has, found in one pass over its fields
+    /// instead of a lookup for each (their names all start with `if-`).
+    private struct ConditionalFields: OptionSet {
+        let rawValue: UInt8
+        static let ifMatch = ConditionalFields(rawValue: 1)
+        static let ifNoneMatch = ConditionalFields(rawValue: 2)
+        static let ifModifiedSince = ConditionalFields(rawValue: 4)
+        static let ifUnmodifiedSince = ConditionalFields(rawValue: 8)
+        static let ifRange = ConditionalFields(rawValue: 16)
+
+        init(rawValue: UInt8) {
+            self.rawValue = rawValue
+        }
+
+        init(_ fields: HTTPFields) {
+            self = []
+            for field in fields {
+                var name = field.name.canonicalName.utf8.makeIterator()
+                guard name.next() == UInt8(ascii: "i"), name.next() == UInt8(ascii: "f"), name.next() == UInt8(ascii: "-") else { continue }
+                switch field.name {
+                case .ifMatch: insert(.ifMatch)
+                case .ifNoneMatch: insert(.ifNoneMatch)
+                case .ifModifiedSince: insert(.ifModifiedSince)
+                case .ifUnmodifiedSince: insert(.ifUnmodifiedSince)
+                case .ifRange: insert(.ifRange)
+                default: break
+                }
+            }
+        }
     }
 
     /// `If-Match` (section 13.1.1): passes when `*` and a representation exists, or a listed

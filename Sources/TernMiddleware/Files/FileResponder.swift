@@ -106,7 +106,7 @@ public struct FileResponder: Responder {
     /// The response to a GET or HEAD of `file`, whose 200 carries `fields`.
     private func response(for file: StaticFile, fields: HTTPFields, to request: Request) -> Response {
         var fields = fields
-        let whole = Response(status: .ok, headerFields: fields, body: .file(FileRegion(file: file.file, offset: 0, length: file.size)))
+        var whole: Response { Response(status: .ok, headerFields: fields, body: .file(FileRegion(file: file.file, offset: 0, length: file.size))) }
         switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: file.entityTag, lastModified: file.lastModified) {
         case .notModified:
             return .notModified(from: fields)
@@ -129,7 +129,8 @@ public struct FileResponder: Responder {
                 problem: ProblemDetails(status: .rangeNotSatisfiable, detail: "no requested range overlaps the file's \(file.size) bytes", instance: String(request.path)),
                 headerFields: problemFields)
         case .ranges(let parts) where parts.count == 1:
-            fields[.contentRange] = ContentRange.range(parts[0], size: file.size).description
+            // The 200's fields have no Content-Range: appended, not searched for and replaced.
+            fields.append(HTTPField(name: .contentRange, value: ContentRange.range(parts[0], size: file.size).description))
             let region = FileRegion(file: file.file, offset: parts[0].lowerBound, length: parts[0].upperBound - parts[0].lowerBound + 1)
             return Response(status: .partialContent, headerFields: fields, body: .file(region))
         case .ranges(let parts):

@@ -51,12 +51,30 @@ final class OpenFileCache: Sendable {
         }
     }
 
+    /// `stat` of `folder/name`, the path built on the stack; nil when it fails.
+    private static func status(of name: String, in folder: String) -> stat? {
+        var folder = folder
+        var name = name
+        return folder.withUTF8 { folder in
+            name.withUTF8 { name in
+                withUnsafeTemporaryAllocation(of: CChar.self, capacity: folder.count + name.count + 2) { path in
+                    let bytes = UnsafeMutableRawBufferPointer(path)
+                    bytes.copyMemory(from: UnsafeRawBufferPointer(folder))
+                    bytes[folder.count] = UInt8(ascii: "/")
+                    UnsafeMutableRawBufferPointer(rebasing: bytes[(folder.count + 1)...]).copyMemory(from: UnsafeRawBufferPointer(name))
+                    bytes[folder.count + 1 + name.count] = 0
+                    var status = stat()
+                    return stat(path.baseAddress!, &status) == 0 ? status : nil
+                }
+            }
+        }
+    }
+
     /// The file `name` in the folder, open; nil when the name is not safe or not a regular
     /// file inside the folder.
     func file(named name: String) -> Entry? {
         guard FileName.isSafe(name), let realFolder = realFolder() else { return nil }
-        var status = stat()
-        guard stat(realFolder + "/" + name, &status) == 0 else {
+        guard let status = Self.status(of: name, in: realFolder) else {
             state.withLock { _ = $0.files.removeValue(forKey: name) }
             return nil
         }
