@@ -13,6 +13,6 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// `host:port`, with an IPv6 host in brackets (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.2).
     public var description: String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        host.utf8.contains(UInt8(ascii: ":")) ? "[" + host + "]:" + String(port) : host + ":" + String(port)
     }
 }

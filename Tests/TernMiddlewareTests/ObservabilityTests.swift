@@ -10,7 +10,7 @@ import Testing
 @testable import TernMiddleware
 import TernHTTP
 
-@Suite("HTTPMetrics, AccessLog, JSONLogHandler")
+@Suite("HTTPMetrics, AccessLog, JSONLogHandler, TextLogHandler")
 struct ObservabilityTests {
     @Test func metricsUseRouteTemplatesAndFinalStatuses() async throws {
         let metrics = TestMetrics()
@@ -46,8 +46,39 @@ struct ObservabilityTests {
         #expect(first.metadata["status"] == "200")
         #expect(first.metadata["bytes"] == "5")
         #expect(first.metadata["client"] == "192.0.2.1:1000")
-        #expect(first.metadata["duration_ms"] != nil)
+        let duration = try #require(first.metadata["duration_ms"]?.description)
+        #expect(duration.wholeMatch(of: /[0-9]+\.[0-9]{3}/) != nil, "milliseconds with three decimals: \(duration)")
         #expect(entries.last?.message.description == "GET /missing 404")
+    }
+
+    @Test(arguments: [
+        (Duration.zero, "0.000"), (.microseconds(7), "0.007"), (.milliseconds(12) + .microseconds(345), "12.345"),
+        (.seconds(2), "2000.000"), (.nanoseconds(999), "0.000"),
+    ])
+    func durationsInMilliseconds(duration: Duration, text: String) {
+        #expect(AccessLog.milliseconds(duration) == text)
+    }
+
+    /// The text format: time, level, label, message, then logfmt pairs in key order; what
+    /// could break the line or a pair is quoted as a JSON string.
+    @Test func textLines() throws {
+        var time = timespec()
+        time.tv_sec = 1_795_300_905
+        time.tv_nsec = 123_456_789
+        let line = TextLogHandler.line(
+            timestamp: time, level: .info, label: "tern", message: "GET /users/1 200",
+            metadata: ["status": "200", "request-id": "abc", "path": "/a b", "empty": "", "quote": "say \"hi\"", "eq": "a=b",
+                       "nested": .dictionary(["b": "2", "a": .array(["x"])])])
+        #expect(String(decoding: line, as: UTF8.self) == #"2026-11-21T22:41:45.123Z info tern: GET /users/1 200 empty="" eq="a=b" nested="{\"a\":[\"x\"],\"b\":\"2\"}" path="/a b" quote="say \"hi\"" request-id=abc status=200"# + "\n")
+        let injected = TextLogHandler.line(timestamp: time, level: .error, label: "tern", message: "bad\nline", metadata: ["value": "x\ny"])
+        #expect(String(decoding: injected, as: UTF8.self) == #"2026-11-21T22:41:45.123Z error tern: "bad\nline" value="x\ny""# + "\n", "one event, one line")
+    }
+
+    /// The handler's metadata, then the event's: a later value replaces an earlier one.
+    @Test func laterMetadataWins() {
+        let members = LogLine.members(["a": "handler", "z": "handler"], provider: nil, event: ["a": "event", "m": "event"])
+        #expect(members.map(\.key) == ["a", "m", "z"])
+        #expect(members.map(\.value) == ["event", "event", "handler"])
     }
 
     @Test func jsonLines() throws {

@@ -6,7 +6,8 @@ package enum JSONString {
         string.withUTF8 { bytes in append(bytes, to: &out) }
     }
 
-    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    /// Appends the UTF-8 `bytes` as a quoted JSON string.
+    package static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape: copy them whole instead of byte by byte.
         var plain = true

@@ -3,9 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#endif
 import TernHTTP
 
 /// A parsed JSON value that keeps what the text said: member order, and numbers as written
@@ -53,7 +50,7 @@ indirect enum JSONTree {
     static func insert<Value>(_ name: String, _ value: Value, intoSorted sorted: inout [(String, Value)]) {
         var index = sorted.count
         while index > 0 {
-            let order = compare(name, sorted[index - 1].0)
+            let order = UTF8Order.compare(name, sorted[index - 1].0)
             if order > 0 { break }
             if order == 0 {
                 sorted[index - 1].1 = value
@@ -62,21 +59,6 @@ indirect enum JSONTree {
             index -= 1
         }
         sorted.insert((name, value), at: index)
-    }
-
-    /// The order of two keys by their UTF-8 bytes (code-point order): negative, zero (the same
-    /// bytes) or positive. Keys mostly differ in their first byte, which decides alone.
-    static func compare(_ first: String, _ second: String) -> Int {
-        if let a = first.utf8.first, let b = second.utf8.first, a != b { return Int(a) - Int(b) }
-        var first = first
-        var second = second
-        return first.withUTF8 { a in
-            second.withUTF8 { b in
-                let common = min(a.count, b.count)
-                let order = common == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, common))
-                return order != 0 ? order : a.count - b.count
-            }
-        }
     }
 
     /// Appends the value's compact JSON text.

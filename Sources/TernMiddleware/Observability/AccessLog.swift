@@ -4,7 +4,7 @@ public import TernHTTP
 /// One log line per request, through the request's logger (so it carries `request-id` when
 /// `RequestID` runs before it): `GET /users/1 200`, with metadata `method`, `path`, `route`
 /// (the template, `-` when none matched), `status`, `bytes` (of the body sent), `duration_ms`
-/// and `client`. Errors thrown past it are logged as 500 and rethrown.
+/// (with three decimals) and `client`. Errors thrown past it are logged as 500 and rethrown.
 ///
 /// ```swift
 /// router.use(RequestID())
@@ -34,18 +34,26 @@ public struct AccessLog: Middleware {
     }
 
     private func log(_ request: Request, context: RequestContext, status: Int, bytes: Int64, since started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let method = request.method.rawValue
+        let path = String(request.path)
         context.logger.log(
-            level: level, "\(request.method.rawValue) \(request.path) \(status)",
+            level: level, "\(method) \(path) \(status)",
             metadata: [
-                "method": "\(request.method.rawValue)",
-                "path": "\(request.path)",
-                "route": "\(context.route ?? "-")",
-                "status": "\(status)",
-                "bytes": "\(bytes)",
-                "duration_ms": "\((milliseconds * 1000).rounded() / 1000)",
-                "client": "\(context.remoteAddress?.description ?? "-")",
+                "method": .string(method),
+                "path": .string(path),
+                "route": .string(context.route ?? "-"),
+                "status": .string(String(status)),
+                "bytes": .string(String(bytes)),
+                "duration_ms": .string(Self.milliseconds(ContinuousClock.now - started)),
+                "client": .string(context.remoteAddress?.description ?? "-"),
             ])
+    }
+
+    /// `duration` in milliseconds with three decimals (microseconds): `12.345`.
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        let fraction = String(microseconds % 1000)
+        return String(microseconds / 1000) + "." + String(repeating: "0", count: 3 - fraction.utf8.count) + fraction
     }
 }

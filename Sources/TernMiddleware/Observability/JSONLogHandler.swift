@@ -33,66 +33,50 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let line = Self.line(
-            timestamp: timespec.now, level: event.level, label: label, message: event.message.description,
-            metadata: metadata.merging(metadataProvider?.get() ?? [:]) { _, new in new }.merging(event.metadata ?? [:]) { _, new in new })
-        line.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(output, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        let members = LogLine.members(metadata, provider: metadataProvider, event: event.metadata)
+        LogLine.write(Self.line(timestamp: .now, level: event.level, label: label, message: event.message.description, members: members), to: output)
     }
 
     /// One JSON line, standard members first, metadata sorted by key.
     static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
-        var members: [JSONValue.Member] = [
-            .init("timestamp", .string(Self.timestamp(timestamp))),
-            .init("level", .string(level.rawValue)),
-            .init("label", .string(label)),
-            .init("message", .string(message)),
-        ]
-        let reserved: Set<String> = ["timestamp", "level", "label", "message"]
-        for key in metadata.keys.sorted() where !reserved.contains(key) {
-            members.append(.init(key, Self.json(metadata[key]!)))
-        }
+        line(timestamp: timestamp, level: level, label: label, message: message, members: LogLine.members(metadata, provider: nil, event: nil))
+    }
+
+    private static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, members: [LogLine.Member]) -> [UInt8] {
         var out: [UInt8] = []
-        JSONValue.object(members).write(to: &out)
-        out.append(UInt8(ascii: "\n"))
+        out.reserveCapacity(256)
+        out.append(contentsOf: #"{"timestamp":""#.utf8)
+        LogLine.appendTimestamp(timestamp, to: &out)
+        out.append(contentsOf: #"","level":""#.utf8)
+        LogLine.append(level.rawValue, to: &out)
+        out.append(contentsOf: #"","label":"#.utf8)
+        JSONString.append(label, to: &out)
+        out.append(contentsOf: #","message":"#.utf8)
+        JSONString.append(message, to: &out)
+        for member in members where !reserved.contains(member.key) {
+            out.append(UInt8(ascii: ","))
+            JSONString.append(member.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            switch member.value {
+            case .string(let text): JSONString.append(text, to: &out)
+            case .stringConvertible(let convertible): JSONString.append(convertible.description, to: &out)
+            case .array, .dictionary: json(member.value).write(to: &out)
+            }
+        }
+        out.append(contentsOf: "}\n".utf8)
         return out
     }
 
-    private static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+    /// The standard members, which metadata of the same name does not repeat.
+    private static let reserved: Set<String> = ["timestamp", "level", "label", "message"]
+
+    /// A metadata value as JSON; arrays and dictionaries (keys sorted) nested.
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
         case .string(let text): .string(text)
         case .stringConvertible(let convertible): .string(convertible.description)
         case .array(let values): .array(values.map(json))
-        case .dictionary(let dictionary): .object(dictionary.keys.sorted().map { .init($0, json(dictionary[$0]!)) })
+        case .dictionary(let dictionary): .object(dictionary.keys.sorted { UTF8Order.compare($0, $1) < 0 }.map { .init($0, json(dictionary[$0]!)) })
         }
-    }
-
-    /// RFC 3339 in UTC with milliseconds.
-    private static func timestamp(_ time: timespec) -> String {
-        var seconds = time_t(time.tv_sec)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let millis = Int(time.tv_nsec / 1_000_000)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
-    }
-}
-
-extension timespec {
-    /// The wall-clock time.
-    static var now: timespec {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return time
     }
 }

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import Logging
+import TernHTTP
+
+/// A swift-log handler that writes one human-readable line per event to standard error:
+/// the time, level, label and message, then the metadata as `key=value` pairs sorted by key
+/// (logfmt): `2026-11-21T22:41:45.123Z info tern: GET /users/1 200 method=GET status=200`.
+/// A value that is empty or holds a space, `=`, `"`, `\` or a control character is written
+/// as a JSON string, and so is a message with a control character, so every event stays on
+/// one line whatever a client sent; nested arrays and dictionaries as their JSON text, quoted. One
+/// `write` per line, so lines from several threads never interleave.
+///
+/// ```swift
+/// LoggingSystem.bootstrap { label in TextLogHandler(label: label) }
+/// ```
+public struct TextLogHandler: LogHandler {
+    /// The logger's label.
+    public let label: String
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let output: Int32
+
+    /// - Parameter fileDescriptor: where lines go; 2 is standard error.
+    public init(label: String, logLevel: Logger.Level = .info, fileDescriptor: Int32 = 2) {
+        self.label = label
+        self.logLevel = logLevel
+        self.output = fileDescriptor
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let members = LogLine.members(metadata, provider: metadataProvider, event: event.metadata)
+        LogLine.write(Self.line(timestamp: .now, level: event.level, label: label, message: event.message.description, members: members), to: output)
+    }
+
+    /// One line: time, level, `label:`, the message, the metadata in key order.
+    static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
+        line(timestamp: timestamp, level: level, label: label, message: message, members: LogLine.members(metadata, provider: nil, event: nil))
+    }
+
+    private static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, members: [LogLine.Member]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        LogLine.appendTimestamp(timestamp, to: &out)
+        out.append(UInt8(ascii: " "))
+        LogLine.append(level.rawValue, to: &out)
+        out.append(UInt8(ascii: " "))
+        LogLine.append(label, to: &out)
+        out.append(contentsOf: ": ".utf8)
+        if message.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            JSONString.append(message, to: &out)
+        } else {
+            LogLine.append(message, to: &out)
+        }
+        for member in members {
+            out.append(UInt8(ascii: " "))
+            appendValue(member.key, to: &out)
+            out.append(UInt8(ascii: "="))
+            switch member.value {
+            case .string(let text): appendValue(text, to: &out)
+            case .stringConvertible(let convertible): appendValue(convertible.description, to: &out)
+            case .array, .dictionary: JSONString.append(json(member.value), to: &out)
+            }
+        }
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
+    /// `text` bare when it needs no quoting, else as a JSON string.
+    private static func appendValue(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            let plain = !bytes.isEmpty && !bytes.contains { byte in
+                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            }
+            if plain {
+                out.append(contentsOf: bytes)
+            } else {
+                JSONString.append(bytes, to: &out)
+            }
+        }
+    }
+
+    /// A nested value's JSON text.
+    private static func json(_ value: Logger.Metadata.Value) -> String {
+        var out: [UInt8] = []
+        JSONLogHandler.json(value).write(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
