@@ -35,11 +35,21 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
 
     /// `"opaque"` or `W/"opaque"`.
     public var description: String {
-        var text = isWeak ? "W/\"" : "\""
-        text.reserveCapacity(opaqueTag.utf8.count + 4)
-        text += opaqueTag
-        text += "\""
-        return text
+        // Written into the string's one allocation: this runs for every ETag a response carries.
+        var opaque = opaqueTag
+        let prefix = isWeak ? 3 : 1
+        return opaque.withUTF8 { tag in
+            String(unsafeUninitializedCapacity: tag.count + prefix + 1) { text in
+                if isWeak {
+                    text[0] = UInt8(ascii: "W")
+                    text[1] = UInt8(ascii: "/")
+                }
+                text[prefix - 1] = UInt8(ascii: "\"")
+                _ = UnsafeMutableBufferPointer(rebasing: text[prefix...]).initialize(from: tag)
+                text[prefix + tag.count] = UInt8(ascii: "\"")
+                return tag.count + prefix + 1
+            }
+        }
     }
 
     /// Whether `text` is this tag's opaque part in quotes, strong or weak (`"x"` or `W/"x"`):

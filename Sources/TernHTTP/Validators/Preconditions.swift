@@ -113,11 +113,11 @@ public enum Preconditions {
     /// `If-None-Match` (section 13.1.2): fails when `*` and a representation exists, or a listed
     /// tag matches `current` by weak comparison.
     public static func ifNoneMatch(_ fields: HTTPFields, current: EntityTag?, exists: Bool = true) -> ConditionResult {
-        let values = fields[values: .ifNoneMatch]
-        guard !values.isEmpty else { return .absent }
+        // Several field lines are one comma-separated list (RFC 9110 section 5.3).
+        guard let value = fields.value(of: .ifNoneMatch) else { return .absent }
         // A cache revalidating sends back the one tag it holds: matched without parsing a list.
-        if values.count == 1, let current, exists, current.isSpelled(by: values[0]) { return .failed }
-        let condition = EntityTagCondition(fieldValues: values)
+        if let current, exists, current.isSpelled(by: value) { return .failed }
+        let condition = EntityTagCondition(fieldValues: [value])
         if condition == .any { return exists ? .failed : .passed }
         return condition.matches(current, strongly: false) ? .failed : .passed
     }
