@@ -58,10 +58,38 @@ final class RouteTrie: Sendable {
     let root: Node
     /// Every method any route answers, for `OPTIONS *`.
     let allMethods: String
+    /// The resources of templates without parameters, by their path (`/users/me`): such a
+    /// path, sent without percent-encoding, is found by one lookup instead of being split
+    /// and walked. The trie prefers constants at every step, so it would find the same one.
+    private let constantPaths: [String: Resource]
+    /// Bit `n` is set when a constant path is `n` bytes long (up to 63): most other paths
+    /// are ruled out without hashing them.
+    private let constantPathLengths: UInt64
 
     init(root: Node, allMethods: String) {
         self.root = root
         self.allMethods = allMethods
+        var paths: [String: Resource] = [:]
+        Self.collectConstantPaths(root, path: "", into: &paths)
+        constantPaths = paths
+        constantPathLengths = paths.keys.reduce(0) { mask, path in
+            path.utf8.count < 64 ? mask | (1 << UInt64(path.utf8.count)) : mask
+        }
+    }
+
+    private static func collectConstantPaths(_ node: Node, path: String, into paths: inout [String: Resource]) {
+        if let resource = node.resource { paths[path.isEmpty ? "/" : path] = resource }
+        for (segment, child) in node.constants { collectConstantPaths(child, path: path + "/" + segment, into: &paths) }
+    }
+
+    /// The resource of a parameterless template spelled exactly `path`; nil otherwise (the
+    /// trie decides).
+    func constantResource(for path: Substring) -> Resource? {
+        let length = path.utf8.count
+        guard length < 64, constantPathLengths & (1 << UInt64(length)) != 0,
+            !path.utf8.contains(UInt8(ascii: "%"))
+        else { return nil }
+        return constantPaths[String(path)]
     }
 
     /// The most specific resource for `segments` (percent-decoded), with the parameters it

@@ -32,6 +32,12 @@ public struct RouterResponder: Responder {
             context.endpoint = Options(allow: trie.allMethods)
             return
         }
+        if let resource = trie.constantResource(for: path) {
+            context.route = resource.template
+            context.parameters = Parameters()
+            context.endpoint = resource.responder(for: request.method)
+            return
+        }
         guard let segments = Self.segments(of: path) else {
             context.endpoint = ErrorEndpoint(error: HTTPError(.badRequest, detail: "the path is not valid percent-encoded UTF-8"))
             return

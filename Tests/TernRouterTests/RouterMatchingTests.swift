@@ -40,6 +40,8 @@ struct RouterMatchingTests {
         ("/users/%6De", "me"),
         ("/caf%C3%A9", "cafe"),
         ("/users/42?x=1", "user id=42"),
+        ("/users/me?x=1", "me"),
+        ("/users?", "users"),
     ])
     func matches(path: String, expected: String) async throws {
         try await Self.table().test { client in
