@@ -8,6 +8,8 @@ public struct RouterResponder: Responder {
     let trie: RouteTrie
     /// The router's middleware folded around `RunEndpoint`, once.
     let chain: any Responder
+    /// Whether the router has middleware of its own; without, the endpoint is called directly.
+    let hasMiddleware: Bool
     /// Every route as registered, in registration order: for documentation and tests that
     /// hold a description (an OpenAPI document) to the table. HEAD and OPTIONS answered
     /// automatically are not listed.
@@ -16,13 +18,16 @@ public struct RouterResponder: Responder {
     init(trie: RouteTrie, middleware: [any Middleware], routes: [RouteDescription]) {
         self.trie = trie
         self.chain = middleware.wrapping(RunEndpoint())
+        self.hasMiddleware = !middleware.isEmpty
         self.routes = routes
     }
 
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
         var context = context
         resolve(request, into: &context)
-        return try await chain.respond(to: request, context: context)
+        // One async call fewer for a router without middleware of its own.
+        guard !hasMiddleware, let endpoint = context.endpoint else { return try await chain.respond(to: request, context: context) }
+        return try await endpoint.respond(to: request, context: context)
     }
 
     /// Sets the context's route, parameters and endpoint.
