@@ -116,8 +116,11 @@ struct FieldLine {
     init(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) {
         guard let first = line.first else { throw .bad("empty field line") }
         if ByteClass.isWhitespace(first) { throw .bad("obsolete line folding") }
+        // The tables are read once: each read of a global checks its initialization.
+        let token = ByteClass.token
+        let fieldContent = ByteClass.fieldContent
         var colon = line.startIndex
-        while colon < line.endIndex, ByteClass.token[Int(line[colon])] { colon += 1 }
+        while colon < line.endIndex, token[Int(line[colon])] { colon += 1 }
         guard colon < line.endIndex, line[colon] == UInt8(ascii: ":") else {
             throw .bad("invalid field name")
         }
@@ -128,7 +131,7 @@ struct FieldLine {
         while valueEnd > valueStart, ByteClass.isWhitespace(line[valueEnd - 1]) { valueEnd -= 1 }
         var ascii = true
         for byte in line[valueStart..<valueEnd] {
-            guard ByteClass.fieldContent[Int(byte)] else {
+            guard fieldContent[Int(byte)] else {
                 throw .bad(byte == CR ? "bare CR in a field value" : "control character in a field value")
             }
             if byte >= 0x80 { ascii = false }

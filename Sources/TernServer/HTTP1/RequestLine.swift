@@ -57,9 +57,10 @@ struct RequestLine {
     private mutating func parseTarget(_ target: ArraySlice<UInt8>) throws(HTTP1ParseError) {
         guard !target.isEmpty else { throw .bad("empty request target") }
         var index = target.startIndex
+        let allowed = ByteClass.target  // read once: each read of a global checks its initialization
         while index < target.endIndex {
             let byte = target[index]
-            guard ByteClass.target[Int(byte)] else {
+            guard allowed[Int(byte)] else {
                 throw .bad("invalid character in request target")
             }
             if byte == UInt8(ascii: "%") {
