@@ -46,13 +46,13 @@ extension FileRegion {
     /// Appends the region's bytes to `bytes`, read with `pread`. Throws when the file ends
     /// before the region does or a read fails; `bytes` then holds what was read.
     public func read(appendingTo bytes: inout [UInt8]) throws(FileRegionReadError) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: Int(length)))
-        var done = 0
-        let failed: Int64? = bytes.withUnsafeMutableBytes { buffer in
-            let region = UnsafeMutableRawBufferPointer(rebasing: buffer[start...])
-            while done < region.count {
-                let read = pread(file.descriptor, region.baseAddress! + done, region.count - done, off_t(offset + Int64(done)))
+        // Read into scratch space and appended in one copy: growing the array first would
+        // zero-fill it element by element.
+        let failed: Int64? = withUnsafeTemporaryAllocation(byteCount: Int(length), alignment: 1) { scratch in
+            var done = 0
+            defer { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<done])) }
+            while done < scratch.count {
+                let read = pread(file.descriptor, scratch.baseAddress! + done, scratch.count - done, off_t(offset + Int64(done)))
                 if read > 0 {
                     done += read
                 } else if read < 0, errno == EINTR {
@@ -63,10 +63,7 @@ extension FileRegion {
             }
             return nil
         }
-        if let failed {
-            bytes.removeLast(Int(length) - done)
-            throw FileRegionReadError(offset: failed)
-        }
+        if let failed { throw FileRegionReadError(offset: failed) }
     }
 }
 
