@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import HTTPTypes
 
 /// An HTTP request as a handler sees it: the head (swift-http-types) and the whole body.
@@ -27,9 +32,13 @@ public struct Request: Sendable {
 
     /// The request target's path without its query, as sent (still percent-encoded).
     public var path: Substring {
-        let target = head.path ?? "/"
+        var target = head.path ?? "/"
         // By byte, not Character: `?` is ASCII, and grapheme breaking costs per request.
-        return target[..<(target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex)]
+        let length = target.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, let mark = memchr(base, Int32(UInt8(ascii: "?")), bytes.count) else { return bytes.count }
+            return UnsafeRawPointer(base).distance(to: mark)
+        }
+        return target[..<target.utf8.index(target.startIndex, offsetBy: length)]
     }
 
     /// The request target's query without the `?`, or nil when the target has none.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import TernHTTP
 
@@ -86,10 +89,12 @@ final class RouteTrie: Sendable {
     /// trie decides).
     func constantResource(for path: Substring) -> Resource? {
         let length = path.utf8.count
-        guard length < 64, constantPathLengths & (1 << UInt64(length)) != 0,
-            !path.utf8.contains(UInt8(ascii: "%"))
-        else { return nil }
-        return constantPaths[String(path)]
+        guard length < 64, constantPathLengths & (1 << UInt64(length)) != 0 else { return nil }
+        var path = path
+        let encoded = path.withUTF8 { bytes in
+            bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "%")), bytes.count) != nil } ?? false
+        }
+        return encoded ? nil : constantPaths[String(path)]
     }
 
     /// The most specific resource for `segments` (percent-decoded), with the parameters it
