@@ -18,9 +18,7 @@ struct InProcessClient: TestClient {
         let context = RequestContext(remoteAddress: SocketAddress(host: "127.0.0.1", port: 0), logger: logger)
         var response: Response
         do {
-            response = try await responder.respond(to: request, context: context)
-        } catch let error as any HTTPResponseError {
-            response = error.response(for: request, context: context)
+            response = try await responder.respondRenderingHTTPErrors(to: request, context: context)
         } catch {
             response = Response(problem: ProblemDetails(status: .internalServerError))
         }
