@@ -58,7 +58,16 @@ indirect enum JSONTree {
             }
             index -= 1
         }
-        sorted.insert((name, value), at: index)
+        // Appended, then moved into place bitwise: Array.insert goes through a generic
+        // replaceSubrange, and swapping would retain and release each member it passes.
+        sorted.append((name, value))
+        guard index < sorted.count - 1 else { return }
+        sorted.withUnsafeMutableBufferPointer { members in
+            let base = members.baseAddress!
+            let last = (base + members.count - 1).move()
+            (base + index + 1).moveInitialize(from: base + index, count: members.count - 1 - index)
+            (base + index).initialize(to: last)
+        }
     }
 
     /// Appends the value's compact JSON text.
