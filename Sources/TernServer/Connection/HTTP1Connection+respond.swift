@@ -4,12 +4,6 @@ import HTTPTypes
 import Logging
 import TernHTTP
 
-/// A streamed body still to be produced after its head was written.
-struct PendingStream {
-    let producer: @Sendable (any ResponseBodyWriter) async throws -> Void
-    let framing: HTTP1ResponseFraming
-}
-
 /// A parsed request waiting for the connection's task.
 struct ReceivedRequest: Sendable {
     let head: HTTP1RequestHead
@@ -52,20 +46,8 @@ extension HTTP1Connection {
             guard let received = await connection.value.nextRequest() else { return }
             let request = Request(head: received.head.request, body: received.body)
             let context = RequestContext(remoteAddress: remoteAddress, logger: logger)
-            let response: Response
-            do {
-                response = try await responder.respond(to: request, context: context)
-            } catch let error as any HTTPResponseError {
-                response = error.response(for: request, context: context)
-            } catch {
-                // The client gets a fixed body; what went wrong stays in the log.
-                context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])
-                response = Response(problem: ProblemDetails(status: .internalServerError))
-            }
-            // Only a streamed body suspends here; any other response is written by `send`.
-            if let stream = connection.value.send(response, to: received.head) {
-                await connection.value.finish(stream)
-            }
+            let response = await respond(with: responder, to: request, context: context)
+            await connection.value.send(response, to: received.head)
         }
     }
 
@@ -94,10 +76,22 @@ extension HTTP1Connection {
         waiter.resume(returning: nil)
     }
 
-    /// Writes `response`, then lets the machine continue with the connection; for a streamed
-    /// body, writes the head and returns the stream for `finish` to run.
-    func send(_ final: Response, to head: HTTP1RequestHead) -> PendingStream? {
-        guard let output, machine.isResponding else { return nil }
+    /// The responder's response, or the response for what it threw.
+    private static func respond(with responder: any Responder, to request: Request, context: RequestContext) async -> Response {
+        do {
+            return try await responder.respond(to: request, context: context)
+        } catch let error as any HTTPResponseError {
+            return error.response(for: request, context: context)
+        } catch {
+            // The client gets a fixed body; what went wrong stays in the log.
+            context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])
+            return Response(problem: ProblemDetails(status: .internalServerError))
+        }
+    }
+
+    /// Writes `response`, then lets the machine continue with the connection.
+    func send(_ final: Response, to head: HTTP1RequestHead) async {
+        guard let output, machine.isResponding else { return }
         var response = final
         var status = response.status
         if status.code < 200 {
@@ -135,7 +129,7 @@ extension HTTP1Connection {
                 } catch {
                     server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
                     free()
-                    return nil
+                    return
                 }
             case .segments(let segments, _):
                 add(bytes, to: output)
@@ -144,24 +138,17 @@ extension HTTP1Connection {
                     guard add(segment, to: output) else {
                         server.logger.error("cannot queue a file region; closing the connection")
                         free()
-                        return nil
+                        return
                     }
                 }
             case .stream(_, let producer):
                 add(bytes, to: output)
-                return PendingStream(producer: producer, framing: framing)
+                bytes = []
+                guard await stream(producer, framing: framing.body) else { return }
             }
         }
         write(bytes, to: output)
         perform(machine.responseSent(keepAlive: framing.keepAlive, now: .now))
-        process()
-        return nil
-    }
-
-    /// Runs a streamed body whose head `send` wrote, then lets the machine continue.
-    func finish(_ pending: PendingStream) async {
-        guard await stream(pending.producer, framing: pending.framing.body) else { return }
-        perform(machine.responseSent(keepAlive: pending.framing.keepAlive, now: .now))
         process()
     }
 
