@@ -59,12 +59,13 @@ struct ObservabilityTests {
         #expect(AccessLog.milliseconds(duration) == text)
     }
 
+    /// 2026-11-21T22:41:45.123456789Z, written with milliseconds in both line formats.
+    static let lineTime = timespec(tv_sec: 1_795_300_905, tv_nsec: 123_456_789)
+
     /// The text format: time, level, label, message, then logfmt pairs in key order; what
     /// could break the line or a pair is quoted as a JSON string.
     @Test func textLines() throws {
-        var time = timespec()
-        time.tv_sec = 1_795_300_905
-        time.tv_nsec = 123_456_789
+        let time = Self.lineTime
         let line = TextLogHandler.line(
             timestamp: time, level: .info, label: "tern", message: "GET /users/1 200",
             metadata: ["status": "200", "request-id": "abc", "path": "/a b", "empty": "", "quote": "say \"hi\"", "eq": "a=b",
@@ -82,9 +83,7 @@ struct ObservabilityTests {
     }
 
     @Test func jsonLines() throws {
-        var time = timespec()
-        time.tv_sec = 1_795_300_905
-        time.tv_nsec = 123_000_000
+        let time = Self.lineTime
         let line = JSONLogHandler.line(
             timestamp: time, level: .info, label: "tern", message: "GET / 200 \"quoted\"",
             metadata: ["status": "200", "request-id": "abc", "nested": .dictionary(["b": "2", "a": .array(["x"])])])
