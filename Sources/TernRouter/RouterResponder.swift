@@ -65,6 +65,8 @@ public struct RouterResponder: Responder {
             guard bytes.first == UInt8(ascii: "/") else { return nil }
             if bytes.count == 1 { return [] }
             var segments: [String] = []
+            // One segment per `/`: allocated once, not regrown as segments are added.
+            segments.reserveCapacity(bytes.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 })
             var start = 1
             while true {
                 var end = start

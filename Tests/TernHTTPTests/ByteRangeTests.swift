@@ -66,6 +66,7 @@ struct ByteRangeTests {
         ("bytes = 0-1", false), ("bytes=0 -1", false), ("bytes=1-0", false), ("bytes=a-b", false), ("bytes=", false),
         ("bytes=-", false), ("bytes=0-1-2", false), ("items=0-1", false), ("bytes=+1-2", false), ("bytes=0x1-2", false),
         ("bytes=99999999999999999999-", false), ("bytes 0-1", false), ("bytes=0-1;x", false),
+        ("bytesx=0-1", false), ("byte=0-1", false), ("bYtEs=0-1", true), ("b\u{FF}tes=0-1", false),
     ])
     func syntax(value: String, valid: Bool) {
         #expect((ByteRangeRequest(value) != nil) == valid)

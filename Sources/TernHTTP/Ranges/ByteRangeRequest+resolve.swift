@@ -17,6 +17,7 @@ extension ByteRangeRequest {
     public func resolve(size: Int64, maxRanges: Int = 16) -> RangeResolution {
         guard specs.count <= maxRanges else { return .whole }
         var satisfiable: [ClosedRange<Int64>] = []
+        satisfiable.reserveCapacity(specs.count)
         var total: Int64 = 0
         for spec in specs {
             guard let range = Self.clamp(spec, size: size) else { continue }

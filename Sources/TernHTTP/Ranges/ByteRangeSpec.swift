@@ -36,7 +36,7 @@ public struct ByteRangeRequest: Sendable, Hashable, CustomStringConvertible {
     /// Parses `bytes=...` (the unit case-insensitive); nil for another unit or invalid syntax, which a server ignores.
     public init?(_ value: some StringProtocol) {
         var scanner = HeaderScanner(value)
-        guard let unit = scanner.token(), unit.lowercased() == "bytes", scanner.take(UInt8(ascii: "=")) else { return nil }
+        guard scanner.takeToken(caseInsensitive: "bytes"), scanner.take(UInt8(ascii: "=")) else { return nil }
         scanner.skipEmptyElements()
         var specs: [ByteRangeSpec] = []
         while !scanner.atEnd {

@@ -5,28 +5,36 @@ public enum ContentRange: Sendable, Hashable, CustomStringConvertible {
     case unsatisfied(size: Int64)
 
     public var description: String {
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        text.append(contentsOf: "bytes ".utf8)
-        switch self {
-        case .range(let range, let size):
-            DecimalText.append(range.lowerBound, to: &text)
-            text.append(UInt8(ascii: "-"))
-            DecimalText.append(range.upperBound, to: &text)
-            text.append(UInt8(ascii: "/"))
-            if let size { DecimalText.append(size, to: &text) } else { text.append(UInt8(ascii: "*")) }
-        case .unsatisfied(let size):
-            text.append(contentsOf: "*/".utf8)
-            DecimalText.append(size, to: &text)
+        // Written into the string's own storage: one allocation, the one a field value keeps.
+        String(unsafeUninitializedCapacity: 8 + 3 * DecimalText.maxLength) { text in
+            var end = Self.copy("bytes ", into: text, at: 0)
+            switch self {
+            case .range(let range, let size):
+                end = DecimalText.write(range.lowerBound, into: text, at: end)
+                end = Self.copy("-", into: text, at: end)
+                end = DecimalText.write(range.upperBound, into: text, at: end)
+                end = Self.copy("/", into: text, at: end)
+                end = size.map { DecimalText.write($0, into: text, at: end) } ?? Self.copy("*", into: text, at: end)
+            case .unsatisfied(let size):
+                end = Self.copy("*/", into: text, at: end)
+                end = DecimalText.write(size, into: text, at: end)
+            }
+            return end
         }
-        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func copy(_ literal: StaticString, into text: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        literal.withUTF8Buffer { bytes in
+            _ = UnsafeMutableBufferPointer(rebasing: text[index...]).initialize(fromContentsOf: bytes)
+            return index + bytes.count
+        }
     }
 
     /// Parses `bytes first-last/complete-length`, `bytes first-last/*` or `bytes */length`;
     /// nil for anything else, including `last < first` or `last >= complete-length`.
     public init?(_ value: some StringProtocol) {
         var scanner = HeaderScanner(value)
-        guard scanner.token()?.lowercased() == "bytes", scanner.take(UInt8(ascii: " ")) else { return nil }
+        guard scanner.takeToken(caseInsensitive: "bytes"), scanner.take(UInt8(ascii: " ")) else { return nil }
         if scanner.take(UInt8(ascii: "*")) {
             guard scanner.take(UInt8(ascii: "/")), let size = Self.number(&scanner), scanner.atEnd else { return nil }
             self = .unsatisfied(size: size)

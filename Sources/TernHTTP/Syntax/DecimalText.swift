@@ -1,5 +1,8 @@
 /// Integers as decimal digits, written straight into bytes: no `String` made on the way.
 package enum DecimalText {
+    /// The most bytes an `Int64` takes: a sign and 19 digits (20 digits for a `UInt64`).
+    package static let maxLength = 20
+
     /// Appends `value`'s digits, with `-` when negative.
     package static func append(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
@@ -8,19 +11,40 @@ package enum DecimalText {
 
     /// Appends `value`'s digits.
     package static func append(_ value: UInt64, to out: inout [UInt8]) {
-        var magnitude = value
-        if magnitude < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(magnitude))
+        if value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = 20
-            while magnitude > 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength) { digits in
+            let end = write(value, into: digits, at: 0)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<end]))
         }
+    }
+
+    /// Writes `value`'s digits, with `-` when negative, at `index` of `buffer`, which has room
+    /// for `maxLength` bytes there; returns the index after them.
+    package static func write(_ value: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        guard value < 0 else { return write(value.magnitude, into: buffer, at: index) }
+        buffer[index] = UInt8(ascii: "-")
+        return write(value.magnitude, into: buffer, at: index + 1)
+    }
+
+    /// Writes `value`'s digits at `index` of `buffer`, which has room for `maxLength` bytes
+    /// there; returns the index after them.
+    package static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        var end = index + 1
+        var rest = value / 10
+        while rest > 0 {
+            end += 1
+            rest /= 10
+        }
+        var magnitude = value
+        var position = end
+        repeat {
+            position -= 1
+            buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        return end
     }
 }

@@ -23,6 +23,18 @@ struct HeaderScanner {
         return true
     }
 
+    /// Consumes the token `lowercase` when the token at the cursor is it, ignoring ASCII case
+    /// (units and parameter names are case-insensitive); no string is made.
+    mutating func takeToken(caseInsensitive lowercase: StaticString) -> Bool {
+        let end = index + lowercase.utf8CodeUnitCount
+        guard end <= bytes.count, end == bytes.count || !Self.isTokenCharacter(bytes[end]) else { return false }
+        let matches = lowercase.withUTF8Buffer { expected in
+            expected.indices.allSatisfy { bytes[index + $0] | 0x20 == expected[$0] }
+        }
+        if matches { index = end }
+        return matches
+    }
+
     /// A token (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2), or nil.
     mutating func token() -> String? {
         let start = index

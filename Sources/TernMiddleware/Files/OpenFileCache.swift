@@ -73,13 +73,15 @@ final class OpenFileCache: Sendable {
     /// The file `name` in the folder, open; nil when the name is not safe or not a regular
     /// file inside the folder.
     func file(named name: String) -> Entry? {
-        guard FileName.isSafe(name), let realFolder = realFolder() else { return nil }
+        guard FileName.isSafe(name) else { return nil }
+        // One lock for what a cached file needs: the folder and the entry.
+        let (knownFolder, cached) = state.withLock { ($0.realFolder, $0.files[name]) }
+        guard let realFolder = knownFolder ?? realFolder() else { return nil }
         guard let status = Self.status(of: name, in: realFolder) else {
             state.withLock { _ = $0.files.removeValue(forKey: name) }
             return nil
         }
-        let identity = FileIdentity(status)
-        if let cached = state.withLock({ $0.files[name] }), cached.file.identity == identity { return cached }
+        if let cached, cached.file.identity == FileIdentity(status) { return cached }
         guard let file = StaticFile.open(name, in: realFolder) else {
             state.withLock { _ = $0.files.removeValue(forKey: name) }
             return nil

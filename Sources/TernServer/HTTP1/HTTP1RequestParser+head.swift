@@ -84,7 +84,12 @@ extension HTTP1RequestParser {
                 throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "too many header fields")
             }
             let line = try FieldLine(head[position..<next])
-            if try !special.note(line) { fields.append(line.field) }
+            if try !special.note(line) {
+                // Room for this line and every later one, made at the first field kept
+                // (Host is not): appending one by one would regrow at 1, 2, 4, 8 and 16.
+                if fields.isEmpty { fields.reserveCapacity(head[position..<end].reduce(0) { $1 == LF ? $0 + 1 : $0 }) }
+                fields.append(line.field)
+            }
             position = next + 2
         }
         return try special.makeHead(line: line, fields: fields, limits: limits)

@@ -95,7 +95,8 @@ public struct HTTP1RequestParser: Sendable {
             return try scanHead(from: scan, lineStart: lineStart)
         case .fixedBody(let remaining):
             let count = min(remaining, bufferedByteCount)
-            body.append(contentsOf: buffer[index..<index + count])
+            // Appending nothing to an empty array still allocates it (nearly every GET).
+            if count > 0 { body.append(contentsOf: buffer[index..<index + count]) }
             index += count
             if count == remaining { return finishMessage() }
             state = .fixedBody(remaining: remaining - count)
