@@ -60,6 +60,10 @@ struct RequestParserTests {
         ("GET / HTTP/1.1\r\nHost: h\r\nConnection: Keep-Alive, CLOSE\r\n\r\n", false),
         ("GET / HTTP/1.0\r\n\r\n", false),
         ("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true),
+        ("GET / HTTP/1.0\r\nCONNECTION: Keep-ALIVE\r\n\r\n", true),
+        ("GET / HTTP/1.0\r\nConnection: keep-alives\r\n\r\n", false),
+        ("GET / HTTP/1.1\r\nHost: h\r\nConnection: closed, clos\r\n\r\n", true),
+        ("GET / HTTP/1.1\r\nHost: h\r\nConnection: \"close\"\r\n\r\n", true),
         ("GET / HTTP/1.9\r\nHost: h\r\n\r\n", true),
     ])
     func persistence(input: String, keepAlive: Bool) throws {
@@ -89,6 +93,7 @@ struct RequestParserTests {
         #expect(head.expectsContinue)
         let old = try #require(heads(parseAll("PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n").events).first)
         #expect(!old.expectsContinue, "HTTP/1.0 ignores Expect")
+        #expect(parseAll("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continued\r\nContent-Length: 1\r\n\r\n").error?.status == .expectationFailed)
     }
 
     @Test func fieldValuesKeepObsTextAndInnerWhitespace() throws {

@@ -16,12 +16,15 @@ struct SpecialFields {
     /// Takes note of `line`; true when the line is consumed here (`Host`, which becomes the
     /// request's authority) rather than kept as a field of the request.
     mutating func note(_ line: FieldLine) throws(HTTP1ParseError) -> Bool {
-        switch line.name.canonicalName {
-        case "host":
+        // The five names differ in length: most lines are none of them, and a length is
+        // cheaper to compare than a name.
+        let name = line.name.canonicalName
+        switch name.utf8.count {
+        case 4 where name == "host":
             if host == nil { host = line.value }
             hostCount += 1
             return true
-        case "content-length":
+        case 14 where name == "content-length":
             // A list of identical values is one value (RFC 9110 section 8.6); anything else is 400.
             for element in Self.elements(line.value) {
                 guard !element.isEmpty, element.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
@@ -31,7 +34,7 @@ struct SpecialFields {
                 }
                 contentLength = element
             }
-        case "transfer-encoding":
+        case 17 where name == "transfer-encoding":
             hasTransferEncoding = true
             // Empty list elements are ignored (RFC 9110 section 5.6.1).
             for element in Self.elements(line.value) where !element.isEmpty {
@@ -40,15 +43,14 @@ struct SpecialFields {
                 }
                 transferCodings.append(String(decoding: element, as: UTF8.self).lowercased())
             }
-        case "connection":
+        case 10 where name == "connection":
             for element in Self.elements(line.value) {
-                let option = String(decoding: element, as: UTF8.self).lowercased()
-                if option == "close" { connectionClose = true }
-                if option == "keep-alive" { connectionKeepAlive = true }
+                if Self.element(element, is: "close") { connectionClose = true }
+                if Self.element(element, is: "keep-alive") { connectionKeepAlive = true }
             }
-        case "expect":
+        case 6 where name == "expect":
             for element in Self.elements(line.value) where !element.isEmpty {
-                if String(decoding: element, as: UTF8.self).lowercased() == "100-continue" {
+                if Self.element(element, is: "100-continue") {
                     expectsContinue = true
                 } else {
                     unsupportedExpectation = true
@@ -117,6 +119,16 @@ struct SpecialFields {
         let length = significant.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         if length > limits.maxBodyLength { throw HTTP1ParseError(.contentTooLarge, "content too large") }
         return length == 0 ? .none : .length(length)
+    }
+
+    /// Whether `element` is the token `lowercase`, ignoring ASCII case; no string is made.
+    private static func element(_ element: ArraySlice<UInt8>, is lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { expected in
+            element.count == expected.count
+                && zip(element, expected).allSatisfy { received, wanted in
+                    received == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && received == wanted - 0x20)
+                }
+        }
     }
 
     /// The comma-separated elements of a list value, each without surrounding whitespace.
