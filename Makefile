@@ -62,10 +62,12 @@ fuzz: deps
 
 # Tern against Hummingbird 2, Vapor 4, C evhttp and nginx in one run (about 15 minutes;
 # QUICK=1: one short round of every route, SERVERS="tern nginx" for some). Writes Benchmarks/results/<date>.md and the
-# README's table.
+# README's table. The three Swift servers link the Swift runtime statically, as Swift
+# services are deployed (the Vapor and Hummingbird templates build with this flag).
+BENCH_BUILD = build -c release --static-swift-stdlib
 bench: deps bench-deps
 	$(SWIFT) build -c release --product tern-demo
-	cd Benchmarks && $(SWIFT) build -c release
+	cd Benchmarks && $(SWIFT) $(BENCH_BUILD)
 	mkdir -p Benchmarks/work
 	cc -O2 -Wall -Wextra -o Benchmarks/work/evhttp-bench Benchmarks/evhttp/server.c $$(pkg-config --cflags --libs libevent)
 	QUICK=$(QUICK) python3 Benchmarks/run.py
@@ -74,7 +76,7 @@ bench: deps bench-deps
 # a hot-path change where wall-clock figures are too noisy.
 bench-instructions: deps bench-deps
 	@command -v valgrind >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
-	cd Benchmarks && $(SWIFT) build -c release --product TernBench
+	cd Benchmarks && $(SWIFT) $(BENCH_BUILD) --product TernBench
 	python3 Benchmarks/run.py --prepare
 	Benchmarks/instructions/measure.sh
 

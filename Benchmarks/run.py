@@ -311,8 +311,8 @@ def report(results, servers, writes):
     lines = [f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}; "
              f"{ROUNDS} round(s), medians; server pinned to CPU 0 (one thread or worker), "
              f"`wrk -t1 --latency` pinned to CPU 1 for {DURATION} s after a {WARMUP} s warm-up, "
-             f"64 connections (16 for files). Peak RSS is VmHWM (shared library pages included: the Swift "
-             f"runtime's libraries are about 12 MiB of Tern's); private is RssAnon after the run; CPU µs/req is the "
+             f"64 connections (16 for files). The Swift servers are built with "
+             f"`--static-swift-stdlib`. Peak RSS is VmHWM (the binary's and shared libraries' pages included); private is RssAnon after the run; CPU µs/req is the "
              f"server's CPU time per request.", ""]
     lines.append("| route | server | req/s | p50 | p99 | peak RSS | private | CPU µs/req | cores: server/wrk/others | non-2xx/3xx | Tern ÷ server |")
     lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
