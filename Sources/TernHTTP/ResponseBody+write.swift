@@ -48,22 +48,31 @@ extension FileRegion {
     public func read(appendingTo bytes: inout [UInt8]) throws(FileRegionReadError) {
         // Read into scratch space and appended in one copy: growing the array first would
         // zero-fill it element by element.
-        let failed: Int64? = withUnsafeTemporaryAllocation(byteCount: Int(length), alignment: 1) { scratch in
-            var done = 0
-            defer { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<done])) }
-            while done < scratch.count {
-                let read = pread(file.descriptor, scratch.baseAddress! + done, scratch.count - done, off_t(offset + Int64(done)))
-                if read > 0 {
-                    done += read
-                } else if read < 0, errno == EINTR {
-                    continue
-                } else {
-                    return offset + Int64(done)
-                }
-            }
-            return nil
+        let read = withUnsafeTemporaryAllocation(byteCount: Int(length), alignment: 1) { scratch in
+            let read = self.read(into: scratch)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<read]))
+            return read
         }
-        if let failed { throw FileRegionReadError(offset: failed) }
+        if read < length { throw FileRegionReadError(offset: offset + Int64(read)) }
+    }
+
+    /// Reads the region with `pread` into `buffer`, which has room for `length` bytes; returns
+    /// how many it read: `length`, or fewer when the file ends first or a read fails.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(buffer.count >= length, "the buffer is smaller than the region")
+        let wanted = Int(length)
+        var done = 0
+        while done < wanted {
+            let read = pread(file.descriptor, buffer.baseAddress! + done, wanted - done, off_t(offset + Int64(done)))
+            if read > 0 {
+                done += read
+            } else if read < 0, errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        return done
     }
 }
 
@@ -71,14 +80,8 @@ extension FileRegion {
 public struct FileRegionReadError: Error, Sendable, Hashable {
     /// Where reading stopped.
     public let offset: Int64
-}
 
-extension BodySegment {
-    /// Appends the segment's bytes to `bytes`; a file region is read with `pread`.
-    public func read(appendingTo bytes: inout [UInt8]) throws(FileRegionReadError) {
-        switch self {
-        case .bytes(let content): bytes.append(contentsOf: content)
-        case .file(let region): try region.read(appendingTo: &bytes)
-        }
+    package init(offset: Int64) {
+        self.offset = offset
     }
 }

@@ -11,7 +11,7 @@ struct FileRegionTests {
         var template = Array("/tmp/tern-region-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
         try #require(descriptor >= 0)
-        unlink(String(cString: template))
+        unlink(template)
         let content = (0..<200).map { UInt8($0) }
         try #require(write(descriptor, content, content.count) == content.count)
         try body(OpenFile(takingOwnershipOf: descriptor))
@@ -22,9 +22,20 @@ struct FileRegionTests {
             var bytes: [UInt8] = [9, 9]
             try FileRegion(file: file, offset: 100, length: 50).read(appendingTo: &bytes)
             #expect(bytes == [9, 9] + (100..<150).map { UInt8($0) })
-            try BodySegment.bytes([7]).read(appendingTo: &bytes)
-            try BodySegment.file(FileRegion(file: file, offset: 0, length: 0)).read(appendingTo: &bytes)
-            #expect(bytes.count == 53 && bytes.last == 7)
+            try FileRegion(file: file, offset: 0, length: 0).read(appendingTo: &bytes)
+            #expect(bytes.count == 52)
+        }
+    }
+
+    /// Into memory the caller owns: the count read, short when the file ends first.
+    @Test func readsIntoABuffer() throws {
+        try withFile { file in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
+            defer { buffer.deallocate() }
+            #expect(FileRegion(file: file, offset: 10, length: 64).read(into: buffer) == 64)
+            #expect(Array(buffer) == (10..<74).map { UInt8($0) })
+            #expect(FileRegion(file: file, offset: 180, length: 40).read(into: buffer) == 20)
+            #expect(Array(buffer.prefix(20)) == (180..<200).map { UInt8($0) })
         }
     }
 

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Testing
 import TernHTTP
-import TernServer
+@testable import TernServer
 import TernTesting
 
 @Suite("Live server on 127.0.0.1:0")
@@ -102,6 +102,40 @@ struct LiveServerTests {
         let content = TestApplication.fileContent
         #expect(response.body == Array("<".utf8) + content[10..<20] + Array(">".utf8) + content)
         #expect(response.field("content-length") == String(content.count + 12))
+        }
+    }
+
+    /// A response larger than the loop's output buffer grows it for its one send and arrives
+    /// whole; the responses after it, written into the buffer at its usual size, do too.
+    @Test func responsesLargerThanTheOutputBufferArriveWhole() async throws {
+        try await LiveServer.with(responder: TestApplication()) { live in
+            let connection = try live.connect()
+            let body = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
+            #expect(body.count > OutputBuffer.usualCapacity * 4)
+            try await connection.send(Array("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            let echoed = try await connection.readResponse()
+            #expect(echoed.status == 200)
+            #expect(echoed.body == body)
+            let file = try await connection.exchange("GET /file HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(file.body == Array("<".utf8) + TestApplication.fileContent[10..<20] + Array(">".utf8) + TestApplication.fileContent)
+            #expect(try await connection.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok").body == Array("ok".utf8))
+        }
+    }
+
+    /// While a stream's producer pauses, the loop answers another connection through the
+    /// output buffer they share; the stream's connection gets its own bytes and nothing else.
+    @Test func aPausedStreamSharesItsLoopWithOtherResponses() async throws {
+        try await LiveServer.with(responder: TestApplication(), configure: { $0.workers = 1 }) { live in
+            let streaming = try live.connect()
+            try await streaming.send("GET /stream-pause HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(50))
+            let other = try await live.exchange("GET /file HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(other.body.count == TestApplication.fileContent.count + 12)
+            let streamed = try await streaming.readResponse()
+            #expect(streamed.body == Array("first second".utf8))
+            let next = try await streaming.exchange("GET /inline HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(next.status == 200)
+            #expect(next.body == Array("loop=true".utf8))
         }
     }
 

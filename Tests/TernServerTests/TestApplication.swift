@@ -54,6 +54,13 @@ struct TestApplication: Responder {
                     try await writer.write([UInt8](repeating: UInt8(index % 251), count: 16 * 1024))
                 }
             })
+        case "/stream-pause":
+            // Two pieces with a pause between them, in which the loop answers others.
+            return Response(status: .ok, body: .stream { writer in
+                try await writer.write(Array("first ".utf8))
+                try await Task.sleep(for: .milliseconds(200))
+                try await writer.write(Array("second".utf8))
+            })
         case "/stream-wrong-length":
             return Response(status: .ok, body: .stream(length: 10) { writer in
                 try await writer.write(Array("short".utf8))

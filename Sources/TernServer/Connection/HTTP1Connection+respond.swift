@@ -104,52 +104,52 @@ extension HTTP1Connection {
         let framing = HTTP1ResponseHead.framing(
             status: status, fields: response.headerFields, bodyLength: bodyLength,
             method: method, minorVersion: head.minorVersion, mayKeepAlive: machine.mayKeepAlive)
-        var bytes: [UInt8] = []
-        // Room for a typical head and a body in memory, so the bytes are not regrown as they are written.
-        switch response.body.storage {
-        case .bytes(let content) where framing.body != .none:
-            bytes.reserveCapacity(512 + content.count)
-        case .segments(_, let length) where framing.body != .none && length <= Self.copiedBodyLimit:
-            bytes.reserveCapacity(512 + Int(length))
-        default:
-            bytes.reserveCapacity(512)
-        }
+        // Written into the loop's output buffer, which every response on this loop reuses:
+        // it is sent, or copied to the socket's output, before anything awaits.
+        loop.output.reset()
         HTTP1ResponseHead.write(
             response.head, status: status, framing: framing, bodyLength: bodyLength, method: method,
-            minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &bytes)
-        if framing.body != .none {
-            switch response.body.storage {
-            case .empty:
-                break
-            case .bytes(let content):
-                bytes.append(contentsOf: content)
-            case .segments(let segments, let length) where length <= Self.copiedBodyLimit:
-                do {
-                    for segment in segments { try segment.read(appendingTo: &bytes) }
-                } catch {
-                    server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
-                    free()
-                    return
-                }
-            case .segments(let segments, _):
-                add(bytes, to: output)
-                bytes = []
-                for segment in segments {
-                    guard add(segment, to: output) else {
-                        server.logger.error("cannot queue a file region; closing the connection")
-                        free()
-                        return
-                    }
-                }
-            case .stream(_, let producer):
-                add(bytes, to: output)
-                bytes = []
-                guard await stream(producer, framing: framing.body) else { return }
-            }
+            minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &loop.output)
+        if framing.body != .none, case .stream(_, let producer) = response.body.storage {
+            add(loop.output.bytes, to: output)
+            guard await stream(producer, framing: framing.body) else { return }
+        } else {
+            guard send(framing.body == .none ? .empty : response.body, to: output) else { return }
         }
-        write(bytes, to: output)
         perform(machine.responseSent(keepAlive: framing.keepAlive, now: .now))
         process()
+    }
+
+    /// Sends the head in the loop's output buffer and `body` (not a stream): in the same
+    /// `send` when it is in memory or small file regions, else the head and then the regions
+    /// through the socket's output. False when the connection was closed instead.
+    private func send(_ body: ResponseBody, to output: OpaquePointer) -> Bool {
+        switch body.storage {
+        case .empty, .stream:
+            break
+        case .bytes(let content):
+            loop.output.append(content)
+        case .segments(let segments, let length) where length <= Self.copiedBodyLimit:
+            do {
+                for segment in segments { try loop.output.append(segment) }
+            } catch {
+                server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
+                free()
+                return false
+            }
+        case .segments(let segments, _):
+            add(loop.output.bytes, to: output)
+            for segment in segments {
+                guard add(segment, to: output) else {
+                    server.logger.error("cannot queue a file region; closing the connection")
+                    free()
+                    return false
+                }
+            }
+            return true
+        }
+        write(loop.output.bytes, to: output)
+        return true
     }
 
     /// The largest segmented body (file regions) read into memory and sent with the head in
@@ -160,19 +160,17 @@ extension HTTP1Connection {
     /// Sends `bytes` straight to the socket when nothing is queued before them, and queues
     /// what the socket does not take. Most responses leave in this one `send`, without arming
     /// the bufferevent's write event (two `epoll_ctl`s and a loop iteration) for them.
-    private func write(_ bytes: [UInt8], to output: OpaquePointer) {
+    private func write(_ bytes: UnsafeRawBufferPointer, to output: OpaquePointer) {
         guard !bytes.isEmpty else { return }
         guard evbuffer_get_length(output) == 0, let bufferEvent else {
             add(bytes, to: output)
             return
         }
-        let fd = bufferevent_getfd(bufferEvent)
-        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        let sent = Glibc.send(bufferevent_getfd(bufferEvent), bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
         if sent == bytes.count { return }
         // Partly sent, or the socket would block or failed: the rest goes through the
-        // bufferevent, which reports a failure as an error event.
-        let rest = sent > 0 ? Array(bytes[sent...]) : bytes
-        add(rest, to: output)
+        // bufferevent (a copy), which reports a failure as an error event.
+        add(sent > 0 ? UnsafeRawBufferPointer(rebasing: bytes[sent...]) : bytes, to: output)
     }
 
     /// Answers with a problem+json `status` and closes; for errors found before a responder
@@ -194,8 +192,13 @@ extension HTTP1Connection {
     }
 
     private func add(_ bytes: [UInt8], to output: OpaquePointer) {
+        bytes.withUnsafeBytes { add($0, to: output) }
+    }
+
+    /// Queues a copy of `bytes` on the socket's output.
+    private func add(_ bytes: UnsafeRawBufferPointer, to output: OpaquePointer) {
         guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, $0.count) }
+        _ = evbuffer_add(output, bytes.baseAddress, bytes.count)
     }
 
     /// Queues a segment; a file region as a libevent file segment, which the socket's

@@ -58,15 +58,18 @@ public enum HTTP1ResponseHead {
         _ response: HTTPResponse, framing: HTTP1ResponseFraming, bodyLength: Int64?,
         method: HTTPRequest.Method, minorVersion: Int, date: [UInt8], to out: inout [UInt8]
     ) {
+        var head = OutputBuffer()
         write(response, status: response.status, framing: framing, bodyLength: bodyLength, method: method,
-              minorVersion: minorVersion, date: date, to: &out)
+              minorVersion: minorVersion, date: date, to: &head)
+        out.append(contentsOf: head.bytes)
     }
 
-    /// `write` with `response.status` already read: HTTPResponse parses the status from a
-    /// pseudo-header field on every read, and the connection has read it for the framing.
+    /// `write` into the loop's output buffer, with `response.status` already read:
+    /// HTTPResponse parses the status from a pseudo-header field on every read, and the
+    /// connection has read it for the framing.
     static func write(
         _ response: HTTPResponse, status: HTTPResponse.Status, framing: HTTP1ResponseFraming, bodyLength: Int64?,
-        method: HTTPRequest.Method, minorVersion: Int, date: [UInt8], to out: inout [UInt8]
+        method: HTTPRequest.Method, minorVersion: Int, date: [UInt8], to out: inout OutputBuffer
     ) {
         out.append(ascii: "HTTP/1.1 ")
         let code = status.code
@@ -95,10 +98,10 @@ public enum HTTP1ResponseHead {
             }
             out.append(utf8Of: field.name.rawName)
             out.append(ascii: ": ")
-            field.withUnsafeBytesOfValue { out.append(contentsOf: $0) }
+            field.withUnsafeBytesOfValue { out.append(UnsafeRawBufferPointer($0)) }
             out.append(ascii: "\r\n")
         }
-        if !hasDate { out.append(contentsOf: date) }
+        if !hasDate { out.append(date) }
         switch framing.body {
         case .length(let length):
             appendContentLength(length, to: &out)
@@ -127,22 +130,9 @@ public enum HTTP1ResponseHead {
         out.append(ascii: "\r\n")
     }
 
-    private static func appendContentLength(_ length: Int64, to out: inout [UInt8]) {
+    private static func appendContentLength(_ length: Int64, to out: inout OutputBuffer) {
         out.append(ascii: "content-length: ")
-        DecimalText.append(length, to: &out)
+        out.append(decimal: length)
         out.append(ascii: "\r\n")
-    }
-}
-
-extension [UInt8] {
-    /// Appends a literal's bytes in one copy.
-    mutating func append(ascii literal: StaticString) {
-        literal.withUTF8Buffer { append(contentsOf: $0) }
-    }
-
-    /// Appends a string's UTF-8 bytes in one copy.
-    mutating func append(utf8Of string: String) {
-        var string = string
-        string.withUTF8 { append(contentsOf: $0) }
     }
 }

@@ -33,6 +33,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var cachedDate = CachedDate()
     /// Where the loop's connections receive into; each copies what it read out at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// Where the loop's connections write a response before sending it.
+    @exclusivity(unchecked) var output = OutputBuffer()
 
     private struct RemoteJobs {
         var jobs: [UnownedJob] = []

@@ -1,0 +1,32 @@
+import Testing
+import TernHTTP
+@testable import TernServer
+
+@Suite("The loop's output buffer")
+struct OutputBufferTests {
+    @Test func writesInOrder() throws {
+        var buffer = OutputBuffer()
+        buffer.append(ascii: "HTTP/1.1 ")
+        buffer.append(decimal: 206)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(utf8Of: "Partial Content é")
+        buffer.append([13, 10])
+        #expect(Array(buffer.bytes) == Array("HTTP/1.1 206 Partial Content é\r\n".utf8))
+        try buffer.append(BodySegment.bytes([]))
+        #expect(buffer.count == 33)
+    }
+
+    /// Past its usual size it grows and keeps what was written; emptied, it starts again.
+    @Test func growsAndStartsAgain() {
+        var buffer = OutputBuffer()
+        let large = (0..<(OutputBuffer.usualCapacity * 3 + 5)).map { UInt8(truncatingIfNeeded: $0 * 31) }
+        buffer.append(ascii: "<")
+        large.withUnsafeBytes { buffer.append($0) }
+        buffer.append(decimal: -42)
+        #expect(Array(buffer.bytes) == [UInt8(ascii: "<")] + large + Array("-42".utf8))
+        buffer.reset()
+        #expect(buffer.count == 0 && buffer.bytes.isEmpty)
+        buffer.append(ascii: "again")
+        #expect(Array(buffer.bytes) == Array("again".utf8))
+    }
+}
