@@ -180,13 +180,13 @@ extension HTTP1Connection {
             let body = ProblemDetails(status: status, detail: reason).json
             var response = HTTPResponse(status: status, headerFields: server.configuration.serverResponseFields())
             response.headerFields[.contentType] = "application/problem+json"
-            var bytes: [UInt8] = []
+            loop.output.reset()
             HTTP1ResponseHead.write(
-                response, framing: HTTP1ResponseFraming(body: .length(Int64(body.count)), keepAlive: false),
+                response, status: status, framing: HTTP1ResponseFraming(body: .length(Int64(body.count)), keepAlive: false),
                 bodyLength: Int64(body.count), method: .get, minorVersion: 1,
-                date: loop.dateFieldLine(), to: &bytes)
-            bytes.append(contentsOf: body)
-            add(bytes, to: output)
+                date: loop.dateFieldLine(), to: &loop.output)
+            loop.output.append(body)
+            add(loop.output.bytes, to: output)
         }
         beginClose()
     }

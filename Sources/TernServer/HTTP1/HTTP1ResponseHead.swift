@@ -58,7 +58,7 @@ public enum HTTP1ResponseHead {
         _ response: HTTPResponse, framing: HTTP1ResponseFraming, bodyLength: Int64?,
         method: HTTPRequest.Method, minorVersion: Int, date: [UInt8], to out: inout [UInt8]
     ) {
-        var head = OutputBuffer()
+        var head = OutputBuffer(capacity: 512)
         write(response, status: response.status, framing: framing, bodyLength: bodyLength, method: method,
               minorVersion: minorVersion, date: date, to: &head)
         out.append(contentsOf: head.bytes)

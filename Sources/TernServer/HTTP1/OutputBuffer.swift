@@ -12,9 +12,10 @@ struct OutputBuffer: ~Copyable {
     /// The bytes written so far.
     private(set) var count = 0
 
-    init() {
-        base = .allocate(capacity: Self.usualCapacity)
-        capacity = Self.usualCapacity
+    /// An empty buffer with room for `capacity` bytes before it grows.
+    init(capacity: Int = usualCapacity) {
+        base = .allocate(capacity: capacity)
+        self.capacity = capacity
     }
 
     deinit {
