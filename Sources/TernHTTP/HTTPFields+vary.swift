@@ -11,12 +11,8 @@ extension HTTPFields {
         for element in current.utf8.split(separator: UInt8(ascii: ",")) {
             let trimmed = element.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
             if trimmed.elementsEqual([UInt8(ascii: "*")]) { return }
-            if trimmed.count == name.utf8.count, zip(trimmed, name.utf8).allSatisfy({ Self.lowercased($0) == Self.lowercased($1) }) { return }
+            if ASCIICase.equal(trimmed, name.utf8) { return }
         }
         self[.vary] = current + ", " + name
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }

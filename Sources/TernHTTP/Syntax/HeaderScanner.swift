@@ -28,9 +28,7 @@ struct HeaderScanner {
     mutating func takeToken(caseInsensitive lowercase: StaticString) -> Bool {
         let end = index + lowercase.utf8CodeUnitCount
         guard end <= bytes.count, end == bytes.count || !Self.isTokenCharacter(bytes[end]) else { return false }
-        let matches = lowercase.withUTF8Buffer { expected in
-            expected.indices.allSatisfy { bytes[index + $0] | 0x20 == expected[$0] }
-        }
+        let matches = lowercase.withUTF8Buffer { ASCIICase.equal(bytes[index..<end], $0) }
         if matches { index = end }
         return matches
     }

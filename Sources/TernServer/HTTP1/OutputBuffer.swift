@@ -34,8 +34,8 @@ struct OutputBuffer: ~Copyable {
         capacity = Self.usualCapacity
     }
 
-    /// Room for `extra` more bytes after the written ones; `commit` then counts what was put there.
-    mutating func space(for extra: Int) -> UnsafeMutableBufferPointer<UInt8> {
+    /// Room for `extra` more bytes after the written ones, grown first when there is less.
+    private mutating func space(for extra: Int) -> UnsafeMutableBufferPointer<UInt8> {
         if count + extra > capacity {
             let grown = max(count + extra, capacity * 2)
             let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
@@ -45,11 +45,6 @@ struct OutputBuffer: ~Copyable {
             capacity = grown
         }
         return UnsafeMutableBufferPointer(start: base + count, count: capacity - count)
-    }
-
-    /// Counts `written` bytes put into `space(for:)`.
-    mutating func commit(_ written: Int) {
-        count += written
     }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {

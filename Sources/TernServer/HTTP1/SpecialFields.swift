@@ -1,4 +1,5 @@
 import HTTPTypes
+import TernHTTP
 
 /// The fields that decide framing and connection handling, gathered while a head is parsed
 /// and judged together once it is complete.
@@ -123,12 +124,7 @@ struct SpecialFields {
 
     /// Whether `element` is the token `lowercase`, ignoring ASCII case; no string is made.
     private static func element(_ element: ArraySlice<UInt8>, is lowercase: StaticString) -> Bool {
-        lowercase.withUTF8Buffer { expected in
-            element.count == expected.count
-                && zip(element, expected).allSatisfy { received, wanted in
-                    received == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && received == wanted - 0x20)
-                }
-        }
+        lowercase.withUTF8Buffer { ASCIICase.equal(element, $0) }
     }
 
     /// The comma-separated elements of a list value, each without surrounding whitespace.
