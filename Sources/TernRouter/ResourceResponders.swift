@@ -7,10 +7,10 @@ import TernHTTP
 /// from it matches GET's); the transport never writes a body for HEAD. A stream is dropped
 /// without running its producer.
 struct HeadFromGet: Responder {
-    let get: any Responder
+    let get: Endpoint
 
     func respond(to request: Request, context: RequestContext) async throws -> Response {
-        var response = try await get.respond(to: request, context: context)
+        var response = try await get.run(request, context: context)
         if case .stream = response.body.storage {
             if !response.headerFields.contains(.contentLength), let count = response.body.count {
                 response.headerFields[.contentLength] = String(count)

@@ -10,7 +10,7 @@ extension RouteTrie {
             var wildcard: Node?
             var catchAll: Node?
             var template: String?
-            var handlers: [HTTPRequest.Method: any Responder] = [:]
+            var handlers: [HTTPRequest.Method: Endpoint] = [:]
         }
 
         private let root = Node()
@@ -57,7 +57,7 @@ extension RouteTrie {
             }
             guard node.handlers[route.method] == nil else { throw .duplicateRoute(route.method.rawValue, template) }
             node.template = template
-            node.handlers[route.method] = route.middleware.wrapping(route.responder)
+            node.handlers[route.method] = Endpoint(route.middleware.wrapping(route.responder))
         }
 
         private func freeze(_ node: Node) -> RouteTrie.Node {

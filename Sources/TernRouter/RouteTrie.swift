@@ -37,24 +37,24 @@ final class RouteTrie: Sendable {
     struct Resource: Sendable {
         let template: String
         /// A path has a few methods: a list compared in order costs less than hashing one.
-        let handlers: [(method: HTTPRequest.Method, responder: any Responder)]
+        let handlers: [(method: HTTPRequest.Method, endpoint: Endpoint)]
         let allow: String
 
-        init(template: String, handlers: [HTTPRequest.Method: any Responder], allow: String) {
+        init(template: String, handlers: [HTTPRequest.Method: Endpoint], allow: String) {
             self.template = template
-            self.handlers = handlers.map { (method: $0.key, responder: $0.value) }
+            self.handlers = handlers.map { (method: $0.key, endpoint: $0.value) }
             self.allow = allow
         }
 
-        func handler(for method: HTTPRequest.Method) -> (any Responder)? {
-            handlers.first { $0.method == method }?.responder
+        func handler(for method: HTTPRequest.Method) -> Endpoint? {
+            handlers.first { $0.method == method }?.endpoint
         }
 
-        func responder(for method: HTTPRequest.Method) -> any Responder {
+        func endpoint(for method: HTTPRequest.Method) -> Endpoint {
             if let handler = handler(for: method) { return handler }
-            if method == .head, let get = handler(for: .get) { return HeadFromGet(get: get) }
-            if method == .options { return Options(allow: allow) }
-            return MethodNotAllowed(allow: allow)
+            if method == .head, let get = handler(for: .get) { return .responder(HeadFromGet(get: get)) }
+            if method == .options { return .responder(Options(allow: allow)) }
+            return .responder(MethodNotAllowed(allow: allow))
         }
     }
 

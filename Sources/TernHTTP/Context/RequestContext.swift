@@ -17,7 +17,7 @@ public struct RequestContext: Sendable {
     /// Typed values middleware hands to later stages.
     public var storage = ContextStorage()
     /// What the router resolved, run at the end of its middleware chain.
-    package var endpoint: (any Responder)?
+    package var endpoint: Endpoint?
 
     /// A context for a request from `remoteAddress`, logging through `logger`.
     public init(remoteAddress: SocketAddress? = nil, logger: Logger) {

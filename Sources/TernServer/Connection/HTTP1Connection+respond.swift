@@ -10,6 +10,12 @@ struct ReceivedRequest: Sendable {
     let body: [UInt8]
 }
 
+/// A streamed response whose head is queued: its producer writes the body.
+struct PendingStream {
+    let producer: @Sendable (any ResponseBodyWriter) async throws -> Void
+    let framing: HTTP1ResponseFraming
+}
+
 extension HTTP1Connection {
     /// Hands a parsed request to the connection's task: resumes it if it waits for one, else
     /// leaves the request for it (it is finishing the previous response), starting it first if
@@ -38,7 +44,9 @@ extension HTTP1Connection {
         }
     }
 
-    /// The task's work: each request in turn until the connection closes.
+    /// The task's work: each request in turn until the connection closes. The responder is
+    /// the only call that awaits for a response that is not a stream: each async call costs a
+    /// frame and an executor check after it returns.
     private static func serve(
         _ connection: LoopBound<HTTP1Connection>, responder: any Responder, logger: Logger, remoteAddress: SocketAddress?
     ) async {
@@ -46,8 +54,15 @@ extension HTTP1Connection {
             guard let received = await connection.value.nextRequest() else { return }
             let request = Request(head: received.head.request, body: received.body)
             let context = RequestContext(remoteAddress: remoteAddress, logger: logger)
-            let response = await respond(with: responder, to: request, context: context)
-            await connection.value.send(response, to: received.head)
+            let response: Response
+            do {
+                response = try await responder.respond(to: request, context: context)
+            } catch {
+                response = Self.response(for: error, to: request, context: context)
+            }
+            if let stream = connection.value.send(response, to: received.head) {
+                await connection.value.send(stream)
+            }
         }
     }
 
@@ -76,22 +91,20 @@ extension HTTP1Connection {
         waiter.resume(returning: nil)
     }
 
-    /// The responder's response, or the response for what it threw.
-    private static func respond(with responder: any Responder, to request: Request, context: RequestContext) async -> Response {
-        do {
-            return try await responder.respond(to: request, context: context)
-        } catch let error as any HTTPResponseError {
+    /// The response for what the responder threw.
+    private static func response(for error: any Error, to request: Request, context: RequestContext) -> Response {
+        if let error = error as? any HTTPResponseError {
             return error.response(for: request, context: context)
-        } catch {
-            // The client gets a fixed body; what went wrong stays in the log.
-            context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])
-            return Response(problem: ProblemDetails(status: .internalServerError))
         }
+        // The client gets a fixed body; what went wrong stays in the log.
+        context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])
+        return Response(problem: ProblemDetails(status: .internalServerError))
     }
 
-    /// Writes `response`, then lets the machine continue with the connection.
-    func send(_ final: Response, to head: HTTP1RequestHead) async {
-        guard let output, machine.isResponding else { return }
+    /// Writes `response`, then lets the machine continue with the connection; for a stream,
+    /// writes the head and returns the body still to send (with `send(_:)`, which awaits).
+    func send(_ final: Response, to head: HTTP1RequestHead) -> PendingStream? {
+        guard let output, machine.isResponding else { return nil }
         var response = final
         var status = response.status
         if status.code < 200 {
@@ -112,11 +125,21 @@ extension HTTP1Connection {
             minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &loop.output)
         if framing.body != .none, case .stream(_, let producer) = response.body.storage {
             add(loop.output.bytes, to: output)
-            guard await stream(producer, framing: framing.body) else { return }
-        } else {
-            guard send(framing.body == .none ? .empty : response.body, to: output) else { return }
+            return PendingStream(producer: producer, framing: framing)
         }
-        perform(machine.responseSent(keepAlive: framing.keepAlive, now: .now))
+        guard send(framing.body == .none ? .empty : response.body, to: output) else { return nil }
+        responseSent(keepAlive: framing.keepAlive)
+        return nil
+    }
+
+    /// Runs a streamed body's producer (its head is queued), then lets the machine continue.
+    func send(_ stream: PendingStream) async {
+        guard await self.stream(stream.producer, framing: stream.framing.body) else { return }
+        responseSent(keepAlive: stream.framing.keepAlive)
+    }
+
+    private func responseSent(keepAlive: Bool) {
+        perform(machine.responseSent(keepAlive: keepAlive, now: .now))
         process()
     }
 

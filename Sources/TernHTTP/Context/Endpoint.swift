@@ -1,0 +1,20 @@
+/// What the router resolved for a request, run at the end of its middleware chain.
+///
+/// A route's handler closure is kept as a closure and called directly: wrapped in a
+/// `ClosureResponder` it would cost one more async call per request, and the executor check
+/// that follows every async call (about 450 instructions in all).
+package enum Endpoint: Sendable {
+    /// A handler registered as a closure, with no middleware of its own.
+    case handler(@Sendable (Request, RequestContext) async throws -> Response)
+    /// Any other responder: a route's chain, HEAD from GET, OPTIONS, 405, 404.
+    case responder(any Responder)
+
+    /// `responder`, or its closure when it is a `ClosureResponder`.
+    package init(_ responder: any Responder) {
+        if let closure = responder as? ClosureResponder {
+            self = .handler(closure.body)
+        } else {
+            self = .responder(responder)
+        }
+    }
+}
