@@ -15,6 +15,8 @@ extension ResponseBody {
             return
         case .bytes(let bytes):
             try await writer.write(bytes)
+        case .file(let region):
+            try await region.write(to: writer)
         case .segments(let segments, _):
             for segment in segments {
                 switch segment {

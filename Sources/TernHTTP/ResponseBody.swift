@@ -10,6 +10,9 @@ public struct ResponseBody: Sendable {
     package enum Storage: Sendable {
         case empty
         case bytes([UInt8])
+        /// One file region, the usual file body: kept apart from `segments` so it needs no
+        /// array of its own.
+        case file(FileRegion)
         case segments([BodySegment], length: Int64)
         case stream(length: Int64?, producer: @Sendable (any ResponseBodyWriter) async throws -> Void)
     }
@@ -34,7 +37,7 @@ public struct ResponseBody: Sendable {
         switch storage {
         case .empty: []
         case .bytes(let bytes): bytes
-        case .segments, .stream: nil
+        case .file, .segments, .stream: nil
         }
     }
 
@@ -45,7 +48,7 @@ public struct ResponseBody: Sendable {
 
     /// One region of an open file, sent with sendfile.
     public static func file(_ region: FileRegion) -> ResponseBody {
-        .segments([.file(region)])
+        region.length == 0 ? .empty : ResponseBody(.file(region))
     }
 
     /// Bytes and file regions, sent in order; `multipart/byteranges` is built this way
@@ -77,6 +80,7 @@ public struct ResponseBody: Sendable {
         switch storage {
         case .empty: 0
         case .bytes(let bytes): Int64(bytes.count)
+        case .file(let region): region.length
         case .segments(_, let length): length
         case .stream(let length, _): length
         }

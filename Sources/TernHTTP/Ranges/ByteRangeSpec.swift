@@ -35,7 +35,17 @@ public struct ByteRangeRequest: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `bytes=...` (the unit case-insensitive); nil for another unit or invalid syntax, which a server ignores.
     public init?(_ value: some StringProtocol) {
-        var scanner = HeaderScanner(value)
+        self.init(scanning: HeaderScanner(value))
+    }
+
+    /// Parses `bytes=...`, as `init?(_:)` does: the overload a `String` (a field's value)
+    /// takes, so its bytes are read by code made for `String`, not through the protocol.
+    public init?(_ value: String) {
+        self.init(scanning: HeaderScanner(value))
+    }
+
+    private init?(scanning: HeaderScanner) {
+        var scanner = scanning
         guard scanner.takeToken(caseInsensitive: "bytes"), scanner.take(UInt8(ascii: "=")) else { return nil }
         scanner.skipEmptyElements()
         var specs: [ByteRangeSpec] = []

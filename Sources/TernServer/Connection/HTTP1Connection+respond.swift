@@ -149,18 +149,22 @@ extension HTTP1Connection {
     private func send(_ body: ResponseBody, to output: OpaquePointer) -> Bool {
         switch body.storage {
         case .empty, .stream:
-            break
+            write(loop.output.bytes, to: output)
+            return true
         case .bytes(let content):
             loop.output.append(content)
-        case .segments(let segments, let length) where length <= Self.copiedBodyLimit:
-            do {
-                for segment in segments { try loop.output.append(segment) }
-            } catch {
-                server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
-                free()
-                return false
-            }
-        case .segments(let segments, _):
+            write(loop.output.bytes, to: output)
+            return true
+        case .file(let region):
+            return send(CollectionOfOne(.file(region)), length: region.length, to: output)
+        case .segments(let segments, let length):
+            return send(segments, length: length, to: output)
+        }
+    }
+
+    /// `send(_:to:)` for segments.
+    private func send(_ segments: some Collection<BodySegment>, length: Int64, to output: OpaquePointer) -> Bool {
+        guard length <= Self.copiedBodyLimit else {
             add(loop.output.bytes, to: output)
             for segment in segments {
                 guard add(segment, to: output) else {
@@ -170,6 +174,13 @@ extension HTTP1Connection {
                 }
             }
             return true
+        }
+        do {
+            for segment in segments { try loop.output.append(segment) }
+        } catch {
+            server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
+            free()
+            return false
         }
         write(loop.output.bytes, to: output)
         return true
