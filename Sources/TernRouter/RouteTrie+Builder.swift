@@ -57,7 +57,8 @@ extension RouteTrie {
             }
             guard node.handlers[route.method] == nil else { throw .duplicateRoute(route.method.rawValue, template) }
             node.template = template
-            node.handlers[route.method] = Endpoint(route.middleware.wrapping(route.responder))
+            node.handlers[route.method] =
+                route.middleware.isEmpty ? route.endpoint : .responder(route.middleware.wrapping(route.endpoint.responder))
         }
 
         private func freeze(_ node: Node) -> RouteTrie.Node {

@@ -35,7 +35,8 @@ public final class Router {
         let template: RouteTemplate
         /// Group middleware, outermost first.
         let middleware: [any Middleware]
-        let responder: any Responder
+        /// A closure route keeps its closure, which the router calls directly.
+        let endpoint: Endpoint
     }
 
     private(set) var routes: [Route] = []
@@ -52,7 +53,7 @@ public final class Router {
 
     /// Adds a route.
     public func add(_ method: HTTPRequest.Method, _ path: String, responder: any Responder) {
-        add(method, path, prefix: RouteTemplate(segments: []), middleware: [], responder: responder)
+        add(method, path, prefix: RouteTemplate(segments: []), middleware: [], endpoint: .responder(responder))
     }
 
     /// Adds a route answered by `handler`.
@@ -60,7 +61,7 @@ public final class Router {
         _ method: HTTPRequest.Method, _ path: String,
         _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
     ) {
-        add(method, path, responder: ClosureResponder(handler))
+        add(method, path, prefix: RouteTemplate(segments: []), middleware: [], endpoint: .handler(handler))
     }
 
     /// Adds a GET route answered by `handler`.
@@ -95,7 +96,7 @@ public final class Router {
             for route in other.routes {
                 routes.append(Route(
                     method: route.method, template: route.template.prefixed(by: template),
-                    middleware: other.middleware + route.middleware, responder: route.responder))
+                    middleware: other.middleware + route.middleware, endpoint: route.endpoint))
             }
         } catch {
             record(error)
@@ -107,10 +108,10 @@ public final class Router {
         errors.append(error)
     }
 
-    func add(_ method: HTTPRequest.Method, _ path: String, prefix: RouteTemplate, middleware: [any Middleware], responder: any Responder) {
+    func add(_ method: HTTPRequest.Method, _ path: String, prefix: RouteTemplate, middleware: [any Middleware], endpoint: Endpoint) {
         do {
             let template = try RouteTemplate(path).prefixed(by: prefix)
-            routes.append(Route(method: method, template: template, middleware: middleware, responder: responder))
+            routes.append(Route(method: method, template: template, middleware: middleware, endpoint: endpoint))
         } catch {
             record(error)
         }
@@ -139,7 +140,7 @@ public struct RouteGroup {
         _ method: HTTPRequest.Method, _ path: String,
         _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
     ) {
-        router.add(method, path, prefix: prefix, middleware: middleware, responder: ClosureResponder(handler))
+        router.add(method, path, prefix: prefix, middleware: middleware, endpoint: .handler(handler))
     }
 
     /// Adds a GET route under the group's prefix.

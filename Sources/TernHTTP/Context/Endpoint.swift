@@ -9,12 +9,11 @@ package enum Endpoint: Sendable {
     /// Any other responder: a route's chain, HEAD from GET, OPTIONS, 405, 404.
     case responder(any Responder)
 
-    /// `responder`, or its closure when it is a `ClosureResponder`.
-    package init(_ responder: any Responder) {
-        if let closure = responder as? ClosureResponder {
-            self = .handler(closure.body)
-        } else {
-            self = .responder(responder)
+    /// The endpoint as a responder, for middleware to wrap.
+    package var responder: any Responder {
+        switch self {
+        case .handler(let handler): ClosureResponder(handler)
+        case .responder(let responder): responder
         }
     }
 }

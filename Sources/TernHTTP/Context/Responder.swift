@@ -19,7 +19,7 @@ public protocol Responder: Sendable {
 /// }
 /// ```
 public struct ClosureResponder: Responder {
-    package let body: @Sendable (Request, RequestContext) async throws -> Response
+    private let body: @Sendable (Request, RequestContext) async throws -> Response
 
     /// A responder that calls `body`.
     public init(_ body: @escaping @Sendable (Request, RequestContext) async throws -> Response) {

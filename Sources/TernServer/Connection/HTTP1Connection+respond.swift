@@ -129,20 +129,20 @@ extension HTTP1Connection {
     private func send(_ body: ResponseBody, to output: OpaquePointer) -> Bool {
         switch body.storage {
         case .empty, .stream:
-            write(loop.output.bytes, to: output)
-            return true
+            break
         case .bytes(let content):
             loop.output.append(content)
-            write(loop.output.bytes, to: output)
-            return true
         case .file(let region):
             return send(CollectionOfOne(.file(region)), length: region.length, to: output)
         case .segments(let segments, let length):
             return send(segments, length: length, to: output)
         }
+        write(loop.output.bytes, to: output)
+        return true
     }
 
-    /// `send(_:to:)` for segments.
+    /// `send(_:to:)` for file regions and bytes: read into the loop's output buffer and sent
+    /// with the head when small, else queued after the head.
     private func send(_ segments: some Collection<BodySegment>, length: Int64, to output: OpaquePointer) -> Bool {
         guard length <= Self.copiedBodyLimit else {
             add(loop.output.bytes, to: output)
