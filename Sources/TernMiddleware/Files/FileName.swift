@@ -6,7 +6,12 @@
 /// `%00` are refused the same way as what they decode to.
 enum FileName {
     static func isSafe(_ name: String) -> Bool {
-        let bytes = name.utf8
+        // Over the string's contiguous UTF-8, which every native string has: the view's
+        // iterator checks the string's representation again at every byte.
+        name.utf8.withContiguousStorageIfAvailable(isSafe) ?? isSafe(Array(name.utf8))
+    }
+
+    private static func isSafe(_ bytes: some Collection<UInt8>) -> Bool {
         guard !bytes.isEmpty, bytes.count <= 255, bytes.first != UInt8(ascii: ".") else { return false }
         return !bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }
     }

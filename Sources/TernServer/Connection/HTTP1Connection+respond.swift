@@ -63,7 +63,8 @@ extension HTTP1Connection {
         guard isOpen, !closing else { return nil }
         // A task waiting between requests keeps its frames' memory (about 10 KiB): the timer
         // lets it go if no request comes within a second, and the next request starts another.
-        armTimer(by: HTTP1ConnectionStateMachine.offset(.now) + Self.idleTaskLifetime)
+        // Counted from the response just sent: no clock read of its own.
+        armTimer(by: responseSentAt + Self.idleTaskLifetime)
         return await withUnsafeContinuation { requestWaiter = $0 }
     }
 
@@ -119,8 +120,10 @@ extension HTTP1Connection {
         } else {
             guard send(framing.body == .none ? .empty : response.body, to: output) else { return }
         }
-        perform(machine.responseSent(keepAlive: framing.keepAlive, now: .now))
-        process()
+        let now = ContinuousClock.now
+        responseSentAt = HTTP1ConnectionStateMachine.offset(now)
+        perform(machine.responseSent(keepAlive: framing.keepAlive, now: now))
+        process(now: now)
     }
 
     /// Sends the head in the loop's output buffer and `body` (not a stream): in the same

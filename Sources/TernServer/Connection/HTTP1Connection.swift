@@ -51,6 +51,9 @@ final class HTTP1Connection {
     /// When the timer will fire, if armed. It may be earlier than the machine's deadline
     /// (deadlines mostly move later); firing early only re-arms it.
     @exclusivity(unchecked) private var armedDeadline: HTTP1ConnectionStateMachine.Deadline?
+    /// When the last response was sent (an offset, see the machine's); the task's idle timer
+    /// counts from it.
+    @exclusivity(unchecked) var responseSentAt = HTTP1ConnectionStateMachine.offset(.now)
 
     init(socket: Int32, remoteAddress: SocketAddress?, worker: Worker) {
         self.worker = worker
@@ -106,13 +109,15 @@ final class HTTP1Connection {
         if count > 0 {
             if lingering { return }
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            // The clock is read once for all the machine does with these bytes.
+            let now = ContinuousClock.now
             if pendingInput.isEmpty, !closing, !waitingForOutput, machine.wantsInput {
-                machine.received(bytes, now: .now)
+                machine.received(bytes, now: now)
             } else {
                 pendingInput.append(contentsOf: bytes)
                 if pendingInput.count >= Self.inputHighWatermark { pauseReading() }
             }
-            process()
+            process(now: now)
         } else if count == 0 {
             if let readEvent { event_del(readEvent) }
             endOfInput()
@@ -181,15 +186,15 @@ final class HTTP1Connection {
     // MARK: driving the state machine
 
     /// Moves buffered input into the machine (while it wants input and output is not backed
-    /// up) and performs what it answers, until it waits or a request is dispatched.
-    func process() {
+    /// up) and performs what it answers, until it waits or a request is dispatched. `now` is
+    /// the time of the event that called it.
+    func process(now: ContinuousClock.Instant = .now) {
         guard isOpen, !closing else { return }
         while machine.wantsInput {
             if let output, evbuffer_get_length(output) > Self.outputHighWatermark {
                 waitingForOutput = true
                 return
             }
-            let now = ContinuousClock.now
             if !pendingInput.isEmpty {
                 machine.received(pendingInput, now: now)
                 pendingInput.removeAll(keepingCapacity: pendingInput.count <= 4096)
