@@ -3,8 +3,8 @@
 /// Only A–Z fold; other bytes, UTF-8 included, compare as they are.
 package enum ASCIICase {
     /// `byte` with A–Z folded to a–z.
-    @inlinable
-    package static func lowercased(_ byte: UInt8) -> UInt8 {
+    @usableFromInline
+    static func lowercased(_ byte: UInt8) -> UInt8 {
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 
