@@ -13,7 +13,7 @@ struct DatabaseThreadTests {
             let probe = ClosureResponder { _, _ in
                 let handler = Server.isEventLoopThread
                 let read = try await database.pool.read { _ in Server.isEventLoopThread }
-                let write = try await database.pool.write { _ in Server.isEventLoopThread }
+                let write = try await database.write { _ in Server.isEventLoopThread }
                 let resumed = Server.isEventLoopThread
                 return Response(status: .ok, body: .string("\(handler) \(read) \(write) \(resumed)"))
             }

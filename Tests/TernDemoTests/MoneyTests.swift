@@ -21,4 +21,21 @@ struct MoneyTests {
     func writes(cents: Int64, text: String) throws {
         #expect(String(decoding: try JSONCoding.encode(Box(amount: Money(cents: cents))), as: UTF8.self) == #"{"amount":\#(text)}"#)
     }
+
+    /// The encoder goes through a `Double`; every amount must still come out as its exact
+    /// decimal digits: every amount from -20.00 to 2,000.00, and the largest and the 20,000 below it.
+    @Test func writesEveryAmountExactly() throws {
+        let largest = Int64(10_000_000_000_000)
+        for cents in Array(Int64(-2_000)...200_000) + Array((largest - 20_000)...largest) {
+            let whole = String(cents.magnitude / 100)
+            let fraction = cents.magnitude % 100
+            let digits = fraction == 0 ? whole : whole + "." + (fraction < 10 ? "0" : "") + String(fraction % 10 == 0 ? fraction / 10 : fraction)
+            let expected = #"{"amount":\#(cents < 0 ? "-" : "")\#(digits)}"#
+            let text = String(decoding: try JSONCoding.encode(Box(amount: Money(cents: cents))), as: UTF8.self)
+            guard text == expected else {
+                Issue.record("\(cents) cents written as \(text), not \(expected)")
+                return
+            }
+        }
+    }
 }

@@ -10,6 +10,8 @@ public import TernHTTP
 public final class DemoDatabase: Sendable {
     /// The connection pool: one writer, concurrent readers (WAL).
     public let pool: DatabasePool
+    /// Writes that wait for the writer share its next commit.
+    private let group: GroupCommit
 
     /// Opens (creating if needed) `directory/tern-demo.sqlite` and applies the migrations it
     /// has not seen yet.
@@ -33,6 +35,7 @@ public final class DemoDatabase: Sendable {
         } catch {
             throw OpenError(message: "cannot open the database \(path): \(error)")
         }
+        group = GroupCommit(pool: pool)
     }
 
     /// Runs `value` in a read transaction on GRDB's threads.
@@ -45,12 +48,14 @@ public final class DemoDatabase: Sendable {
         }
     }
 
-    /// Runs `updates` in a write transaction on GRDB's writer; returns after the commit.
-    /// - Throws: `StorageUnavailable` (503) when the disk is full, read-only or failing: the
-    ///   transaction rolled back and nothing changed.
+    /// Runs `updates` on GRDB's writer, in a savepoint of a transaction it may share with
+    /// other writes that were waiting (`GroupCommit`); returns after that transaction commits.
+    /// - Throws: what `updates` threw, its changes rolled back; `StorageUnavailable` (503)
+    ///   when the disk is full, read-only or failing: the transaction rolled back and nothing
+    ///   changed.
     public func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.write(updates)
+            return try await group.write(updates)
         } catch let error as DatabaseError where Self.isStorageFailure(error) {
             throw StorageUnavailable(error)
         }

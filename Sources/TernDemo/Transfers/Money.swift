@@ -34,9 +34,13 @@ public struct Money: Sendable, Hashable, Comparable, Codable {
         cents = NSDecimalNumber(decimal: whole).int64Value
     }
 
-    /// Writes the shortest exact decimal: `1000`, `12.5`, `0.07`.
+    /// Writes the shortest exact decimal: `1000`, `12.5`, `0.07`. Through a `Double`, which
+    /// is exact here: `Double(cents) / 100` is the double nearest to the amount (both
+    /// operations are correctly rounded and `cents` is far below 2^53), and a decimal of at
+    /// most 15 significant digits (`maxCents` has 14) is the shortest text that reads back
+    /// to its nearest double, so the encoder writes exactly the amount's digits.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(Decimal(cents) / 100)
+        try container.encode(Double(cents) / 100)
     }
 }
