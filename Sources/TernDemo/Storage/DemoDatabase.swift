@@ -41,11 +41,16 @@ public final class DemoDatabase: Sendable {
     /// Runs `value` in a read transaction on GRDB's threads.
     /// - Throws: `StorageUnavailable` (503) when the disk fails the read.
     public func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(value)
-        } catch let error as DatabaseError where Self.isStorageFailure(error) {
-            throw StorageUnavailable(error)
-        }
+        try await mappingStorageFailures { try await pool.read(value) }
+    }
+
+    /// Runs `statement`, a read by one SQL statement, on GRDB's threads without a transaction
+    /// around it: SQLite runs a lone statement in a read transaction of its own, so it sees
+    /// one committed state, and the `BEGIN` and `COMMIT` that `read` adds are saved. A read
+    /// of two statements needs `read`, or it may see a write between them.
+    /// - Throws: `StorageUnavailable` (503) when the disk fails the read.
+    public func readStatement<T: Sendable>(_ statement: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await mappingStorageFailures { try await pool.unsafeRead(statement) }
     }
 
     /// Runs `updates` on GRDB's writer, in a savepoint of a transaction it may share with
@@ -54,8 +59,12 @@ public final class DemoDatabase: Sendable {
     ///   when the disk is full, read-only or failing: the transaction rolled back and nothing
     ///   changed.
     public func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await mappingStorageFailures { try await group.write(updates) }
+    }
+
+    private func mappingStorageFailures<T>(_ access: () async throws -> T) async throws -> T {
         do {
-            return try await group.write(updates)
+            return try await access()
         } catch let error as DatabaseError where Self.isStorageFailure(error) {
             throw StorageUnavailable(error)
         }

@@ -17,27 +17,27 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
     }
 
     public func accounts(afterID: String?, limit: Int) async throws -> [Account] {
-        try await database.read { db in
+        try await database.readStatement { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?"), arguments: [afterID ?? "", limit])
                 .map(Account.init(row:))
         }
     }
 
     public func account(id: String) async throws -> Account? {
-        try await database.read { db in
+        try await database.readStatement { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [id]).map(Account.init(row:))
         }
     }
 
     public func transfers(beforeID: Int64?, limit: Int) async throws -> [Transfer] {
-        try await database.read { db in
+        try await database.readStatement { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM transfers WHERE id < ? ORDER BY id DESC LIMIT ?"), arguments: [beforeID ?? Int64.max, limit])
                 .map(Transfer.init(row:))
         }
     }
 
     public func transfer(id: Int64) async throws -> Transfer? {
-        try await database.read { db in
+        try await database.readStatement { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transfers WHERE id = ?"), arguments: [id]).map(Transfer.init(row:))
         }
     }
@@ -79,7 +79,7 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
     // MARK: IdempotencyStore
 
     public func record(for key: IdempotencyRecordKey, now: Int64) async throws -> IdempotencyRecord? {
-        try await database.read { db in
+        try await database.readStatement { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at > ?"),
                 arguments: [key.scope, key.key, now]

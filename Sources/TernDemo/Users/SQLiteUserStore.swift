@@ -10,7 +10,7 @@ public struct SQLiteUserStore: UserStore {
     }
 
     public func user(id: Int64) async throws -> User? {
-        try await database.read { db in
+        try await database.readStatement { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id]).map(User.init(row:))
         }
     }
