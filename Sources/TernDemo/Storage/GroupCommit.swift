@@ -10,8 +10,9 @@ import TernHTTP
 /// transaction, one savepoint each:
 ///
 /// - a write that throws is rolled back to its savepoint and gets its error; the others go on;
-/// - a storage failure (`DemoDatabase.isStorageFailure`: full, read-only, I/O) abandons
-///   the transaction, and every write of the batch gets it;
+/// - a storage failure (`DemoDatabase.isStorageFailure`: full, read-only, I/O), or an
+///   error after which SQLite has rolled the transaction back, abandons the batch: every
+///   write of it gets the error;
 /// - no write returns before the commit that holds it: when it returns, it is on disk.
 ///
 /// Batches go through the pool's writer queue like any other write, one at a time, so other
@@ -96,6 +97,9 @@ final class GroupCommit: Sendable {
                     } catch let error as DatabaseError where DemoDatabase.isStorageFailure(error) {
                         throw error
                     } catch {
+                        // SQLite ends the whole transaction on some errors (an interrupt, no
+                        // memory): the writes after it would then commit on their own.
+                        guard db.isInsideTransaction else { throw error }
                         outcomes.append { work.fail(error) }
                     }
                 }
