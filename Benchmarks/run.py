@@ -272,6 +272,19 @@ def run_server(server, port, results):
 TRANSFERS_SCRIPT = os.path.join(HERE, "wrk", "transfers.lua")
 
 
+def server_cpu(pid, run):
+    """`run()`'s wrk results, each given the cores the server (all its threads) used
+    meanwhile, and, when it is the only load, the server's CPU time per request."""
+    hertz = os.sysconf("SC_CLK_TCK")
+    before, started = process_jiffies([pid]), time.time()
+    results = run()
+    cores = (process_jiffies([pid]) - before) / hertz / (time.time() - started)
+    for result in results:
+        result["server_cores"] = cores
+        result["cpu_us_per_request"] = cores * 1e6 / result["rps"] if len(results) == 1 else None
+    return results
+
+
 def demo_writes():
     """tern-demo's POST /transfers with unique keys (wrk Lua), alone and together with
     GET /users/1, pinned like the rest: writes go through SQLite (WAL, synchronous=FULL)."""
@@ -286,18 +299,23 @@ def demo_writes():
         wait_ready(port)
         warm_up_process = start_wrk(port, "", [], 16, WARMUP, TRANSFERS_SCRIPT)
         wrk_result(warm_up_process)
-        alone = wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)
-        rows.append(("POST /transfers, unique keys", "alone", alone))
-        writes = start_wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)
-        reads = wrk(port, "/users/1", [], 16, DURATION)
-        rows.append(("POST /transfers, unique keys", "with reads", wrk_result(writes)))
+        alone = server_cpu(process.pid, lambda: [wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)])
+        rows.append(("POST /transfers, unique keys", "alone", alone[0]))
+
+        def together():
+            writes = start_wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)
+            reads = wrk(port, "/users/1", [], 16, DURATION)
+            return [wrk_result(writes), reads]
+        writes, reads = server_cpu(process.pid, together)
+        rows.append(("POST /transfers, unique keys", "with reads", writes))
         rows.append(("GET /users/1", "during the writes", reads))
-        rows.append(("GET /users/1", "alone", wrk(port, "/users/1", [], 16, DURATION)))
+        rows.append(("GET /users/1", "alone", server_cpu(process.pid, lambda: [wrk(port, "/users/1", [], 16, DURATION)])[0]))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
     for name, when, result in rows:
-        print(f"  tern-demo    {name:30} {when:18} {result['rps']:>8.0f} req/s  p99 {result['p99']*1e3:6.2f} ms  bad {result['bad']}", flush=True)
+        print(f"  tern-demo    {name:30} {when:18} {result['rps']:>8.0f} req/s  p99 {result['p99']*1e3:6.2f} ms  "
+              f"server {result['server_cores']:.2f} core  bad {result['bad']}", flush=True)
     return rows
 
 
@@ -336,10 +354,14 @@ def report(results, servers, writes):
     if writes:
         lines += ["", "Writes: `tern-demo` (SQLite in WAL mode, `synchronous=FULL`: each 201 follows a durable commit), "
                   "`--workers 1`, pinned as above, 16 connections per wrk; `POST /transfers` from "
-                  "`Benchmarks/wrk/transfers.lua` (a new `Idempotency-Key` per request).", "",
-                  "| route | when | req/s | p50 | p99 | non-2xx/3xx |", "| --- | --- | ---: | ---: | ---: | ---: |"]
+                  "`Benchmarks/wrk/transfers.lua` (a new `Idempotency-Key` per request). Server cores: the CPU all the server's "
+                  "threads (GRDB's included) used during the run; CPU µs/req: that over the requests, where the route was the only load.", "",
+                  "| route | when | req/s | p50 | p99 | server cores | CPU µs/req | non-2xx/3xx |",
+                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for name, when, result in writes:
-            lines.append(f"| {name} | {when} | {result['rps']:,.0f} | {result['p50']*1e3:.2f} ms | {result['p99']*1e3:.2f} ms | {result['bad'] + result['errors']} |")
+            cpu = "—" if result["cpu_us_per_request"] is None else f"{result['cpu_us_per_request']:.1f}"
+            lines.append(f"| {name} | {when} | {result['rps']:,.0f} | {result['p50']*1e3:.2f} ms | {result['p99']*1e3:.2f} ms | "
+                         f"{result['server_cores']:.2f} | {cpu} | {result['bad'] + result['errors']} |")
     table = "\n".join(lines)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     name = f"{date}{'-quick' if QUICK else ''}.md"
