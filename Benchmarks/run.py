@@ -20,6 +20,7 @@ ROUNDS = 1 if QUICK else 3
 DURATION = 5 if QUICK else 10
 WARMUP = 1 if QUICK else 2
 OTHERS_LIMIT = 0.15
+HERTZ = os.sysconf("SC_CLK_TCK")  # the unit of /proc's CPU times
 USER_JSON = {"created_at": "2026-01-01T00:00:00Z", "email": "alice@example.com", "id": 1, "name": "Alice", "updated_at": "2026-01-01T00:00:00Z"}
 FILE_BYTES = random.Random(42).randbytes(1024 * 1024)
 
@@ -225,14 +226,13 @@ def measure(server, pid, port, route, etag):
     name, path, headers, connections, _ = route
     headers = [h.replace("ETAG", etag) for h in headers]
     warm_up(port, path, headers, connections)
-    hertz = os.sysconf("SC_CLK_TCK")
     for attempt in range(3):
         pids = server_pids(pid)
         busy_before, server_before, started = busy_jiffies(), process_jiffies(pids), time.time()
         result = wrk(port, path, headers, connections, DURATION)
         elapsed = time.time() - started
-        server_cpu = (process_jiffies(pids) - server_before) / hertz
-        total_cpu = (busy_jiffies() - busy_before) / hertz
+        server_cpu = (process_jiffies(pids) - server_before) / HERTZ
+        total_cpu = (busy_jiffies() - busy_before) / HERTZ
         result["server_cpu"] = server_cpu / elapsed
         result["wrk_cpu"] = result["wrk_cpu"] / elapsed
         result["others"] = max(0.0, total_cpu / elapsed - result["server_cpu"] - result["wrk_cpu"])
@@ -272,13 +272,13 @@ def run_server(server, port, results):
 TRANSFERS_SCRIPT = os.path.join(HERE, "wrk", "transfers.lua")
 
 
-def server_cpu(pid, run):
+def with_server_cpu(pid, run):
     """`run()`'s wrk results, each given the cores the server (all its threads) used
     meanwhile, and, when it is the only load, the server's CPU time per request."""
-    hertz = os.sysconf("SC_CLK_TCK")
-    before, started = process_jiffies([pid]), time.time()
+    pids = server_pids(pid)
+    before, started = process_jiffies(pids), time.time()
     results = run()
-    cores = (process_jiffies([pid]) - before) / hertz / (time.time() - started)
+    cores = (process_jiffies(pids) - before) / HERTZ / (time.time() - started)
     for result in results:
         result["server_cores"] = cores
         result["cpu_us_per_request"] = cores * 1e6 / result["rps"] if len(results) == 1 else None
@@ -299,17 +299,17 @@ def demo_writes():
         wait_ready(port)
         warm_up_process = start_wrk(port, "", [], 16, WARMUP, TRANSFERS_SCRIPT)
         wrk_result(warm_up_process)
-        alone = server_cpu(process.pid, lambda: [wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)])
+        alone = with_server_cpu(process.pid, lambda: [wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)])
         rows.append(("POST /transfers, unique keys", "alone", alone[0]))
 
         def together():
             writes = start_wrk(port, "", [], 16, DURATION, TRANSFERS_SCRIPT)
             reads = wrk(port, "/users/1", [], 16, DURATION)
             return [wrk_result(writes), reads]
-        writes, reads = server_cpu(process.pid, together)
+        writes, reads = with_server_cpu(process.pid, together)
         rows.append(("POST /transfers, unique keys", "with reads", writes))
         rows.append(("GET /users/1", "during the writes", reads))
-        rows.append(("GET /users/1", "alone", server_cpu(process.pid, lambda: [wrk(port, "/users/1", [], 16, DURATION)])[0]))
+        rows.append(("GET /users/1", "alone", with_server_cpu(process.pid, lambda: [wrk(port, "/users/1", [], 16, DURATION)])[0]))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)

@@ -88,6 +88,8 @@ final class GroupCommit: Sendable {
             try db.inTransaction(.immediate) {
                 for work in batch {
                     do {
+                        // Kept only once the savepoint is released: a failed release
+                        // fails the write, which must then be resumed once, with the error.
                         var outcome: (@Sendable () -> Void)?
                         try db.inSavepoint {
                             outcome = try work.run(db)
