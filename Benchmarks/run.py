@@ -2,9 +2,12 @@
 """`make bench`: Tern against Hummingbird 2, Vapor 4, C evhttp and nginx, side by side.
 
 Each server is pinned to CPU 0 with one thread/worker, wrk to CPU 1. Every round starts
-each server in turn (the order rotates), checks every route with curl, then measures each
-route after a warm-up. A measurement during which other processes used more than 15 % of a
-core is repeated. Medians over the rounds are written to results/<date>.md and to the
+all the servers (idle ones use no CPU) and checks every route of each with curl, then
+measures route by route, each server in turn after a warm-up, the order rotating with the
+round and the route: the servers compared on a route are measured within about a minute of
+each other, so the machine's drift over a round (a fifth on this VM) does not fall on one
+server. A measurement during which other processes used more than 15 % of a core is
+repeated. Medians over the rounds are written to results/<date>.md and to the
 README's table, with Tern's ratio to each peer.
 """
 import hashlib, json, os, random, re, signal, socket, statistics, subprocess, sys, time
@@ -243,30 +246,54 @@ def measure(server, pid, port, route, etag):
     return result
 
 
-def run_server(server, port, results):
+def start_server(server, port):
+    """The server pinned to CPU 0, answering; returns its process and the ETag of /users/1."""
     command = ["taskset", "-c", "0"] + SERVERS[server](port)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_ready(port)
-        etag = check(server, port)
-        for route in ROUTES:
-            result = measure(server, process.pid, port, route, etag)
-            results.setdefault((server, route[0]), []).append(result)
-            print(f"  {server:12} {route[0]:20} {result['rps']:>10.0f} req/s  p50 {result['p50']*1e3:6.2f} ms  "
-                  f"p99 {result['p99']*1e3:6.2f} ms  server {result['server_cpu']:.2f} wrk {result['wrk_cpu']:.2f} "
-                  f"others {result['others']:.2f} core  bad {result['bad']}", flush=True)
-        pids = server_pids(process.pid)
-        rss, private = memory_kib(pids, "VmHWM"), memory_kib(pids, "RssAnon")
-        for route in ROUTES:
-            results[(server, route[0])][-1]["rss_kib"] = rss
-            results[(server, route[0])][-1]["private_kib"] = private
+        return process, check(server, port)
+    except BaseException:
+        stop_server(process)
+        raise
+
+
+def stop_server(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run_round(order, first_port, results):
+    """One round: every server started, then each route measured on each server in turn,
+    the order rotated by one more place for each route; peak and private memory read from
+    each server once all its routes have run."""
+    running = {}
+    try:
+        for offset, server in enumerate(order):
+            port = first_port + offset
+            running[server] = (port,) + start_server(server, port)
+        for route_index, route in enumerate(ROUTES):
+            turn = order[route_index % len(order):] + order[:route_index % len(order)]
+            for server in turn:
+                port, process, etag = running[server]
+                result = measure(server, process.pid, port, route, etag)
+                results.setdefault((server, route[0]), []).append(result)
+                print(f"  {server:12} {route[0]:20} {result['rps']:>10.0f} req/s  p50 {result['p50']*1e3:6.2f} ms  "
+                      f"p99 {result['p99']*1e3:6.2f} ms  server {result['server_cpu']:.2f} wrk {result['wrk_cpu']:.2f} "
+                      f"others {result['others']:.2f} core  bad {result['bad']}", flush=True)
+        for server, (_, process, _) in running.items():
+            pids = server_pids(process.pid)
+            rss, private = memory_kib(pids, "VmHWM"), memory_kib(pids, "RssAnon")
+            for route in ROUTES:
+                results[(server, route[0])][-1]["rss_kib"] = rss
+                results[(server, route[0])][-1]["private_kib"] = private
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for _, process, _ in running.values():
+            stop_server(process)
 
 
 TRANSFERS_SCRIPT = os.path.join(HERE, "wrk", "transfers.lua")
@@ -387,13 +414,10 @@ def main():
     servers = [s for s in SERVERS if s in (os.environ.get("SERVERS") or " ".join(SERVERS)).split()]
     prepare()
     results = {}
-    port = 18080
     for round_index in range(ROUNDS):
         order = servers[round_index % len(servers):] + servers[:round_index % len(servers)]
-        print(f"round {round_index + 1} of {ROUNDS}: {', '.join(order)}", flush=True)
-        for server in order:
-            port += 1
-            run_server(server, port, results)
+        print(f"round {round_index + 1} of {ROUNDS}: {', '.join(order)} first", flush=True)
+        run_round(order, 18081 + round_index * len(servers), results)
     writes = [] if QUICK or "tern" not in servers else demo_writes()
     report(results, servers, writes)
     bad = sum(r["bad"] + r["errors"] for runs in results.values() for r in runs) + sum(r["bad"] + r["errors"] for _, _, r in writes)
