@@ -416,7 +416,7 @@ def main():
     results = {}
     for round_index in range(ROUNDS):
         order = servers[round_index % len(servers):] + servers[:round_index % len(servers)]
-        print(f"round {round_index + 1} of {ROUNDS}: {', '.join(order)} first", flush=True)
+        print(f"round {round_index + 1} of {ROUNDS}: {', '.join(order)}, each route's turn rotated one further", flush=True)
         run_round(order, 18081 + round_index * len(servers), results)
     writes = [] if QUICK or "tern" not in servers else demo_writes()
     report(results, servers, writes)
