@@ -47,8 +47,13 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
         respond: @escaping @Sendable (TransferOutcome) throws -> Response
     ) async throws -> Response {
         try await database.write { db in
-            let balance = try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance_cents FROM accounts WHERE id = ?"), arguments: [from])
-            let target = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM accounts WHERE id = ?"), arguments: [to]) ?? false
+            // One statement for both accounts: the payer's balance (NULL when there is no such
+            // account) and whether the payee exists.
+            let accounts = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT (SELECT balance_cents FROM accounts WHERE id = ?), EXISTS (SELECT 1 FROM accounts WHERE id = ?)"),
+                arguments: [from, to])
+            let balance: Int64? = accounts?[0]
+            let target: Bool = accounts?[1] ?? false
             var errors: [FieldError] = []
             if balance == nil { errors.append(FieldError(field: "from", message: "is not an account")) }
             if !target { errors.append(FieldError(field: "to", message: "is not an account")) }
@@ -67,7 +72,7 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
                 response = try respond(.completed(transfer))
             }
             // The record commits with the transfer; a second process racing on the same key
-            // fails the primary key here and rolls its transfer back.
+            // finds a live record here, rolls its transfer back and answers 409.
             if let claim, let record = claim.record(for: response) {
                 try Self.insert(record, db)
                 claim.markStored()
@@ -98,19 +103,25 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
         }
     }
 
-    /// Inserts `record`, first removing an expired one with the same key.
+    /// Inserts `record`, or replaces an expired one with the same key, in one statement.
+    /// - Throws: `Idempotency.keyInUse` when a live record holds the key: another process
+    ///   stored it after this one's lookup.
     private static func insert(_ record: IdempotencyRecord, _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM idempotency_records WHERE scope = ? AND key = ? AND expires_at <= ?")
-            .execute(arguments: [record.key.scope, record.key.key, record.createdAt])
         let fields = record.response.fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
         try db.cachedStatement(sql: """
                 INSERT INTO idempotency_records (scope, key, fingerprint, status, reason, fields, body, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (scope, key) DO UPDATE SET
+                    fingerprint = excluded.fingerprint, status = excluded.status, reason = excluded.reason, fields = excluded.fields,
+                    body = excluded.body, created_at = excluded.created_at, expires_at = excluded.expires_at
+                WHERE idempotency_records.expires_at <= excluded.created_at
                 """).execute(arguments: [
                 record.key.scope, record.key.key, record.fingerprint, record.response.status, record.response.reasonPhrase, fields,
                 Data(record.response.body),
                 record.createdAt, record.expiresAt,
             ])
+        // Neither inserted nor an expired record replaced: a live one holds the key.
+        if db.changesCount == 0 { throw Idempotency.keyInUse }
     }
 }
 

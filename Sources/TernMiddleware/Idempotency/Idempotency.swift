@@ -70,6 +70,18 @@ public struct Idempotency: Middleware {
         (200..<300).contains(response.status.code) || (400..<500).contains(response.status.code)
     }
 
+    /// The answer when another request holds the key: 409 with `Retry-After: 1`
+    /// (draft-ietf-httpapi-idempotency-key-header-07 section 2.7), so the client retries and
+    /// then gets that request's outcome. A store shared by several processes throws it when it
+    /// finds a live record for the key as it stores an outcome: another process executed a
+    /// request with the key after this one looked. A handler that stores the record in its own
+    /// transaction rolls its effects back with it.
+    public static var keyInUse: HTTPError {
+        HTTPError(
+            .conflict, detail: "a request with this Idempotency-Key is still being processed; retry shortly",
+            headerFields: [.retryAfter: "1"])
+    }
+
     /// The claim of the request being executed, for a handler that stores its outcome itself.
     public static func claim(in context: RequestContext) -> IdempotencyClaim? {
         context.storage[IdempotencyClaimKey.self]
@@ -86,11 +98,7 @@ public struct Idempotency: Middleware {
         let scope = Principal.current(in: context).map { "principal:" + $0.name } ?? "host:" + (context.remoteAddress?.host ?? "-")
         let recordKey = IdempotencyRecordKey(scope: scope, key: key.value)
         let fingerprint = fingerprint(of: request, route: context.route)
-        guard claims.take(recordKey) else {
-            throw HTTPError(
-                .conflict, detail: "a request with this Idempotency-Key is still being processed; retry shortly",
-                headerFields: [.retryAfter: "1"])
-        }
+        guard claims.take(recordKey) else { throw Self.keyInUse }
         do {
             let now = now()
             if let record = try await store.record(for: recordKey, now: now) {

@@ -46,6 +46,8 @@ public protocol IdempotencyStore: Sendable {
     func record(for key: IdempotencyRecordKey, now: Int64) async throws -> IdempotencyRecord?
 
     /// Keeps `record`, replacing an expired one with the same key.
+    /// - Throws: `Idempotency.keyInUse` when a live record holds the key: in a store shared by
+    ///   several processes, another one stored it after this one's lookup.
     func save(_ record: IdempotencyRecord) async throws
 
     /// Deletes the records that expired before `now`; returns how many.
