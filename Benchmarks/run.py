@@ -267,6 +267,12 @@ def stop_server(process):
         process.wait()
 
 
+def rotated(items, places):
+    """`items` turned left by `places`: the order of a round, or of a route within it."""
+    places %= len(items)
+    return items[places:] + items[:places]
+
+
 def run_round(order, first_port, results):
     """One round: every server started, then each route measured on each server in turn,
     the order rotated by one more place for each route; peak and private memory read from
@@ -277,8 +283,7 @@ def run_round(order, first_port, results):
             port = first_port + offset
             running[server] = (port,) + start_server(server, port)
         for route_index, route in enumerate(ROUTES):
-            turn = order[route_index % len(order):] + order[:route_index % len(order)]
-            for server in turn:
+            for server in rotated(order, route_index):
                 port, process, etag = running[server]
                 result = measure(server, process.pid, port, route, etag)
                 results.setdefault((server, route[0]), []).append(result)
@@ -338,8 +343,7 @@ def demo_writes():
         rows.append(("GET /users/1", "during the writes", reads))
         rows.append(("GET /users/1", "alone", with_server_cpu(process.pid, lambda: [wrk(port, "/users/1", [], 16, DURATION)])[0]))
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=15)
+        stop_server(process)
     for name, when, result in rows:
         print(f"  tern-demo    {name:30} {when:18} {result['rps']:>8.0f} req/s  p99 {result['p99']*1e3:6.2f} ms  "
               f"server {result['server_cores']:.2f} core  bad {result['bad']}", flush=True)
@@ -415,7 +419,7 @@ def main():
     prepare()
     results = {}
     for round_index in range(ROUNDS):
-        order = servers[round_index % len(servers):] + servers[:round_index % len(servers)]
+        order = rotated(servers, round_index)
         print(f"round {round_index + 1} of {ROUNDS}: {', '.join(order)}, each route's turn rotated one further", flush=True)
         run_round(order, 18081 + round_index * len(servers), results)
     writes = [] if QUICK or "tern" not in servers else demo_writes()
