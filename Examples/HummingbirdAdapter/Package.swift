@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "TernRouter", package: tern),
                 .product(name: "TernMiddleware", package: tern),
                 .product(name: "TernJSON", package: tern),
+                .product(name: "TernTesting", package: tern),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -32,7 +32,13 @@ public struct Request: Sendable {
 
     /// The request target's path without its query, as sent (still percent-encoded).
     public var path: Substring {
-        var target = head.path ?? "/"
+        Self.path(of: head.path ?? "/")
+    }
+
+    /// The path of a request target (https://www.rfc-editor.org/rfc/rfc9112#section-3.2): the
+    /// target up to its `?`, as sent.
+    public static func path(of target: String) -> Substring {
+        var target = target
         // By byte, not Character: `?` is ASCII, and grapheme breaking costs per request.
         let length = target.withUTF8 { bytes in
             guard let base = bytes.baseAddress, let mark = memchr(base, Int32(UInt8(ascii: "?")), bytes.count) else { return bytes.count }

@@ -39,14 +39,12 @@ public struct ValidationError: HTTPResponseError, Sendable, Hashable {
         self.errors = errors
     }
 
-    /// 422 `application/problem+json` with `errors: [{field, message}]`.
-    public func response(for request: Request, context: RequestContext) -> Response {
+    /// 422 with `errors: [{field, message}]`.
+    public var problem: ProblemDetails {
         let members = errors.map { error in
             JSONValue.object([.init("field", .string(error.field)), .init("message", .string(error.message))])
         }
-        let problem = ProblemDetails(
-            status: .unprocessableContent, detail: "the content is not valid", instance: String(request.path),
-            extensions: [.init("errors", .array(members))])
-        return Response(problem: problem)
+        return ProblemDetails(
+            status: .unprocessableContent, detail: "the content is not valid", extensions: [.init("errors", .array(members))])
     }
 }

@@ -1,9 +1,8 @@
-import Logging
 public import TernHTTP
 
-/// Turns errors into responses: an `HTTPResponseError` becomes its own response; anything
-/// else becomes a fixed 500 `application/problem+json` with no detail from the error, which
-/// is logged instead (the client learns nothing of the internals).
+/// Turns errors into responses with `Response(rendering:for:context:)`: an
+/// `HTTPResponseError` becomes its problem+json; anything else becomes a fixed 500 that says
+/// nothing of the error, which is logged instead (the client learns nothing of the internals).
 ///
 /// Register it after the middleware that should see every outcome as a response (access
 /// log, metrics, CORS) and before the ones whose errors it should render (authentication,
@@ -18,14 +17,6 @@ public struct ErrorMiddleware: Middleware {
     public init() {}
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        do {
-            return try await next.respond(to: request, context: context)
-        } catch let error as any HTTPResponseError {
-            return error.response(for: request, context: context)
-        } catch {
-            context.logger.error(
-                "unhandled error", metadata: ["error": "\(String(reflecting: error))", "route": "\(context.route ?? "-")"])
-            return Response(problem: ProblemDetails(status: .internalServerError, instance: String(request.path)))
-        }
+        await next.respondRenderingErrors(to: request, context: context)
     }
 }

@@ -35,7 +35,7 @@ struct MethodNotAllowed: Responder {
     let allow: String
 
     func respond(to request: Request, context: RequestContext) async throws -> Response {
-        HTTPError(.methodNotAllowed, headerFields: [.allow: allow]).response(for: request, context: context)
+        Response(rendering: HTTPError.methodNotAllowed(request.method, on: request.path, allow: allow), for: request, context: context)
     }
 }
 
@@ -44,6 +44,6 @@ struct ErrorEndpoint: Responder {
     let error: HTTPError
 
     func respond(to request: Request, context: RequestContext) async throws -> Response {
-        error.response(for: request, context: context)
+        Response(rendering: error, for: request, context: context)
     }
 }

@@ -50,7 +50,7 @@ public struct RouterResponder: Responder {
             return
         }
         guard let (resource, parameters) = trie.match(segments) else {
-            context.endpoint = .responder(ErrorEndpoint(error: HTTPError(.notFound)))
+            context.endpoint = .responder(ErrorEndpoint(error: HTTPError.noRoute(matching: path)))
             return
         }
         context.route = resource.template
@@ -96,7 +96,7 @@ public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
 struct RunEndpoint: Responder {
     func respond(to request: Request, context: RequestContext) async throws -> Response {
         guard let endpoint = context.endpoint else {
-            return HTTPError(.notFound).response(for: request, context: context)
+            return Response(rendering: HTTPError.noRoute(matching: request.path), for: request, context: context)
         }
         return try await endpoint.run(request, context: context)
     }

@@ -16,12 +16,7 @@ struct InProcessClient: TestClient {
         logger.logLevel = .critical
         let request = Request(head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: path, headerFields: headers), body: body)
         let context = RequestContext(remoteAddress: SocketAddress(host: "127.0.0.1", port: 0), logger: logger)
-        var response: Response
-        do {
-            response = try await responder.respondRenderingHTTPErrors(to: request, context: context)
-        } catch {
-            response = Response(problem: ProblemDetails(status: .internalServerError))
-        }
+        let response = await responder.respondRenderingErrors(to: request, context: context)
         let length = response.body.count
         let framing = HTTP1ResponseHead.framing(
             status: response.status, fields: response.headerFields, bodyLength: length, method: method,

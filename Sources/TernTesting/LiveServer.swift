@@ -30,7 +30,7 @@ public final class LiveServer: Sendable {
     }
 
     /// A new connection to the server.
-    public func connect(timeout: Duration = TestTiming.scaled(.seconds(10))) throws -> TestConnection {
+    public func connect(timeout: Duration = TestTiming.patience) throws -> TestConnection {
         try TestConnection(to: address, timeout: timeout)
     }
 

@@ -11,7 +11,7 @@ public final class TestConnection: Sendable {
     private let state: Mutex<Reader>
 
     /// Connects to `address` (IPv4 loopback or any numeric IPv4 address).
-    public init(to address: SocketAddress, timeout: Duration = TestTiming.scaled(.seconds(10))) throws {
+    public init(to address: SocketAddress, timeout: Duration = TestTiming.patience) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestClientError("socket: \(errno)") }
         var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
@@ -71,6 +71,11 @@ public final class TestConnection: Sendable {
         try await runBlocking { self.state.withLock { $0.readUntilClosed().bytes } }
     }
 
+    /// Whether a read would not wait now: bytes have arrived, or the server closed.
+    public func hasInput() async throws -> Bool {
+        state.withLock { $0.hasInput() }
+    }
+
     /// Half-closes: no more bytes are sent (the server reads EOF), responses can still arrive.
     public func shutdownWrite() {
         state.withLock { $0.shutdownWrite() }
@@ -101,6 +106,12 @@ struct Reader: ~Copyable {
     mutating func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
+    }
+
+    func hasInput() -> Bool {
+        guard buffer.isEmpty, fd >= 0 else { return true }
+        var probe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&probe, 1, 0) > 0
     }
 
     func shutdownWrite() {

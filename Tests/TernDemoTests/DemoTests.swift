@@ -35,7 +35,7 @@ struct DemoApplicationTests {
             #expect(options.field("allow") == "GET, HEAD, OPTIONS")
             let missing = try await client.get("/nope")
             #expect(missing.status == 404)
-            #expect(missing.text == #"{"type":"about:blank","title":"Not Found","status":404,"instance":"/nope"}"#)
+            #expect(missing.text == #"{"type":"about:blank","title":"Not Found","status":404,"detail":"no route matches /nope","instance":"/nope"}"#)
             #expect(try await client.post("/nope").status == 404, "no key needed to learn a path does not exist")
             #expect(try await client.delete("/users").status == 405, "nor that a method is not allowed")
         }

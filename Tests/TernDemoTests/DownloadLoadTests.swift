@@ -136,11 +136,7 @@ struct DownloadLoadTests {
                 #expect(result[0].complete == false, "a short body, never a wrong one passed off as whole")
                 #expect(result[0].received < Int64(SampleFiles.largeSize))
                 #expect(try await server.exchange("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").status == 200, "still serving")
-                let deadline = ContinuousClock.now + TestTiming.scaled(.seconds(10))
-                while StreamingClient.openDescriptors() > baseline, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                #expect(StreamingClient.openDescriptors() <= baseline, "descriptors back to the baseline")
+                #expect(try await TestTiming.eventually { StreamingClient.openDescriptors() <= baseline }, "descriptors back to the baseline")
             }
         }
     }

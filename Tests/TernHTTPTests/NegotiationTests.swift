@@ -57,6 +57,12 @@ struct NegotiationTests {
         #expect(Accept(fieldValues: []) == nil, "no Accept: anything goes, the caller picks its default")
     }
 
+    /// A field that names no media range says nothing: it counts as no `Accept`.
+    @Test(arguments: [[""], [","], [" , ,"], ["", ""], ["nonsense"], [";q=0.5"]])
+    func aFieldWithNoMediaRangeIsNoField(values: [String]) {
+        #expect(Accept(fieldValues: values) == nil)
+    }
+
     @Test func malformedElementsAreDroppedOthersKept() {
         let accept = Accept("text/html;q=2, foo, application/json;q=0.5, text/\"x\", */*;q=0.abcd, application/xml")
         #expect(accept.elements.map(\.range) == [.json, .xml])

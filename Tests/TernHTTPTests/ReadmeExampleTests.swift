@@ -20,7 +20,7 @@ struct DocumentResponder: Responder {
         case .notModified:
             return .notModified(from: fields)
         case .preconditionFailed:
-            return Response(problem: ProblemDetails(status: .preconditionFailed))
+            return Response(problem: ProblemDetails(status: .preconditionFailed, detail: "the representation has changed"))
         case .proceedIgnoringRange:
             return Response(status: .ok, headerFields: fields, body: .bytes(content))
         case .proceed:
@@ -35,7 +35,7 @@ struct DocumentResponder: Responder {
             return Response(status: .ok, headerFields: fields, body: .bytes(content))
         case .unsatisfiable:
             fields[.contentRange] = ContentRange.unsatisfied(size: size).description
-            return Response(problem: ProblemDetails(status: .rangeNotSatisfiable), headerFields: fields)
+            return Response(problem: ProblemDetails(status: .rangeNotSatisfiable, detail: "no range overlaps the representation"), headerFields: fields)
         case .ranges(let parts) where parts.count == 1:
             fields[.contentRange] = ContentRange.range(parts[0], size: size).description
             return Response(status: .partialContent, headerFields: fields, body: .bytes(Array(content[Int(parts[0].lowerBound)...Int(parts[0].upperBound)])))

@@ -54,7 +54,7 @@ struct BearerAuthenticationTests {
         let failure = await #expect(throws: HTTPError.self) {
             try await auth.handle(request(.post, "/r", [.authorization: "Bearer secret-attempt"]), context: context(), next: answer())
         }
-        let body = String(decoding: try #require(failure).response(for: request(), context: context()).body.bufferedBytes ?? [], as: UTF8.self)
+        let body = String(decoding: Response(rendering: try #require(failure), for: request(), context: context()).body.bufferedBytes ?? [], as: UTF8.self)
         #expect(!body.contains("secret-attempt"))
         #expect(body.contains("\"status\":401"))
     }

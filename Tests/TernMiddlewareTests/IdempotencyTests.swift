@@ -89,7 +89,7 @@ struct IdempotencyTests {
         // A thrown error (a validation failure) is not stored: the retry executes.
         let (request, context) = post("v")
         _ = await #expect(throws: HTTPError.self) {
-            try await idempotency.handle(request, context: context, next: ClosureResponder { _, _ in throw HTTPError(.unprocessableContent) })
+            try await idempotency.handle(request, context: context, next: ClosureResponder { _, _ in throw HTTPError(.unprocessableContent, detail: "invalid") })
         }
         #expect(try await idempotency.handle(request, context: context, next: handler(counter)).status == .created)
         // A 5xx the handler returned is not stored either; a 4xx it chose is.

@@ -17,10 +17,10 @@ struct ObservabilityTests {
         let middleware = HTTPMetrics(factory: metrics)
         _ = try await middleware.handle(request(.get, "/users/42"), context: context(route: "/users/{id}"), next: answer())
         _ = try await middleware.handle(request(.get, "/users/7"), context: context(route: "/users/{id}"), next: answer())
-        _ = try await middleware.handle(request(.get, "/nope/x"), context: context(route: nil), next: ClosureResponder { _, _ in throw HTTPError(.notFound) })
-        await #expect(throws: CancellationError.self) {
-            try await middleware.handle(request(.post, "/users"), context: context(route: "/users"), next: ClosureResponder { _, _ in throw CancellationError() })
-        }
+        _ = try await middleware.handle(request(.get, "/nope/x"), context: context(route: nil), next: ClosureResponder { _, _ in throw HTTPError(.notFound, detail: "no such thing") })
+        let failed = try await middleware.handle(
+            request(.post, "/users"), context: context(route: "/users"), next: ClosureResponder { _, _ in throw CancellationError() })
+        #expect(failed.status == .internalServerError, "an error is rendered where it is measured, by the one renderer")
         let ok = try metrics.expectCounter("http_requests_total", [("method", "GET"), ("route", "/users/{id}"), ("status", "200")])
         #expect(ok.totalValue == 2, "one series for every id")
         #expect(try metrics.expectCounter("http_requests_total", [("method", "GET"), ("route", "unmatched"), ("status", "404")]).totalValue == 1)
@@ -36,7 +36,7 @@ struct ObservabilityTests {
         context.logger = Logger(label: "test") { _ in log }
         context.logger[metadataKey: "request-id"] = "abc"
         _ = try await AccessLog().handle(request(.get, "/users/1"), context: context, next: answer("hello"))
-        _ = try await AccessLog().handle(request(.get, "/missing"), context: context, next: ClosureResponder { _, _ in throw HTTPError(.notFound) })
+        _ = try await AccessLog().handle(request(.get, "/missing"), context: context, next: ClosureResponder { _, _ in throw HTTPError(.notFound, detail: "no such thing") })
         let entries = log.entries
         #expect(entries.count == 2)
         let first = try #require(entries.first)

@@ -63,7 +63,7 @@ struct RateLimitTests {
         #expect(error.status == .tooManyRequests)
         #expect(error.headerFields[.retryAfter] == "1")
         #expect(error.headerFields[RateLimit.limitField] == #""default";r=0;t=1"#)
-        #expect(error.response(for: request(), context: context()).headerFields[.contentType] == "application/problem+json")
+        #expect(Response(rendering: error, for: request(), context: context()).headerFields[.contentType] == "application/problem+json")
         // Another client is not affected; the first recovers after the refill.
         #expect(try await limit.handle(request(), context: context(host: "192.0.2.2"), next: answer()).status == .ok)
         clock.advance(.milliseconds(500))
@@ -81,7 +81,7 @@ struct RateLimitTests {
 
     @Test func errorsFromLaterStagesCarryTheFields() async throws {
         let limit = middleware(TestClock())
-        let response = try await limit.handle(request(), context: context(), next: ClosureResponder { _, _ in throw HTTPError(.notFound) })
+        let response = try await limit.handle(request(), context: context(), next: ClosureResponder { _, _ in throw HTTPError(.notFound, detail: "no such thing") })
         #expect(response.status == .notFound)
         #expect(response.headerFields[RateLimit.limitField] != nil)
     }

@@ -45,7 +45,7 @@ struct RequestIDTests {
 
     @Test func errorResponsesCarryTheID() async throws {
         let response = try await RequestID().handle(request(.get, "/", [name: "abc"]), context: context(), next: ClosureResponder { _, _ in
-            throw HTTPError(.notFound)
+            throw HTTPError(.notFound, detail: "no such thing")
         })
         #expect(response.status == .notFound)
         #expect(response.headerFields[name] == "abc")

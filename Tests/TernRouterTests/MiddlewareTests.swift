@@ -118,7 +118,7 @@ struct ErrorMiddlewareTests {
 
             let hidden = try await client.get("/secret")
             #expect(hidden.status == 500)
-            #expect(hidden.text == #"{"type":"about:blank","title":"Internal Server Error","status":500,"instance":"/secret"}"#)
+            #expect(hidden.text == #"{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"the server failed to answer this request; the failure has been logged","instance":"/secret"}"#)
             #expect(log.entries.count == 1)
             #expect(log.entries.first?.metadata["error"]?.description.contains("hunter2") == true, "the original goes to the log")
 

@@ -39,7 +39,7 @@ struct ConnectionStateMachineTests {
             #expect(m.nextAction(now: start + .seconds(second)) == .wait)
         }
         #expect(m.deadline == start + .seconds(11), "from the first byte, not extended by later ones")
-        #expect(m.timerFired(now: start + .seconds(11)) == .sendError(.requestTimeout, reason: "request not received in time"))
+        #expect(m.timerFired(now: start + .seconds(11)) == .sendError(.requestTimeout, reason: "the request was not received in time", instance: "/"))
         #expect(!m.wantsInput)
     }
 
@@ -52,7 +52,7 @@ struct ConnectionStateMachineTests {
         #expect(m.nextAction(now: start + .seconds(20)) == .wait)
         #expect(m.deadline == start + .seconds(50))
         #expect(m.timerFired(now: start + .seconds(40)) == .wait)
-        #expect(m.timerFired(now: start + .seconds(50)) == .sendError(.requestTimeout, reason: "request not received in time"))
+        #expect(m.timerFired(now: start + .seconds(50)) == .sendError(.requestTimeout, reason: "the request was not received in time", instance: "/"))
     }
 
     @Test func keepAliveThenIdleTimeout() {
@@ -104,7 +104,7 @@ struct ConnectionStateMachineTests {
     @Test func aTooLargeBodyIsRefusedWithoutContinue() {
         var m = machine()
         m.received(Array("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n".utf8), now: start)
-        #expect(m.nextAction(now: start) == .sendError(.contentTooLarge, reason: "content too large"))
+        #expect(m.nextAction(now: start) == .sendError(.contentTooLarge, reason: "content too large", instance: "/"))
     }
 
     @Test func inputEndingMidRequestCloses() {
@@ -137,9 +137,48 @@ struct ConnectionStateMachineTests {
     @Test func aParseErrorClosesAfterItsResponse() {
         var m = machine()
         m.received(Array("GET / HTTP/1.1\r\n\r\n".utf8), now: start)
-        #expect(m.nextAction(now: start) == .sendError(.badRequest, reason: "missing Host field"))
+        #expect(m.nextAction(now: start) == .sendError(.badRequest, reason: "missing Host field", instance: "/"))
         #expect(!m.wantsInput)
         #expect(m.nextAction(now: start) == .wait)
+    }
+
+    /// A refusal names the request's path (without its query) once the request line was read,
+    /// and nothing before it.
+    @Test(arguments: [
+        ("GET /users?limit=5 HTTP/1.1\r\nHost: h\r\nBad Field: x\r\n\r\n", HTTPResponse.Status.badRequest, "/users" as String?),
+        ("POST /a%20b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", .notImplemented, "/a%20b"),
+        ("GET /p HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "v", count: 20_000))\r\n\r\n", .requestHeaderFieldsTooLarge, "/p"),
+        ("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n", .contentTooLarge, "/upload"),
+        ("\u{16}\u{03}\u{01}", .badRequest, nil),
+        ("GET /\(String(repeating: "x", count: 9_000)) HTTP/1.1\r\n", .uriTooLong, nil),
+    ])
+    func refusalsNameTheRequestPathOnceItWasRead(input: String, status: HTTPResponse.Status, instance: String?) {
+        var m = machine()
+        m.received(Array(input.utf8), now: start)
+        guard case .sendError(let refused, _, let named) = m.nextAction(now: start) else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(refused == status)
+        #expect(named == instance)
+    }
+
+    @Test func aTimeoutMidHeadNamesThePathOnceTheRequestLineCame() {
+        var m = machine()
+        m.received(Array("GET /slow?x=1 HTTP/1.1\r\nHost: h\r\n".utf8), now: start)
+        #expect(m.nextAction(now: start) == .wait)
+        guard case .sendError(.requestTimeout, _, let instance) = m.timerFired(now: start + .seconds(60)) else {
+            Issue.record("no 408")
+            return
+        }
+        #expect(instance == "/slow")
+        var early = machine()
+        early.received(Array("GET /sl".utf8), now: start)
+        #expect(early.nextAction(now: start) == .wait)
+        guard case .sendError(.requestTimeout, _, nil) = early.timerFired(now: start + .seconds(60)) else {
+            Issue.record("a 408 before the request line must not name a path")
+            return
+        }
     }
 }
 

@@ -68,7 +68,7 @@ struct TestApplication: Responder {
         case "/file":
             return try Response(status: .ok, body: .segments(Self.fileSegments()))
         default:
-            return Response(problem: ProblemDetails(status: .notFound))
+            return Response(problem: ProblemDetails(status: .notFound, detail: "no such test route"))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 public import GRDB
+public import HTTPTypes
 public import TernHTTP
 
 /// The demo's SQLite database in `--data-dir`: WAL mode (readers never wait for the writer),
@@ -89,12 +90,11 @@ public final class DemoDatabase: Sendable {
             self.cause = cause
         }
 
-        public func response(for request: Request, context: RequestContext) -> Response {
-            context.logger.error("storage unavailable", metadata: ["sqlite": "\(cause.resultCode)", "message": "\(cause.message ?? "-")"])
-            return HTTPError(
-                .serviceUnavailable, detail: "storage is unavailable; nothing was changed, retry later", headerFields: [.retryAfter: "5"]
-            ).response(for: request, context: context)
+        public var problem: ProblemDetails {
+            ProblemDetails(status: .serviceUnavailable, detail: "storage is unavailable; nothing was changed, retry later")
         }
+
+        public var headerFields: HTTPFields { [.retryAfter: "5"] }
     }
 
     /// Why the database could not be opened, for the operator.

@@ -61,10 +61,10 @@ struct TransferRoutes: Sendable {
                     response.headerFields[.location] = "/transfers/\(transfer.id)"
                     return response
                 case .insufficientFunds(let balance):
-                    let problem = ProblemDetails(
-                        status: .conflict, type: Self.insufficientFundsType, title: "Insufficient funds",
-                        detail: "account \(input.from) holds \(balance.text), less than \(input.amount.text)", instance: String(request.path))
-                    return Response(problem: problem)
+                    let error = HTTPError(
+                        .conflict, type: Self.insufficientFundsType, title: "Insufficient funds",
+                        detail: "account \(input.from) holds \(balance.text), less than \(input.amount.text)")
+                    return Response(rendering: error, for: request, context: context)
                 }
             }
         }

@@ -1,15 +1,25 @@
 public import HTTPTypes
 
-/// An error that knows the response it should become: thrown anywhere in a handler or
-/// middleware, it is rendered by `ErrorMiddleware` (or, without one, by the server).
+/// An error that knows the problem it should become: thrown anywhere in a handler or
+/// middleware, it is rendered by `Response(rendering:instance:logger:)`, the one place an
+/// error becomes a response (https://www.rfc-editor.org/rfc/rfc9457).
 public protocol HTTPResponseError: Error {
-    /// The response for `request`.
-    func response(for request: Request, context: RequestContext) -> Response
+    /// The problem details to send. The renderer sets `instance` to the request's path.
+    var problem: ProblemDetails { get }
+    /// Fields the response carries besides `Content-Type` (`Allow`, `WWW-Authenticate`,
+    /// `Retry-After`...); none by default.
+    var headerFields: HTTPFields { get }
+}
+
+extension HTTPResponseError {
+    public var headerFields: HTTPFields { [:] }
 }
 
 /// The concrete `HTTPResponseError`: a status, a problem details body
-/// (https://www.rfc-editor.org/rfc/rfc9457) with `instance` set to the request path, and
-/// extra header fields (`Allow`, `WWW-Authenticate`, `Retry-After`...).
+/// (https://www.rfc-editor.org/rfc/rfc9457) and extra header fields.
+///
+/// `detail` is a sentence for the client: what was wrong with the request, never an
+/// internal description.
 ///
 /// ```swift
 /// throw HTTPError(.notFound, detail: "no user 42")
@@ -23,7 +33,7 @@ public struct HTTPError: HTTPResponseError, Sendable, Hashable, CustomStringConv
 
     /// An error answered with `status`; `title` defaults to the reason phrase.
     public init(
-        _ status: HTTPResponse.Status, type: String = "about:blank", title: String? = nil, detail: String? = nil,
+        _ status: HTTPResponse.Status, type: String = "about:blank", title: String? = nil, detail: String,
         headerFields: HTTPFields = [:], extensions: [JSONValue.Member] = []
     ) {
         problem = ProblemDetails(status: status, type: type, title: title, detail: detail, extensions: extensions)
@@ -33,12 +43,5 @@ public struct HTTPError: HTTPResponseError, Sendable, Hashable, CustomStringConv
     /// The response status.
     public var status: HTTPResponse.Status { problem.status }
 
-    /// The problem as `application/problem+json`, `instance` set to the request's path.
-    public func response(for request: Request, context: RequestContext) -> Response {
-        var problem = problem
-        if problem.instance == nil { problem.instance = String(request.path) }
-        return Response(problem: problem, headerFields: headerFields)
-    }
-
-    public var description: String { "HTTPError(\(status.code)\(problem.detail.map { ": \($0)" } ?? ""))" }
+    public var description: String { "HTTPError(\(status.code): \(problem.detail))" }
 }

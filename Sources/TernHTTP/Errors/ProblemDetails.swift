@@ -4,9 +4,11 @@ public import HTTPTypes
 /// (https://www.rfc-editor.org/rfc/rfc9457#section-3).
 ///
 /// `type` defaults to `about:blank`, whose `title` is the status's reason phrase
-/// (https://www.rfc-editor.org/rfc/rfc9457#section-4.2.1). `detail` is meant for the client:
-/// never put an error's internal description, a path or a query in it. Extension members
-/// (section 3.2), such as a validation error's `errors`, follow the standard ones.
+/// (https://www.rfc-editor.org/rfc/rfc9457#section-4.2.1). Tern always sends a `detail`
+/// (section 3.1.4), one sentence for the client, never an error's internal description;
+/// `instance` (section 3.1.5) is the request's path whenever the request target was read.
+/// Extension members (section 3.2), such as a validation error's `errors`, follow the
+/// standard ones.
 public struct ProblemDetails: Sendable, Hashable {
     /// A URI reference naming the problem type; `about:blank` when the status says it all.
     public var type: String
@@ -15,7 +17,7 @@ public struct ProblemDetails: Sendable, Hashable {
     /// The HTTP status, repeated in the body.
     public var status: HTTPResponse.Status
     /// This occurrence, for the client.
-    public var detail: String?
+    public var detail: String
     /// A URI reference to this occurrence; Tern sets the request path.
     public var instance: String?
     /// Extension members, in order; names must differ from the standard members'.
@@ -26,7 +28,7 @@ public struct ProblemDetails: Sendable, Hashable {
         status: HTTPResponse.Status,
         type: String = "about:blank",
         title: String? = nil,
-        detail: String? = nil,
+        detail: String,
         instance: String? = nil,
         extensions: [JSONValue.Member] = []
     ) {
@@ -45,10 +47,8 @@ public struct ProblemDetails: Sendable, Hashable {
         out.append(contentsOf: ",\"title\":".utf8)
         JSONString.append(title, to: &out)
         out.append(contentsOf: ",\"status\":\(status.code)".utf8)
-        if let detail {
-            out.append(contentsOf: ",\"detail\":".utf8)
-            JSONString.append(detail, to: &out)
-        }
+        out.append(contentsOf: ",\"detail\":".utf8)
+        JSONString.append(detail, to: &out)
         if let instance {
             out.append(contentsOf: ",\"instance\":".utf8)
             JSONString.append(instance, to: &out)

@@ -39,10 +39,13 @@ public struct Accept: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The request's `Accept`, or nil when it has none (anything is acceptable).
+    /// The request's `Accept`, or nil when it has none or names no media range in it (an
+    /// empty value, only commas, only malformed elements): then any type is acceptable, as
+    /// when the field is absent (https://www.rfc-editor.org/rfc/rfc9110#section-12.5.1).
     public init?(fieldValues: [String]) {
         guard !fieldValues.isEmpty else { return nil }
         self.init(fieldValues.joined(separator: ", "))
+        if elements.isEmpty { return nil }
     }
 
     /// Elements joined with `, `, weights other than 1 written out.

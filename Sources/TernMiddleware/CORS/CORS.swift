@@ -84,7 +84,7 @@ public struct CORS: Middleware {
             }
             return Response(status: .noContent, headerFields: fields)
         }
-        var response = try await next.respondRenderingHTTPErrors(to: request, context: context)
+        var response = await next.respondRenderingErrors(to: request, context: context)
         response.headerFields.appendVary("Origin")
         if allowed {
             response.headerFields[Self.allowOrigin] = origin

@@ -49,8 +49,8 @@ public struct ConditionalGET: Middleware {
         case .notModified:
             return Response.notModified(from: response.headerFields)
         case .preconditionFailed:
-            return HTTPError(.preconditionFailed, detail: "a precondition of the request does not hold for the current representation")
-                .response(for: request, context: context)
+            let failed = HTTPError(.preconditionFailed, detail: "a precondition of the request does not hold for the current representation")
+            return Response(rendering: failed, for: request, context: context)
         case .proceed, .proceedIgnoringRange:
             return response
         }

@@ -70,17 +70,12 @@ public struct FileResponder: Responder {
         guard let name = context.parameters[parameter], let opened = openFiles.file(named: name) else {
             throw HTTPError(.notFound, detail: "no such file")
         }
-        return response(for: opened.file, fields: opened.fields, to: request)
+        return try response(for: opened.file, fields: opened.fields, to: request)
     }
 
     /// The `Content-Type` a file of this name is served with (by extension).
     public static func contentType(forName name: String) -> String {
         FileTypes.contentType(forName: name)
-    }
-
-    /// Opens `name` in the folder; nil when it is not a file the folder may serve.
-    public func open(_ name: String) -> StaticFile? {
-        openFiles.file(named: name)?.file
     }
 
     /// The files the folder may serve, by name (byte order): regular files, no dotfiles,
@@ -98,20 +93,16 @@ public struct FileResponder: Responder {
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { StaticFile.open($0, in: realFolder) }
     }
 
-    /// The response to a GET or HEAD of `file`.
-    public func response(for file: StaticFile, to request: Request) -> Response {
-        response(for: file, fields: Self.headerFields(for: file, cacheControl: cacheControl, disposition: disposition), to: request)
-    }
-
-    /// The response to a GET or HEAD of `file`, whose 200 carries `fields`.
-    private func response(for file: StaticFile, fields: HTTPFields, to request: Request) -> Response {
+    /// The response to a GET or HEAD of `file`, whose 200 carries `fields`; throws the 412 or
+    /// 416 the request's preconditions or ranges call for.
+    private func response(for file: StaticFile, fields: HTTPFields, to request: Request) throws(HTTPError) -> Response {
         var fields = fields
         var whole: Response { Response(status: .ok, headerFields: fields, body: .file(FileRegion(file: file.file, offset: 0, length: file.size))) }
         switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: file.entityTag, lastModified: file.lastModified) {
         case .notModified:
             return .notModified(from: fields)
         case .preconditionFailed:
-            return Response(problem: ProblemDetails(status: .preconditionFailed, detail: "the file has changed", instance: String(request.path)))
+            throw HTTPError(.preconditionFailed, detail: "a precondition of the request does not hold for the current version of the file")
         case .proceedIgnoringRange:
             return whole
         case .proceed:
@@ -125,9 +116,7 @@ public struct FileResponder: Responder {
             var problemFields: HTTPFields = [.contentRange: ContentRange.unsatisfied(size: file.size).description, .acceptRanges: "bytes"]
             problemFields[.eTag] = fields.value(of: .eTag)
             problemFields[.lastModified] = fields.value(of: .lastModified)
-            return Response(
-                problem: ProblemDetails(status: .rangeNotSatisfiable, detail: "no requested range overlaps the file's \(file.size) bytes", instance: String(request.path)),
-                headerFields: problemFields)
+            throw HTTPError(.rangeNotSatisfiable, detail: "no requested range overlaps the file's \(file.size) bytes", headerFields: problemFields)
         case .ranges(let parts) where parts.count == 1:
             // The 200's fields have no Content-Range: appended, not searched for and replaced.
             fields.append(HTTPField(name: .contentRange, value: ContentRange.range(parts[0], size: file.size).description))

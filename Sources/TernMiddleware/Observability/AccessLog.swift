@@ -22,15 +22,10 @@ public struct AccessLog: Middleware {
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
         guard context.logger.logLevel <= level else { return try await next.respond(to: request, context: context) }
         let started = ContinuousClock.now
-        do {
-            let response = try await next.respondRenderingHTTPErrors(to: request, context: context)
-            let sent = request.method == .head || response.status == .notModified || response.status == .noContent ? 0 : response.body.count ?? 0
-            log(request, context: context, status: response.status.code, bytes: sent, since: started)
-            return response
-        } catch {
-            log(request, context: context, status: 500, bytes: 0, since: started)
-            throw error
-        }
+        let response = await next.respondRenderingErrors(to: request, context: context)
+        let sent = request.method == .head || response.status == .notModified || response.status == .noContent ? 0 : response.body.count ?? 0
+        log(request, context: context, status: response.status.code, bytes: sent, since: started)
+        return response
     }
 
     private func log(_ request: Request, context: RequestContext, status: Int, bytes: Int64, since started: ContinuousClock.Instant) {

@@ -39,7 +39,7 @@ public struct HTTPMetrics: Middleware {
             handles.timer(method: method, route: route, factory: factory)
                 .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
-        let response = try await next.respondRenderingHTTPErrors(to: request, context: context)
+        let response = await next.respondRenderingErrors(to: request, context: context)
         status = response.status.code
         return response
     }

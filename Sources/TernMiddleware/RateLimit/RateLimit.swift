@@ -74,7 +74,7 @@ public struct RateLimit: Middleware {
                     Self.limitField: limit,
                 ])
         }
-        var response = try await next.respondRenderingHTTPErrors(to: request, context: context)
+        var response = await next.respondRenderingErrors(to: request, context: context)
         response.headerFields[Self.policyField] = policyValue
         response.headerFields[Self.limitField] = limit
         return response

@@ -35,7 +35,7 @@ public struct RequestID: Middleware {
         var context = context
         context.storage[RequestIDKey.self] = id
         context.logger[metadataKey: "request-id"] = "\(id)"
-        var response = try await next.respondRenderingHTTPErrors(to: request, context: context)
+        var response = await next.respondRenderingErrors(to: request, context: context)
         response.headerFields[Self.fieldName] = id
         return response
     }

@@ -46,7 +46,7 @@ extension HTTP1Connection {
             guard let received = await connection.value.nextRequest() else { return }
             let request = Request(head: received.head.request, body: received.body)
             let context = RequestContext(remoteAddress: remoteAddress, logger: logger)
-            let response = await respond(with: responder, to: request, context: context)
+            let response = await responder.respondRenderingErrors(to: request, context: context)
             // Async for a stream's sake alone. Sending synchronously and awaiting only a stream
             // saved an async call per request (about 300 instructions) but raised the memory a
             // task waiting for the next request keeps from 12.4 to 20 KB a connection.
@@ -80,27 +80,15 @@ extension HTTP1Connection {
         waiter.resume(returning: nil)
     }
 
-    /// The responder's response, or the response for what it threw.
-    private static func respond(with responder: any Responder, to request: Request, context: RequestContext) async -> Response {
-        do {
-            return try await responder.respond(to: request, context: context)
-        } catch let error as any HTTPResponseError {
-            return error.response(for: request, context: context)
-        } catch {
-            // The client gets a fixed body; what went wrong stays in the log.
-            context.logger.error("responder threw", metadata: ["error": "\(String(reflecting: error))"])
-            return Response(problem: ProblemDetails(status: .internalServerError))
-        }
-    }
-
     /// Writes `response`, then lets the machine continue with the connection.
     func send(_ final: Response, to head: HTTP1RequestHead) async {
         guard let output, machine.isResponding else { return }
         var response = final
         var status = response.status
         if status.code < 200 {
-            server.logger.error("responder returned an interim status as a final response", metadata: ["status": "\(status.code)"])
-            response = Response(problem: ProblemDetails(status: .internalServerError))
+            response = Response(
+                rendering: InterimStatusAsFinalResponse(status: status), instance: String(Request.path(of: head.request.path ?? "/")),
+                logger: server.logger)
             status = .internalServerError
         }
         let bodyLength = response.body.count
@@ -191,15 +179,16 @@ extension HTTP1Connection {
     }
 
     /// Answers with a problem+json `status` and closes; for errors found before a responder
-    /// is involved (parse errors, timeouts, the connection limit).
-    func sendError(_ status: HTTPResponse.Status, reason: String) {
+    /// is involved (parse errors, timeouts, the connection limit). `instance` is the request's
+    /// path when its request line was read.
+    func sendError(_ status: HTTPResponse.Status, reason: String, instance: String?) {
         if let output {
-            let body = ProblemDetails(status: status, detail: reason).json
-            var response = HTTPResponse(status: status, headerFields: server.configuration.serverResponseFields())
-            response.headerFields[.contentType] = "application/problem+json"
+            var response = Response(rendering: HTTPError(status, detail: reason), instance: instance, logger: server.logger)
+            for field in server.configuration.serverResponseFields() { response.headerFields.append(field) }
+            guard case .bytes(let body) = response.body.storage else { preconditionFailure("a problem is rendered in memory") }
             loop.output.reset()
             HTTP1ResponseHead.write(
-                response, status: status, framing: HTTP1ResponseFraming(body: .length(Int64(body.count)), keepAlive: false),
+                response.head, status: status, framing: HTTP1ResponseFraming(body: .length(Int64(body.count)), keepAlive: false),
                 bodyLength: Int64(body.count), method: .get, minorVersion: 1,
                 date: loop.dateFieldLine(), to: &loop.output)
             loop.output.append(body)
@@ -325,4 +314,12 @@ public struct ConnectionClosedError: Error, Sendable {}
 public struct StreamLengthError: Error, Sendable {
     /// The length the response announced.
     public let announced: Int64
+}
+
+/// A responder answered with a 1xx status, which only the server may send as an interim
+/// response: the client gets a 500 instead.
+struct InterimStatusAsFinalResponse: Error, CustomStringConvertible {
+    let status: HTTPResponse.Status
+
+    var description: String { "the responder returned the interim status \(status.code) as a final response" }
 }

@@ -220,8 +220,8 @@ final class HTTP1Connection {
             case .dispatch(let head, let body):
                 dispatch(head, body: body)
                 return
-            case .sendError(let status, let reason):
-                sendError(status, reason: reason)
+            case .sendError(let status, let reason, let instance):
+                sendError(status, reason: reason, instance: instance)
                 return
             case .close:
                 beginClose()

@@ -1,4 +1,5 @@
 public import HTTPTypes
+import TernHTTP
 
 /// The life of one HTTP/1.1 connection as a value: it takes events (bytes received, a
 /// response sent, the end of the peer's input, a timer, shutdown) with the instant they
@@ -17,8 +18,9 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         case sendContinue
         /// Hand the request to the responder; call `responseSent` once its response is queued.
         case dispatch(HTTP1RequestHead, body: [UInt8])
-        /// Answer with this error status, then close.
-        case sendError(HTTPResponse.Status, reason: String)
+        /// Answer with this error status, then close. `instance` is the request's path when
+        /// its request line was read (the problem's `instance`), else nil.
+        case sendError(HTTPResponse.Status, reason: String, instance: String?)
         /// Close once queued output is written.
         case close
     }
@@ -126,8 +128,9 @@ public struct HTTP1ConnectionStateMachine: Sendable {
             do {
                 event = try parser.next()
             } catch {
+                let instance = requestPath
                 state = .closed
-                return .sendError(error.status, reason: error.reason)
+                return .sendError(error.status, reason: error.reason, instance: instance)
             }
             switch event {
             case .needMoreData:
@@ -191,11 +194,23 @@ public struct HTTP1ConnectionStateMachine: Sendable {
             state = .closed
             return .close
         case .readingHead, .readingBody:
+            let instance = requestPath
             state = .closed
-            return .sendError(.requestTimeout, reason: "request not received in time")
+            return .sendError(.requestTimeout, reason: "the request was not received in time", instance: instance)
         case .responding, .closed:
             return .wait
         }
+    }
+
+    /// The path of the request being read, once its request line has been: what a refusal's
+    /// problem names as its `instance`.
+    private var requestPath: String? {
+        let target: String? =
+            switch state {
+            case .readingBody(let head, _): head.request.path
+            default: parser.requestTarget
+            }
+        return target.map { String(Request.path(of: $0)) }
     }
 
     /// The server is stopping: an idle connection closes now, one with a request under way

@@ -22,7 +22,9 @@ extension HTTP1RequestParser {
         }
         let limits = limits
         var parsedLine: RequestLine?
-        let scanned = try scanSection(from: scan, lineStart: lineStart) { start, end throws(HTTP1ParseError) in
+        let scanned: SectionScan
+        do {
+            scanned = try scanSection(from: scan, lineStart: lineStart) { start, end throws(HTTP1ParseError) in
             if start == 0, end > limits.maxTargetLength + 64 { try refuseLongRequestLine(length: end) }
             // The request line is judged as soon as it ends, before the rest of the head comes;
             // the head is parsed with it once complete.
@@ -32,6 +34,11 @@ extension HTTP1RequestParser {
                 parsedLine = line
             }
             if end + 2 > limits.maxHeadLength { throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "request head too large") }
+            }
+        } catch {
+            // A refusal after the request line names its target.
+            if let parsedLine { requestLine = parsedLine }
+            throw error
         }
         if let parsedLine { requestLine = parsedLine }
         switch scanned {

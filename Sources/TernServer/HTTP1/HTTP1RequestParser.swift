@@ -63,19 +63,9 @@ public struct HTTP1RequestParser: Sendable {
     /// Bytes received and not yet consumed by a complete element.
     public var bufferedByteCount: Int { buffer.count - index }
 
-    /// Whether the parser sits between messages: no request head begun, no content pending.
-    public var isIdle: Bool {
-        if case .head = state { return bufferedByteCount == 0 }
-        return false
-    }
-
-    /// Whether the parser is somewhere inside a request's content.
-    public var isReadingBody: Bool {
-        switch state {
-        case .head, .failed: false
-        default: true
-        }
-    }
+    /// The target of the request line being read, from the moment that line has been parsed
+    /// until its head is complete (also when the rest of the head was refused).
+    public var requestTarget: String? { requestLine?.path }
 
     /// The next element of the stream.
     public mutating func next() throws(HTTP1ParseError) -> Event {

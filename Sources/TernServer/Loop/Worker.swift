@@ -69,7 +69,7 @@ final class Worker: @unchecked Sendable {
         connections[ObjectIdentifier(connection)] = connection
         server.openConnectionsGauge.increment()
         if open > limit {
-            connection.sendError(.serviceUnavailable, reason: "the server has too many open connections")
+            connection.sendError(.serviceUnavailable, reason: "the server has too many open connections; retry later", instance: nil)
         }
     }
 

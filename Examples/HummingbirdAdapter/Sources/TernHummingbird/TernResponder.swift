@@ -7,8 +7,8 @@ import NIOCore
 /// The heads are swift-http-types on both sides, so they pass through as they are; the request
 /// body is collected up to `maxBodySize` (past it, Hummingbird answers 413), and Tern's bodies
 /// become Hummingbird's through `ResponseBody.write(to:)`: bytes at once, file regions read in
-/// chunks (Hummingbird has no sendfile path for them), streams as they are written. Errors a Tern handler throws are rendered the Tern way
-/// (`HTTPResponseError` → its problem+json, anything else → a fixed 500).
+/// chunks (Hummingbird has no sendfile path for them), streams as they are written. Errors a Tern handler throws are rendered by Tern's
+/// one renderer, `TernHTTP.Response(rendering:for:context:)`, byte for byte as Tern's server renders them.
 ///
 /// ```swift
 /// let app = Application(responder: TernResponder<BasicRequestContext>(try router.build()))
@@ -28,15 +28,7 @@ public struct TernResponder<Context: Hummingbird.RequestContext>: HTTPResponder 
         let body = try await request.collectBody(upTo: maxBodySize)
         let ternRequest = TernHTTP.Request(head: request.head, body: Array(body.readableBytesView))
         let ternContext = TernHTTP.RequestContext(logger: context.logger)
-        let response: TernHTTP.Response
-        do {
-            response = try await responder.respond(to: ternRequest, context: ternContext)
-        } catch let error as any TernHTTP.HTTPResponseError {
-            response = error.response(for: ternRequest, context: ternContext)
-        } catch {
-            context.logger.error("Tern responder threw", metadata: ["error": "\(String(reflecting: error))"])
-            response = TernHTTP.Response(problem: ProblemDetails(status: .internalServerError))
-        }
+        let response = await responder.respondRenderingErrors(to: ternRequest, context: ternContext)
         return Hummingbird.Response(status: response.status, headers: response.headerFields, body: Self.body(response.body))
     }
 

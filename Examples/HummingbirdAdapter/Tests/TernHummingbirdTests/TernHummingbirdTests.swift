@@ -7,6 +7,7 @@ import TernHummingbird
 import TernJSON
 import TernMiddleware
 import TernRouter
+import TernTesting
 
 /// A middleware that marks every response, to show the chain runs behind Hummingbird.
 struct Stamp: TernHTTP.Middleware {
@@ -22,6 +23,10 @@ struct Greeting: Codable { let hello: String }
 @Suite("A Tern router behind Hummingbird 2")
 struct TernHummingbirdTests {
     static func application() throws -> some ApplicationProtocol {
+        Application(responder: TernResponder<BasicRequestContext>(try ternRouter()))
+    }
+
+    static func ternRouter() throws -> RouterResponder {
         let router = TernRouter.Router()
         router.use(Stamp())
         router.use(ErrorMiddleware())
@@ -36,7 +41,9 @@ struct TernHummingbirdTests {
                 for word in ["one ", "two ", "three"] { try await writer.write(Array(word.utf8)) }
             })
         }
-        return Application(responder: TernResponder<BasicRequestContext>(try router.build()))
+        router.get("/fail") { _, _ in throw HTTPError(.conflict, detail: "the resource is busy", headerFields: [.retryAfter: "1"]) }
+        router.get("/crash") { _, _ in throw CancellationError() }
+        return try router.build()
     }
 
     @Test func aRouteWithParameters() async throws {
@@ -79,6 +86,25 @@ struct TernHummingbirdTests {
             }
             try await client.execute(uri: "/stream", method: .get) { response in
                 #expect(String(buffer: response.body) == "one two three")
+            }
+        }
+    }
+
+    /// The adapter renders errors with Tern's one renderer: the same bytes as Tern's own
+    /// in-process client (which the demo's tests hold equal to the live server's).
+    @Test(arguments: [
+        ("/nowhere", HTTPRequest.Method.get), ("/hello/x", .delete), ("/fail", .get), ("/crash", .get),
+        ("/echo", .post),
+    ])
+    func errorBodiesMatchTernsOwnByteForByte(path: String, method: HTTPRequest.Method) async throws {
+        let tern = try await Self.ternRouter().test(.inProcess) { client in
+            try await client.execute(method, path, headers: [.contentType: "text/plain"], body: Array("x".utf8))
+        }
+        try await Self.application().test(.router) { client in
+            try await client.execute(uri: path, method: method, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x")) { response in
+                #expect(Int(response.status.code) == tern.status)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(Array(response.body.readableBytesView) == tern.body, "byte for byte")
             }
         }
     }
