@@ -37,13 +37,18 @@ sample-files: build
 test: deps test-tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+	Tests/Schemathesis/run.sh .build/debug/tern-demo
 
-# Python packages the tests use (PyPI): openapi-spec-validator checks Public/openapi.json.
+# Python packages the tests use (PyPI): openapi-spec-validator checks Public/openapi.json;
+# schemathesis holds the running demo to it (Tests/Schemathesis).
 test-tools:
-	@python3 -c "import openapi_spec_validator" 2>/dev/null || { \
-	  echo "installing openapi-spec-validator (pip)"; \
+	@for package in openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis; do \
+	  module=$${package%%:*}; name=$${package##*:}; \
+	  python3 -c "import $$module" 2>/dev/null && continue; \
+	  echo "installing $$name (pip)"; \
 	  python3 -m pip --version >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null; }; \
-	  python3 -m pip install -q openapi-spec-validator 2>/dev/null || python3 -m pip install -q --break-system-packages openapi-spec-validator; }
+	  python3 -m pip install -q $$name 2>/dev/null || python3 -m pip install -q --break-system-packages $$name || exit 1; \
+	done
 
 # The page at / driven by headless Chromium (Debian's chromium and chromium-driver, the
 # selenium package from PyPI); leaves a screenshot in .build/browser-test/page.png.

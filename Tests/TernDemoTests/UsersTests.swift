@@ -133,6 +133,28 @@ struct UsersTests {
         }
     }
 
+    /// The rules the OpenAPI document states in JSON Schema, which counts code points: a name
+    /// of 1 to 100 code points with something besides white space and no control character; an
+    /// email with one `@` between two runs of anything else but white space and controls.
+    @Test(arguments: [
+        ("Ada", "ada@example.com", 201),
+        (String(repeating: "e\u{301}", count: 50), "a@b", 201),
+        (String(repeating: "e\u{301}", count: 51), "a@b", 422),
+        ("\u{3000} \u{2003}", "a@b", 422),
+        ("Ada\u{85}", "a@b", 422),
+        ("lithium", "\u{DF}@\u{1F3FB}", 201),
+        ("Ada", "a@\u{301}b", 201),
+        ("Ada", "a\u{A0}b@c", 422),
+        ("Ada", "a@b@c", 422),
+        ("Ada", "@b", 422),
+    ])
+    func nameAndEmailRules(name: String, email: String, status: Int) async throws {
+        try await withDemo(.inProcess) { client in
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: ["name": name, "email": email]), as: UTF8.self)
+            #expect(try await client.post("/users", headers: writer, body: body).status == status)
+        }
+    }
+
     @Test func invalidWrites() async throws {
         try await withDemo { client in
             let long = String(repeating: "x", count: 101)

@@ -22,9 +22,19 @@ struct PreconditionTests {
         ("*", .passed),
         (#"W/"xyzzy""#, .failed),
         ("garbage", .failed),
+        // A list with no element states no condition: absent, as in Go's net/http.
+        ("", .absent),
+        (" , ,", .absent),
     ])
     func ifMatch(value: String, expected: ConditionResult) {
         #expect(Preconditions.ifMatch([.ifMatch: value], current: Self.tag) == expected)
+    }
+
+    @Test func emptyEntityTagListsAreAbsent() {
+        #expect(Preconditions.ifNoneMatch([.ifNoneMatch: ""], current: Self.tag) == .absent)
+        #expect(decide([.ifMatch: "", .ifUnmodifiedSince: Self.earlier], method: .put) == .preconditionFailed, "If-Unmodified-Since then decides")
+        #expect(decide([.ifNoneMatch: ",", .ifModifiedSince: Self.same]) == .notModified, "If-Modified-Since then decides")
+        #expect(decide([.ifMatch: "", .ifNoneMatch: ""], method: .delete) == .proceed)
     }
 
     @Test func ifMatchStarFailsWithoutARepresentation() {

@@ -71,10 +71,12 @@ enum UserRules {
     static let maxNameLength = 100
     static let maxEmailLength = 254
 
-    /// 1 to 100 characters, not only white space, no control characters.
+    /// 1 to 100 characters, not only white space, no control characters. Characters are
+    /// Unicode code points, as JSON Schema's `maxLength` counts them, so the OpenAPI document
+    /// states the rule exactly; white space is the Unicode White_Space property.
     static func errors(name: String) -> [FieldError] {
-        if name.allSatisfy(\.isWhitespace) { return [FieldError(field: "name", message: "must not be empty")] }
-        if name.count > maxNameLength { return [FieldError(field: "name", message: "must be at most \(maxNameLength) characters")] }
+        if name.unicodeScalars.allSatisfy(\.properties.isWhitespace) { return [FieldError(field: "name", message: "must not be empty")] }
+        if name.unicodeScalars.count > maxNameLength { return [FieldError(field: "name", message: "must be at most \(maxNameLength) characters")] }
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return [FieldError(field: "name", message: "must not contain control characters")]
         }
@@ -82,10 +84,11 @@ enum UserRules {
     }
 
     /// `local@domain`: exactly one `@` with text on both sides, no white space or control
-    /// characters, at most 254 characters (https://www.rfc-editor.org/rfc/rfc5321#section-4.5.3.1).
+    /// characters, at most 254 characters (code points; https://www.rfc-editor.org/rfc/rfc5321#section-4.5.3.1).
     static func errors(email: String) -> [FieldError] {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        let valid = parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && email.utf8.count <= maxEmailLength
+        // By code point: a combining mark after `@` would join it into one Character.
+        let parts = email.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
+        let valid = parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && email.unicodeScalars.count <= maxEmailLength
             && !email.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
         return valid ? [] : [FieldError(field: "email", message: "must be an address with one @, like name@example.com")]
     }

@@ -29,6 +29,17 @@ public enum EntityTagCondition: Sendable, Hashable, CustomStringConvertible {
         self = .tags(tags)
     }
 
+    /// Whether the field's values hold no list element at all: empty, or only commas and
+    /// white space (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.1.2). Such a field
+    /// states no condition and is treated as absent, as Go's net/http treats it.
+    public static func isEmptyList(_ fieldValues: [String]) -> Bool {
+        fieldValues.allSatisfy { value in
+            var scanner = HeaderScanner(value)
+            scanner.skipEmptyElements()
+            return scanner.atEnd
+        }
+    }
+
     /// `*` or the tags joined with `, `.
     public var description: String {
         switch self {

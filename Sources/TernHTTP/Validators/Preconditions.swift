@@ -104,7 +104,7 @@ public enum Preconditions {
     /// tag matches `current` by strong comparison.
     public static func ifMatch(_ fields: HTTPFields, current: EntityTag?, exists: Bool = true) -> ConditionResult {
         let values = fields[values: .ifMatch]
-        guard !values.isEmpty else { return .absent }
+        guard !values.isEmpty, !EntityTagCondition.isEmptyList(values) else { return .absent }
         let condition = EntityTagCondition(fieldValues: values)
         if condition == .any { return exists ? .passed : .failed }
         return condition.matches(current, strongly: true) ? .passed : .failed
@@ -117,6 +117,7 @@ public enum Preconditions {
         guard let value = fields.value(of: .ifNoneMatch) else { return .absent }
         // A cache revalidating sends back the one tag it holds: matched without parsing a list.
         if let current, exists, current.isSpelled(by: value) { return .failed }
+        if EntityTagCondition.isEmptyList([value]) { return .absent }
         let condition = EntityTagCondition(fieldValues: [value])
         if condition == .any { return exists ? .failed : .passed }
         return condition.matches(current, strongly: false) ? .failed : .passed
