@@ -112,8 +112,9 @@ sanitize-address: deps test-tools
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --no-parallel --sanitize=address --scratch-path .build-asan
 
-# The embedding example: a Tern router behind Hummingbird 2 (a separate package; its
-# first build takes minutes, so it is not part of `make test`).
+# The embedding example: a Tern router behind Hummingbird 2, whose errors must read byte for
+# byte as Tern's own (a separate package; its first build takes minutes, so it is not part of
+# `make test`; CI runs it).
 examples: deps
 	cd Examples/HummingbirdAdapter && $(SWIFT) build --build-tests && $(SWIFT) test --skip-build
 

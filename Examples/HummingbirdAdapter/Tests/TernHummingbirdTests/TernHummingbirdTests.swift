@@ -26,7 +26,7 @@ struct TernHummingbirdTests {
         Application(responder: TernResponder<BasicRequestContext>(try ternRouter()))
     }
 
-    static func ternRouter() throws -> RouterResponder {
+    static func ternRouter() throws -> TernRouter.RouterResponder {
         let router = TernRouter.Router()
         router.use(Stamp())
         router.use(ErrorMiddleware())
@@ -97,8 +97,8 @@ struct TernHummingbirdTests {
         ("/echo", .post),
     ])
     func errorBodiesMatchTernsOwnByteForByte(path: String, method: HTTPRequest.Method) async throws {
-        let tern = try await Self.ternRouter().test(.inProcess) { client in
-            try await client.execute(method, path, headers: [.contentType: "text/plain"], body: Array("x".utf8))
+        let tern = try await Self.ternRouter().test(TestMode.inProcess) { client in
+            try await client.execute(method, path, headers: [HTTPField.Name.contentType: "text/plain"], body: Array("x".utf8))
         }
         try await Self.application().test(.router) { client in
             try await client.execute(uri: path, method: method, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x")) { response in
