@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "TernHTTP",
                 "TernServer",
+                "CZlib",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -144,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "TernMiddlewareTests",
             dependencies: [
-                "TernHTTP", "TernMiddleware", "CZlib", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "TernHTTP", "TernMiddleware", "TernTesting", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

@@ -56,7 +56,9 @@ public final class DemoApplication: Responder {
         }
         PublicRoutes(folder: configuration.publicDirectory).register(in: router)
         let users = UserRoutes(store: CachingUserStore(wrapping: SQLiteUserStore(database: database)))
-        let downloads = DownloadRoutes(files: FileResponder(folder: configuration.filesDirectory))
+        // Compressed downloads are made once per file version, in the data folder.
+        let copies = try CompressedCopies(folder: configuration.dataDirectory + "/gzip-copies")
+        let downloads = DownloadRoutes(files: FileResponder(folder: configuration.filesDirectory, compressedCopies: copies))
         let transferStore = SQLiteTransferStore(database: database)
         let transfers = TransferRoutes(store: transferStore)
         let idempotency = Idempotency(store: transferStore, expiry: configuration.idempotencyExpiry, canonicalContent: JSONCoding.canonical)

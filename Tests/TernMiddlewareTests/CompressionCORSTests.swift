@@ -1,8 +1,8 @@
-import CZlib
 import HTTPTypes
 import Testing
 @testable import TernMiddleware
 import TernHTTP
+import TernTesting
 
 @Suite("Compression")
 struct CompressionTests {
@@ -23,27 +23,8 @@ struct CompressionTests {
         #expect(compressed.count < large.utf8.count / 5)
         #expect(compressed.starts(with: [0x1F, 0x8B]), "the gzip magic number")
         // Read back with zlib's inflate.
-        let data = try #require(Self.gunzip(compressed))
+        let data = try #require(Gunzip.decompress(compressed))
         #expect(String(decoding: data, as: UTF8.self) == large)
-    }
-
-    /// `bytes` decompressed with zlib (gzip wrapper); nil when they are not a whole gzip stream.
-    static func gunzip(_ bytes: [UInt8]) -> [UInt8]? {
-        var stream = z_stream()
-        guard tern_inflate_init_gzip(&stream) == Z_OK else { return nil }
-        defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: 1 << 20)
-        let status = bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = uInt(input.count)
-                stream.next_out = out.baseAddress
-                stream.avail_out = uInt(out.count)
-                return inflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { return nil }
-        return Array(output[..<Int(stream.total_out)])
     }
 
     @Test(arguments: [nil, "identity", "gzip;q=0, br", "br", "*;q=0, identity"])

@@ -21,6 +21,12 @@ public import TernHTTP
 ///   invalid `Range`, or another unit → ignored (200). `If-Range` with the current strong tag
 ///   or exact date honours the range, anything else sends the whole file.
 /// - Preconditions in RFC 9110 section 13.2.2's order: 304 Not Modified, 412.
+/// - With `compressedCopies`: a GET of a whole file (no `Range`, no `If-Range`) of a
+///   compressible type, from a client whose `Accept-Encoding` prefers gzip, is answered from
+///   the file's gzip copy (made once per version, sent with sendfile) with
+///   `Content-Encoding: gzip` and its own strong ETag (RFC 9110 section 8.8.3); ranges, HEAD
+///   and everything else are of the identity file. Every response for a compressible file
+///   then carries `Vary: Accept-Encoding`.
 ///
 /// Each response is described by one open descriptor, so a file replaced meanwhile is
 /// either the old one or the new one, whole, never a mix of one's length and the other's
@@ -50,19 +56,28 @@ public struct FileResponder: Responder {
     /// `Content-Disposition` for files; nil for none.
     public let disposition: Disposition?
 
+    /// gzip copies of compressible files, when downloads are compressed.
+    public let compressedCopies: CompressedCopies?
+
     /// The most descriptors kept open for later requests.
     public static let openFileLimit = 64
 
     private let openFiles: OpenFileCache
 
-    /// Serves `folder`, the name in route parameter `parameter`.
-    public init(folder: String, parameter: String = "file", cacheControl: String? = "no-cache", disposition: Disposition? = nil) {
+    /// Serves `folder`, the name in route parameter `parameter`; compressible files gzipped
+    /// from `compressedCopies` when given.
+    public init(
+        folder: String, parameter: String = "file", cacheControl: String? = "no-cache", disposition: Disposition? = nil,
+        compressedCopies: CompressedCopies? = nil
+    ) {
         self.folder = folder
         self.parameter = parameter
         self.cacheControl = cacheControl
         self.disposition = disposition
+        self.compressedCopies = compressedCopies
+        let varies = compressedCopies != nil
         openFiles = OpenFileCache(folder: folder, capacity: Self.openFileLimit) { file in
-            Self.headerFields(for: file, cacheControl: cacheControl, disposition: disposition)
+            Self.headerFields(for: file, cacheControl: cacheControl, disposition: disposition, variesByEncoding: varies)
         }
     }
 
@@ -70,7 +85,35 @@ public struct FileResponder: Responder {
         guard let name = context.parameters[parameter], let opened = openFiles.file(named: name) else {
             throw HTTPError(.notFound, detail: "no such file")
         }
+        if let copies = compressedCopies, Self.wantsGzip(request, fields: opened.fields), let copy = await copies.copy(of: opened.file) {
+            return try response(for: copy, of: opened, to: request)
+        }
         return try response(for: opened.file, fields: opened.fields, to: request)
+    }
+
+    /// Whether `request` is answered from the gzip copy, if there is one: a GET of the whole
+    /// file, of a compressible type, from a client that prefers gzip to identity.
+    private static func wantsGzip(_ request: Request, fields: HTTPFields) -> Bool {
+        guard request.method == .get, !request.headerFields.contains(.range), !request.headerFields.contains(.ifRange),
+            let type = fields.value(of: .contentType), Compression.isCompressible(type),
+            let accepted = AcceptEncoding(fieldValues: request.headerFields[values: .acceptEncoding])
+        else { return false }
+        return accepted.bestMatch(in: ["gzip", "identity"]) == "gzip"
+    }
+
+    /// The 200 (or 304, or 412) of the gzip representation.
+    private func response(for copy: CompressedCopies.Copy, of opened: OpenFileCache.Entry, to request: Request) throws(HTTPError) -> Response {
+        var fields = opened.fields
+        fields[.eTag] = copy.entityTag.description
+        switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: copy.entityTag, lastModified: opened.file.lastModified) {
+        case .notModified:
+            return .notModified(from: fields)
+        case .preconditionFailed:
+            throw HTTPError(.preconditionFailed, detail: "a precondition of the request does not hold for the current version of the file")
+        case .proceed, .proceedIgnoringRange:
+            fields[.contentEncoding] = "gzip"
+            return Response(status: .ok, headerFields: fields, body: .file(FileRegion(file: copy.file, offset: 0, length: copy.size)))
+        }
     }
 
     /// The `Content-Type` a file of this name is served with (by extension).
@@ -130,7 +173,7 @@ public struct FileResponder: Responder {
     }
 
     /// The fields of a 200 for `file`, built once per opened file.
-    private static func headerFields(for file: StaticFile, cacheControl: String?, disposition: Disposition?) -> HTTPFields {
+    private static func headerFields(for file: StaticFile, cacheControl: String?, disposition: Disposition?, variesByEncoding: Bool) -> HTTPFields {
         var fields: HTTPFields = [
             .contentType: FileTypes.contentType(forName: file.name),
             .eTag: file.entityTag.description,
@@ -139,6 +182,9 @@ public struct FileResponder: Responder {
         ]
         if let cacheControl { fields[.cacheControl] = cacheControl }
         if let disposition { fields[.contentDisposition] = ContentDisposition.value(disposition, fileName: file.name) }
+        if variesByEncoding, Compression.isCompressible(FileTypes.contentType(forName: file.name)) {
+            fields[.vary] = "Accept-Encoding"
+        }
         return fields
     }
 }
