@@ -20,7 +20,7 @@ async function exchange(container, method, path, headers = {}, body = undefined)
     const response = await fetch(path, { method, headers, body, cache: "no-store", redirect: "manual" });
     status.textContent = response.type === "opaqueredirect" ? "HTTP/1.1 3xx (redirect)" : `HTTP/1.1 ${response.status} ${response.statusText}`;
     status.classList.add(`s${String(response.status)[0]}`);
-    status.dataset.status = String(response.status);
+    status.dataset.status = response.type === "opaqueredirect" ? "redirect" : String(response.status);
     const fields = document.createElement("pre");
     fields.className = "headers";
     fields.textContent = [...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n");
@@ -79,15 +79,129 @@ const demos = {
   },
 };
 
+// Every operation of the OpenAPI document as a form: its path, query and header parameters
+// (filled with the document's examples or defaults), and its body with the example the
+// document gives. The page's static list of paths is replaced by these forms.
+function example(holder) {
+  if (!holder) return undefined;
+  if (holder.example !== undefined) return holder.example;
+  const named = holder.examples && Object.values(holder.examples)[0];
+  if (named && named.value !== undefined) return named.value;
+  if (Array.isArray(holder.examples) && holder.examples.length) return holder.examples[0];
+  return undefined;
+}
+
+function resolve(openapi, value) {
+  while (value && value.$ref) {
+    value = value.$ref.slice(2).split("/").reduce((node, key) => node[key], openapi);
+  }
+  return value;
+}
+
+function parameterInput(openapi, parameter) {
+  const schema = resolve(openapi, parameter.schema) || {};
+  const value = example(parameter) ?? example(schema) ?? schema.default;
+  const field = document.createElement("label");
+  field.append(`${parameter.name} (${parameter.in}${parameter.required ? ", required" : ""})`);
+  const input = document.createElement("input");
+  input.dataset.name = parameter.name;
+  input.dataset.in = parameter.in;
+  if (value !== undefined) input.value = parameter.name === "Idempotency-Key" ? "" : String(value);
+  field.append(input);
+  return field;
+}
+
+function operationForm(openapi, path, method, operation, shared) {
+  const details = document.createElement("details");
+  details.className = "operation";
+  details.dataset.operation = `${method.toUpperCase()} ${path}`;
+  const summary = document.createElement("summary");
+  summary.innerHTML = `<span class="method"></span><code></code><span class="summary"></span>`;
+  summary.querySelector(".method").textContent = method.toUpperCase();
+  summary.querySelector("code").textContent = path;
+  summary.querySelector(".summary").textContent = operation.summary || "";
+  details.append(summary);
+  const form = document.createElement("form");
+  const parameters = [...shared, ...(operation.parameters || [])].map((p) => resolve(openapi, p));
+  for (const parameter of parameters) form.append(parameterInput(openapi, parameter));
+  const content = operation.requestBody && resolve(openapi, operation.requestBody).content;
+  if (content) {
+    const [type, media] = Object.entries(content)[0];
+    const body = example(media) ?? example(resolve(openapi, media.schema)) ?? {};
+    const area = document.createElement("label");
+    area.className = "wide";
+    area.append(`Body (${type})`);
+    const text = document.createElement("textarea");
+    text.rows = 3;
+    text.dataset.type = type;
+    text.value = JSON.stringify(body);
+    area.append(text);
+    form.append(area);
+  }
+  const send = document.createElement("button");
+  send.type = "submit";
+  send.dataset.demo = "operation";
+  send.textContent = `Send ${method.toUpperCase()}`;
+  form.append(send);
+  details.append(form);
+  const out = document.createElement("div");
+  out.className = "exchanges";
+  details.append(out);
+  return details;
+}
+
+async function sendOperation(details, out) {
+  const [method, template] = details.dataset.operation.split(" ");
+  let path = template;
+  const query = new URLSearchParams();
+  const headers = {};
+  for (const input of details.querySelectorAll("input[data-name]")) {
+    const value = input.value.trim();
+    const name = input.dataset.name;
+    if (input.dataset.in === "path") path = path.replace(`{${name}}`, encodeURIComponent(value));
+    else if (value === "" && name === "Idempotency-Key") headers[name] = `page-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
+    else if (value === "") continue;
+    else if (input.dataset.in === "query") query.set(name, value);
+    else if (input.dataset.in === "header") headers[name] = value;
+  }
+  const text = details.querySelector("textarea[data-type]");
+  if (text) headers["Content-Type"] = text.dataset.type;
+  if (method !== "GET" && method !== "HEAD") headers["Authorization"] = `Bearer ${apiKey()}`;
+  const search = query.toString();
+  await exchange(out, method, search ? `${path}?${search}` : path, headers, text ? text.value : undefined);
+}
+
+async function loadOperations() {
+  const section = document.getElementById("endpoints");
+  const container = section.querySelector(".operations");
+  try {
+    const response = await fetch("/openapi.json", { cache: "no-store" });
+    const openapi = await response.json();
+    for (const [path, item] of Object.entries(openapi.paths)) {
+      for (const method of ["get", "post", "put", "patch", "delete"]) {
+        if (item[method]) container.append(operationForm(openapi, path, method, item[method], item.parameters || []));
+      }
+    }
+    section.querySelector("ul.paths").hidden = true;
+    container.dataset.loaded = String(container.children.length);
+  } catch (error) {
+    container.textContent = `The OpenAPI document could not be read: ${error}`;
+  }
+}
+
+document.addEventListener("DOMContentLoaded", loadOperations);
+
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("button[data-demo]");
   if (!button) return;
   event.preventDefault();
-  const out = button.closest("section").querySelector(".exchanges");
+  const operation = button.closest("details.operation");
+  const out = (operation || button.closest("section")).querySelector(".exchanges");
   out.replaceChildren();
   button.disabled = true;
   try {
-    await demos[button.dataset.demo](out);
+    if (operation) await sendOperation(operation, out);
+    else await demos[button.dataset.demo](out);
   } finally {
     button.disabled = false;
     out.dataset.done = String(Number(out.dataset.done || 0) + 1);

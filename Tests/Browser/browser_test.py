@@ -4,7 +4,7 @@ through each demo, checks the status codes the page shows, and saves a screensho
 
 Usage: browser_test.py BASE_URL SCREENSHOT_PATH
 """
-import sys, time
+import json, sys, urllib.request
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.chrome.options import Options
@@ -52,6 +52,34 @@ try:
     for accept, status in [("application/xml", "200"), ("text/csv", "200"), ("text/html", "406"), ("application/json", "200")]:
         run("negotiation", [status], lambda section, a=accept: Select(section.find_element(By.ID, "accept")).select_by_visible_text(a))
     run("custom", ["200"])
+    # Every operation of the OpenAPI document, sent from its form as the page fills it in:
+    # each answers with a status the document declares for it, a GET with a 2xx.
+    document = json.load(urllib.request.urlopen(base + "/openapi.json"))
+    declared = {f"{method.upper()} {path}": set(operation["responses"])
+                for path, item in document["paths"].items() for method, operation in item.items() if method != "parameters"}
+    section = driver.find_element(By.ID, "endpoints")
+    WebDriverWait(driver, 15).until(lambda _: section.find_element(By.CSS_SELECTOR, ".operations").get_attribute("data-loaded"))
+    forms = section.find_elements(By.CSS_SELECTOR, "details.operation")
+    shown_operations = [form.get_attribute("data-operation") for form in forms]
+    if sorted(shown_operations) != sorted(declared):
+        failures.append(f"endpoints: the page shows {sorted(shown_operations)}, the document has {sorted(declared)}")
+    paths_sent = set()
+    for form in forms:
+        operation = form.get_attribute("data-operation")
+        exchanges = form.find_element(By.CSS_SELECTOR, ".exchanges")
+        form.find_element(By.CSS_SELECTOR, "summary").click()
+        form.find_element(By.CSS_SELECTOR, "button[data-demo]").click()
+        WebDriverWait(driver, 15).until(lambda _: exchanges.get_attribute("data-done"))
+        status = exchanges.find_element(By.CSS_SELECTOR, ".status").get_attribute("data-status")
+        code = "308" if status == "redirect" else status
+        good = code in declared.get(operation, set()) and not code.startswith("5") and (not operation.startswith("GET ") or code.startswith("2"))
+        print(f"{'ok' if good else 'FAILED':6} {operation:28} shown {status}")
+        if good:
+            paths_sent.add(operation.split(" ", 1)[1])
+        else:
+            failures.append(f"{operation}: {status}")
+    if paths_sent != set(document["paths"]):
+        failures.append(f"endpoints: no good answer for {sorted(set(document['paths']) - paths_sent)}")
     # The whole page, top to bottom, in one picture.
     driver.execute_script("window.scrollTo(0, 0)")
     driver.set_window_size(1280, driver.execute_script("return document.documentElement.scrollHeight"))

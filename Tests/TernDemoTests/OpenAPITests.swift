@@ -45,4 +45,18 @@ struct OpenAPITests {
         #expect(result.status == 0, "\(text)")
         #expect(text.contains("valid"))
     }
+
+    /// The page names every path of the document with its methods in its HTML, for people and
+    /// crawlers without JavaScript (`make browser-test` sends each from the page).
+    @Test func thePageNamesEveryPathAndMethod() throws {
+        let html = try String(contentsOf: Self.root.appendingPathComponent("Public/index.html"), encoding: .utf8)
+        let pattern = try NSRegularExpression(pattern: #"<li><code>([^<]+)</code>((?: [A-Z]+)+)</li>"#)
+        var listed: Set<String> = []
+        for match in pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+            let path = String(html[Range(match.range(at: 1), in: html)!])
+            for method in html[Range(match.range(at: 2), in: html)!].split(separator: " ") { listed.insert("\(method) \(path)") }
+        }
+        let documented = try Self.operations().filter { !$0.hasPrefix("HEAD ") && !$0.hasPrefix("OPTIONS ") }
+        #expect(listed == documented)
+    }
 }
