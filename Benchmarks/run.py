@@ -7,10 +7,10 @@ measures route by route, each server in turn after a warm-up, the order rotating
 round and the route: the servers compared on a route are measured within about a minute of
 each other, so the machine's drift over a round (a fifth on this VM) does not fall on one
 server. A measurement during which other processes used more than 15 % of a core is
-repeated. Medians over the rounds are written to results/<date>.md and to the
-README's table, with Tern's ratio to each peer.
+repeated. Medians over the rounds, with Tern's ratio to each peer, are written to
+Benchmarks/RESULTS.md, and a summary to the README; the raw figures to results/<date>.json.
 """
-import hashlib, json, os, random, re, signal, socket, statistics, subprocess, sys, time
+import gzip, hashlib, json, os, random, re, signal, socket, statistics, subprocess, sys, time
 from datetime import datetime, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,6 +26,9 @@ OTHERS_LIMIT = 0.15
 HERTZ = os.sysconf("SC_CLK_TCK")  # the unit of /proc's CPU times
 USER_JSON = {"created_at": "2026-01-01T00:00:00Z", "email": "alice@example.com", "id": 1, "name": "Alice", "updated_at": "2026-01-01T00:00:00Z"}
 FILE_BYTES = random.Random(42).randbytes(1024 * 1024)
+# 64 KiB of CSV for the compressed download: what a text download looks like (gzip makes it
+# about a third of its size).
+CSV_BYTES = "".join(f"{i},{i * i},{i % 97},row {i:05d}\r\n" for i in range(3000)).encode()[:64 * 1024]
 
 SERVERS = {
     "tern": lambda port: [os.path.join(RELEASE, "TernBench"), "--port", str(port), "--files", FILES],
@@ -41,13 +44,24 @@ ROUTES = [
     ("GET /users/1 (304)", "/users/1", ["If-None-Match: ETAG"], 64, 304),
     ("GET 1 MiB file", "/files/1mb.bin", [], 16, 200),
     ("GET 1 KiB range", "/files/1mb.bin", ["Range: bytes=0-1023"], 16, 206),
+    ("GET 64 KiB CSV, gzip", "/gzip/table.csv", ["Accept-Encoding: gzip"], 16, 200),
 ]
+# Routes only some servers have: the compressed download against nginx's gzip_static, which
+# serves the copy `prepare` made (Tern makes its own on the first request).
+ROUTE_SERVERS = {"GET 64 KiB CSV, gzip": {"tern", "nginx"}}
+
+
+def serves(server, route):
+    return server in ROUTE_SERVERS.get(route[0], SERVERS)
 
 
 def prepare():
     os.makedirs(FILES, exist_ok=True)
     with open(os.path.join(FILES, "1mb.bin"), "wb") as f:
         f.write(FILE_BYTES)
+    with open(os.path.join(FILES, "table.csv"), "wb") as f:
+        f.write(CSV_BYTES)
+    subprocess.run(["gzip", "-6", "-k", "-f", "-n", os.path.join(FILES, "table.csv")], check=True)
     with open(os.path.join(WORK, "users-1.json"), "w") as f:
         f.write(json.dumps(USER_JSON, separators=(",", ":"), sort_keys=True))
 
@@ -77,6 +91,7 @@ http {{
         location = /users/1 {{ default_type application/json; alias {WORK}/users-1.json;
             add_header Cache-Control "private, max-age=0, must-revalidate"; }}
         location /files/ {{ alias {FILES}/; default_type application/octet-stream; }}
+        location /gzip/ {{ alias {FILES}/; gzip_static on; types {{ text/csv csv; }} add_header Vary Accept-Encoding; }}
     }}
 }}
 """)
@@ -130,6 +145,10 @@ def check(server, port):
     status, fields, body = curl(port, "/files/1mb.bin", ["Range: bytes=0-1023"])
     assert status == 206 and body == FILE_BYTES[:1024], f"{server} range: {status} {len(body)}"
     assert fields.get("content-range") == "bytes 0-1023/1048576", f"{server} Content-Range: {fields.get('content-range')}"
+    if serves(server, ROUTES[-1]):
+        status, fields, body = curl(port, "/gzip/table.csv", ["Accept-Encoding: gzip"])
+        assert status == 200 and fields.get("content-encoding") == "gzip", f"{server} gzip: {status} {fields.get('content-encoding')}"
+        assert gzip.decompress(body) == CSV_BYTES, f"{server} gzip: the body is not the file"
     return etag
 
 
@@ -284,6 +303,8 @@ def run_round(order, first_port, results):
             running[server] = (port,) + start_server(server, port)
         for route_index, route in enumerate(ROUTES):
             for server in rotated(order, route_index):
+                if not serves(server, route):
+                    continue
                 port, process, etag = running[server]
                 result = measure(server, process.pid, port, route, etag)
                 results.setdefault((server, route[0]), []).append(result)
@@ -293,7 +314,7 @@ def run_round(order, first_port, results):
         for server, (_, process, _) in running.items():
             pids = server_pids(process.pid)
             rss, private = memory_kib(pids, "VmHWM"), memory_kib(pids, "RssAnon")
-            for route in ROUTES:
+            for route in (route for route in ROUTES if serves(server, route)):
                 results[(server, route[0])][-1]["rss_kib"] = rss
                 results[(server, route[0])][-1]["private_kib"] = private
     finally:
@@ -395,20 +416,39 @@ def report(results, servers, writes):
                          f"{result['server_cores']:.2f} | {cpu} | {result['bad'] + result['errors']} |")
     table = "\n".join(lines)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    name = f"{date}{'-quick' if QUICK else ''}.md"
-    with open(os.path.join(HERE, "results", name), "w") as f:
-        f.write(f"# Benchmark, {date}{' (QUICK)' if QUICK else ''}\n\n{table}\n")
-    with open(os.path.join(HERE, "results", name.replace(".md", ".json")), "w") as f:
+    with open(os.path.join(HERE, "results", f"{date}{'-quick' if QUICK else ''}.json"), "w") as f:
         json.dump([{"server": server, "route": route, "runs": runs} for (server, route), runs in results.items()], f, indent=1)
-    if not QUICK:
-        readme = os.path.join(ROOT, "README.md")
-        text = open(readme).read()
-        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-        if start in text and end in text:
-            text = text[:text.index(start) + len(start)] + "\n" + table + "\n" + text[text.index(end):]
-            open(readme, "w").write(text)
-    print("\n" + table)
-    print(f"\nwritten to Benchmarks/results/{name}")
+    if QUICK:
+        print("\n" + table + "\n\n(QUICK: Benchmarks/RESULTS.md and the README are left as they were)")
+        return
+    with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
+        f.write("# Benchmark results\n\nWritten by `make bench` (Benchmarks/run.py), which says how each figure is "
+                "taken; the raw figures of each run are in `Benchmarks/results/`.\n\n" + table + "\n")
+    readme = os.path.join(ROOT, "README.md")
+    text = open(readme).read()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        text = text[:text.index(start) + len(start)] + "\n" + summary(results, servers, date) + "\n" + text[text.index(end):]
+        open(readme, "w").write(text)
+    print("\n" + table + "\n\nwritten to Benchmarks/RESULTS.md and the README")
+
+
+def summary(results, servers, date):
+    """The README's table: Tern's requests per second on each route and its ratio to each peer."""
+    peers = [server for server in servers if server != "tern"]
+    lines = [f"| route ({date}) | Tern req/s | " + " | ".join(f"÷ {peer}" for peer in peers) + " |",
+             "| --- | ---: | " + " | ".join("---:" for _ in peers) + " |"]
+    for route in ROUTES:
+        tern_runs = results.get(("tern", route[0]))
+        if not tern_runs:
+            continue
+        tern = statistics.median(r["rps"] for r in tern_runs)
+        ratios = []
+        for peer in peers:
+            runs = results.get((peer, route[0]))
+            ratios.append(f"{tern / statistics.median(r['rps'] for r in runs):.2f}×" if runs else "—")
+        lines.append(f"| {route[0]} | {tern:,.0f} | " + " | ".join(ratios) + " |")
+    return "\n".join(lines)
 
 
 def main():

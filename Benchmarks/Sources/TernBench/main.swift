@@ -28,7 +28,7 @@ router.get("/users/1") { request, _ in
     case .notModified:
         return Response(status: .notModified, headerFields: [.eTag: etag, .cacheControl: BenchUser.cacheControl])
     case .preconditionFailed:
-        return Response(problem: ProblemDetails(status: .preconditionFailed))
+        return Response(problem: ProblemDetails(status: .preconditionFailed, detail: "the representation has changed"))
     case .proceed, .proceedIgnoringRange:
         let fields: HTTPFields = [
             .contentType: "application/json", .eTag: etag, .lastModified: BenchUser.lastModified, .cacheControl: BenchUser.cacheControl,
@@ -38,6 +38,10 @@ router.get("/users/1") { request, _ in
 }
 // The framework's file responder, as a service would use it; no Cache-Control, as the peers send none.
 router.get("/files/{name}", FileResponder(folder: arguments.files, parameter: "name", cacheControl: nil).respond)
+// The same folder with gzip copies, made on the first request of each file (nginx's
+// gzip_static serves copies made before the run).
+let copies = try CompressedCopies(folder: arguments.files + "-gzip-copies")
+router.get("/gzip/{name}", FileResponder(folder: arguments.files, parameter: "name", cacheControl: nil, compressedCopies: copies).respond)
 var configuration = ServerConfiguration(host: "127.0.0.1", port: arguments.port)
 configuration.workers = 1
 let server = Server(configuration: configuration, responder: try router.build())
