@@ -10,19 +10,32 @@ RELIABILITY_FUZZ_SECONDS ?= 40
 
 all: build
 
-# libevent's, SQLite's and zlib's headers and pkg-config files come from Debian's
-# libevent-dev, libsqlite3-dev (the demo's storage, through GRDB) and zlib1g-dev (gzip
-# responses); curl runs the README walkthrough test.
+# What building needs besides the Swift 6 toolchain, each found the way it is used and named by
+# its Debian package: the C toolchain (gcc, for ld and the C headers), make and git; the
+# libraries the toolchain itself loads (ncurses, curl, libxml2); libevent's, SQLite's and
+# zlib's headers and pkg-config files; curl for the README walkthrough test. Missing ones are
+# installed with apt (sudo when not root); where that cannot be done, the make stops and
+# names them.
 deps:
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: '$(SWIFT)' not found: install the Swift 6 toolchain (https://www.swift.org/install/linux/) and put its bin folder on PATH" >&2; exit 1; }
 	@missing=""; \
-	pkg-config --exists libevent 2>/dev/null || missing="$$missing libevent-dev"; \
-	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
-	pkg-config --exists zlib 2>/dev/null || missing="$$missing zlib1g-dev"; \
+	command -v gcc >/dev/null || missing="$$missing gcc libc6-dev"; \
+	command -v git >/dev/null || missing="$$missing git"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	for lib in libncurses.so.6:libncurses6 libcurl.so.4:libcurl4 libxml2.so.2:libxml2; do \
+	  /sbin/ldconfig -p 2>/dev/null | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; done; \
+	for module in libevent:libevent-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev; do \
+	  pkg-config --exists "$${module%%:*}" 2>/dev/null || missing="$$missing $${module##*:}"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing$$missing (apt)"; \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing pkg-config >/dev/null; fi
+	  if command -v apt-get >/dev/null && { [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null; }; then \
+	    echo "installing$$missing (apt)"; \
+	    $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || { \
+	      echo "error: apt-get could not install:$$missing" >&2; exit 1; }; \
+	  else \
+	    echo "error: missing:$$missing; on Debian or Ubuntu: apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
 
 build: deps
 	$(SWIFT) build -c release --product tern-demo

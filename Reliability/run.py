@@ -2,11 +2,11 @@
 """`make reliability`: the release tern-demo under hostile input, load, faults and fuzzing.
 
 Every part starts its own server on 127.0.0.1 (a free port, a fresh data folder) and stops
-it by its own PID. The figures are printed at the end and written to
-Reliability/results/<date>.md. SOAK_SECONDS (default 60) sets the soak; FUZZ_SECONDS
+it by its own PID. The figures are printed at the end and, after a run of every part,
+written to Reliability/RESULTS.md with the machine and the date. SOAK_SECONDS (default 60) sets the soak; FUZZ_SECONDS
 (default 40) the time per fuzz target.
 """
-import json, os, random, resource, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
+import json, os, random, resource, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -454,7 +454,6 @@ def crash_rounds(rounds=10):
             path = link[1:link.index(">")] if link else None
         accounts = json.loads(request(server.port, "GET", "/accounts")[2])["items"]
         total = round(sum(a["balance"] for a in accounts), 2)
-        stored_409 = 0  # a key refused for funds never applies; count by replay
         note("kill -9", "rounds survived", f"{survived} / {rounds}")
         note("kill -9", "transfers acknowledged / keys sent / transfers stored", f"{len(acknowledged)} / {len(sent)} / {transfers}")
         note("kill -9", "balances sum", total)
@@ -546,22 +545,29 @@ def disconnects():
 
 
 def report():
-    date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    lines = [f"# Reliability, {date}", "", f"`make reliability` on {os.cpu_count()} cores; soak {SOAK_SECONDS} s; fuzzing {FUZZ_SECONDS} s per target.", "",
+    now = datetime.now(timezone.utc)
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown CPU")
+    machine = f"{os.cpu_count()} cores ({model}), Linux {os.uname().release}"
+    result = "PASS" if not failures else "FAIL: " + "; ".join(failures[:10])
+    lines = ["# Reliability results", "",
+             "Written by `make reliability` (Reliability/run.py, which says how each part is run).", "",
+             f"Measured {now.strftime('%Y-%m-%d %H:%M UTC')} on {machine}; soak {SOAK_SECONDS} s; fuzzing {FUZZ_SECONDS} s per target.", "",
              "| part | figure | value |", "| --- | --- | --- |"]
     lines += [f"| {part} | {figure} | {value} |" for part, figure, value in figures]
-    lines += ["", f"Result: {'PASS' if not failures else 'FAIL: ' + '; '.join(failures[:10])}"]
-    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    path = os.path.join(HERE, "results", f"{date}.md")
-    open(path, "w").write("\n".join(lines) + "\n")
+    lines += ["", f"Result: {result}"]
+    print("\n" + "\n".join(lines))
+    if len(sys.argv) > 1:  # only a full run rewrites the results
+        print("\n(some parts only: Reliability/RESULTS.md and the README are left as they were)")
+        return
+    open(os.path.join(HERE, "RESULTS.md"), "w").write("\n".join(lines) + "\n")
     readme = os.path.join(ROOT, "README.md")
     text = open(readme).read()
     start, end = "<!-- reliability:start -->", "<!-- reliability:end -->"
-    if start in text and end in text and len(sys.argv) == 1:  # only a full run updates the README
-        text = text[:text.index(start) + len(start)] + "\n" + "\n".join(lines[2:]) + "\n" + text[text.index(end):]
+    if start in text and end in text:
+        line = f"  The last full run, {now.strftime('%Y-%m-%d')} on {os.cpu_count()} cores: {'every part passed' if not failures else 'FAILED'}."
+        text = text[:text.index(start) + len(start)] + "\n" + line + "\n  " + text[text.index(end):]
         open(readme, "w").write(text)
-    print("\n" + "\n".join(lines))
-    print(f"\nwritten to {os.path.relpath(path, ROOT)}")
+    print("\nwritten to Reliability/RESULTS.md")
 
 
 PARTS = {"corpus": hostile_corpus, "limit": connection_limit, "disconnects": disconnects, "slowloris": slowloris,

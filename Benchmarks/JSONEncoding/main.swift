@@ -1,5 +1,5 @@
-// JSON encoding of API.md's user object, for issue 4's question: does Foundation's
-// JSONEncoder dominate a request's cost, and is there a faster correct alternative?
+// JSON encoding of the demo's user object: does Foundation's JSONEncoder dominate a
+// request's cost, and is there a faster correct alternative?
 // Run, pinned to one core:
 //   swiftc -O Benchmarks/JSONEncoding/main.swift -o /tmp/json-encoding && taskset -c 0 /tmp/json-encoding
 // It compares a new JSONEncoder per request, a shared one, a minimal direct-writing Encoder

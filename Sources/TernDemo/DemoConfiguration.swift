@@ -1,4 +1,4 @@
-/// The demo's settings, as API.md "Starting it" lists them. Its description leaves the API
+/// The demo's settings, as the README's "Configuration" lists them. Its description leaves the API
 /// keys out, so logging it never leaks them.
 public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// The address to bind (`--host`).
@@ -25,7 +25,7 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// `DEMO_READONLY_KEY`: read-only.
     public var readOnlyKey = "readonly-key"
 
-    /// The defaults of API.md, with `workers` event loops.
+    /// The documented defaults, with `workers` event loops.
     public init(workers: Int) {
         self.workers = workers
     }

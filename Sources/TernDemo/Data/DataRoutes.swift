@@ -3,7 +3,7 @@ import TernJSON
 import TernRouter
 
 /// `GET /data`: a small fixed dataset, paginated like every collection, as JSON, XML or CSV
-/// by `Accept` (API.md "Content negotiation"). Its `ETag` is hashed from the bytes of the
+/// by `Accept` (docs/demo-api.md, "Data"). Its `ETag` is hashed from the bytes of the
 /// chosen representation by `ConditionalGET`.
 enum DataRoutes {
     struct Record: Encodable, Sendable {

@@ -4,7 +4,7 @@ import TernJSON
 import TernMiddleware
 import TernRouter
 
-/// `/download` and `/download/{filename}` (API.md "Downloads — ranges"): the listing of
+/// `/download` and `/download/{filename}` (docs/demo-api.md, "Downloads"): the listing of
 /// `--files-dir`, and each file through the framework's `FileResponder`.
 struct DownloadRoutes: Sendable {
     let files: FileResponder

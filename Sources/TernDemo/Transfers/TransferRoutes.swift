@@ -5,7 +5,7 @@ import TernJSON
 import TernMiddleware
 import TernRouter
 
-/// `/accounts`, `/transfers` and the old `/api/transfer` (API.md "Transfers — idempotency").
+/// `/accounts`, `/transfers` and the old `/api/transfer` (docs/demo-api.md, "Transfers").
 struct TransferRoutes: Sendable {
     let store: any TransferStore
 

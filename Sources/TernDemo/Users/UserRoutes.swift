@@ -4,7 +4,7 @@ import TernHTTP
 import TernJSON
 import TernRouter
 
-/// `/users` and `/users/{id}` (API.md "Users — conditional requests").
+/// `/users` and `/users/{id}` (docs/demo-api.md, "Users").
 ///
 /// Reads declare `ETag` (from the row's version) and `Last-Modified`; `ConditionalGET` turns
 /// them into 304/412. Writes check `If-Match` / `If-Unmodified-Since` inside the store's

@@ -4,12 +4,12 @@ import Testing
 import Glibc
 #endif
 
-/// The README's "Try the demo API" section, run as written: each `curl` line against a fresh
+/// docs/walkthrough.md, run as written: each `curl` line against a fresh
 /// `tern-demo`, in order, in a scratch folder, its status line compared with the
 /// `# HTTP/1.1 ...` line under it (a `curl` line without one is run unchecked). A
 /// `make run ARGS="..."` line restarts the server with those flags on the same database.
-@Suite("README walkthrough (live, the tern-demo binary and curl)")
-struct ReadmeWalkthroughTests {
+@Suite("The walkthrough (live, the tern-demo binary and curl)")
+struct WalkthroughTests {
     struct Step: CustomStringConvertible {
         let command: String
         let expected: String?
@@ -23,9 +23,9 @@ struct ReadmeWalkthroughTests {
 
     static func walkthrough() throws -> [Line] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        guard let start = readme.range(of: "<!-- walkthrough:start -->"), let end = readme.range(of: "<!-- walkthrough:end -->") else { return [] }
-        let lines = readme[start.upperBound..<end.lowerBound].components(separatedBy: "\n")
+        let page = try String(contentsOf: root.appendingPathComponent("docs/walkthrough.md"), encoding: .utf8)
+        guard let start = page.range(of: "<!-- walkthrough:start -->"), let end = page.range(of: "<!-- walkthrough:end -->") else { return [] }
+        let lines = page[start.upperBound..<end.lowerBound].components(separatedBy: "\n")
         var result: [Line] = []
         for (index, line) in lines.enumerated() {
             if line.hasPrefix("make run ARGS=\"") {
