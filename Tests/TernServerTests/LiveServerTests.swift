@@ -303,9 +303,7 @@ struct LiveServerTests {
         // Long enough that a loaded machine still delivers the shutdown while the handler sleeps.
         // Under the shutdown grace period (10 s), scaled a little under sanitizers.
         try await busy.send("GET /sleep?\(min(1500 * TestTiming.scale, 5000)) HTTP/1.1\r\nHost: t\r\n\r\n")
-        while application.observations.started.load(ordering: .relaxed) < 2 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        #expect(try await TestTiming.eventually { application.observations.started.load(ordering: .relaxed) >= 2 })
         live.server.shutdown()
         let response = try await busy.readResponse()
         #expect(response.text == "slept", "the request in flight is finished")

@@ -23,12 +23,18 @@ enum ListeningSocket {
         guard fd >= 0 else { throw .address("socket: \(errnoText())") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+        // Asked for port 0 with SO_REUSEPORT already set, Linux may hand out a port another
+        // SO_REUSEPORT listener of this user holds (its second search shares ports), and two
+        // servers would then split each other's connections. So port 0 is bound without it:
+        // the kernel picks a port no socket holds, and the option, set before listen, lets
+        // the other loops' sockets join.
+        if port != 0 { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
         guard bind(fd, info.ai_addr, info.ai_addrlen) == 0 else {
             let text = errnoText()
             close(fd)
             throw .address("\(host):\(port): \(text)")
         }
+        if port == 0 { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
         guard listen(fd, backlog) == 0 else {
             let text = errnoText()
             close(fd)
