@@ -22,13 +22,15 @@ enum ListeningSocket {
         let fd = socket(info.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .address("socket: \(errnoText())") }
         var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        // Asked for port 0 with SO_REUSEPORT already set, Linux may hand out a port another
-        // SO_REUSEPORT listener of this user holds (its second search shares ports), and two
-        // servers would then split each other's connections. So port 0 is bound without it:
-        // the kernel picks a port no socket holds, and the option, set before listen, lets
-        // the other loops' sockets join.
-        if port != 0 { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
+        // Port 0 is bound with neither SO_REUSEADDR nor SO_REUSEPORT: with either, Linux may
+        // give it a port that another socket of this user holds (bound and not yet listening,
+        // or listening with SO_REUSEPORT), and two servers started at once would then split
+        // each other's connections. Without them the kernel picks a port no socket holds;
+        // SO_REUSEPORT, set before listen, lets the other loops' sockets join it.
+        if port != 0 {
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
         guard bind(fd, info.ai_addr, info.ai_addrlen) == 0 else {
             let text = errnoText()
             close(fd)
