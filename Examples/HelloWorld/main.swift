@@ -1,4 +1,4 @@
-// The README's hello world: a routed server in ten lines.
+// Hello, world: a routed server in ten lines (the README's first example).
 import TernHTTP
 import TernRouter
 import TernServer

@@ -26,7 +26,7 @@ public enum PreconditionDecision: Sendable, Hashable {
 /// switch Preconditions.evaluate(method: request.method, fields: request.headerFields,
 ///                               entityTag: tag, lastModified: modified) {
 /// case .notModified: return Response.notModified(from: fields)
-/// case .preconditionFailed: return Response(problem: ProblemDetails(status: .preconditionFailed))
+/// case .preconditionFailed: throw HTTPError(.preconditionFailed, detail: "the representation has changed")
 /// case .proceedIgnoringRange: return fullResponse
 /// case .proceed: return rangeOrFullResponse
 /// }

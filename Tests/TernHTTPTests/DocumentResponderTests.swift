@@ -3,7 +3,7 @@ import Logging
 import Testing
 import TernHTTP
 
-/// The README's example: a handler that answers conditional GETs and range requests for a
+/// A handler that answers conditional GETs and range requests for a
 /// document it holds in memory, with nothing but TernHTTP's functions.
 struct DocumentResponder: Responder {
     let content: [UInt8]
@@ -47,8 +47,8 @@ struct DocumentResponder: Responder {
     }
 }
 
-@Suite("README example: conditional GET and ranges in a handler")
-struct ReadmeExampleTests {
+@Suite("A handler doing conditional GET and ranges with TernHTTP's functions alone")
+struct DocumentResponderTests {
     let document = DocumentResponder(content: Array("0123456789abcdefghij".utf8), lastModified: HTTPDate("Sat, 29 Oct 1994 19:43:31 GMT")!)
     let context = RequestContext(logger: Logger(label: "readme"))
 
