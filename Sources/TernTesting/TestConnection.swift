@@ -72,7 +72,7 @@ public final class TestConnection: Sendable {
     }
 
     /// Whether a read would not wait now: bytes have arrived, or the server closed.
-    public func hasInput() async throws -> Bool {
+    public func hasInput() -> Bool {
         state.withLock { $0.hasInput() }
     }
 
