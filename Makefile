@@ -6,14 +6,14 @@ FUZZ_SECONDS ?= 30
 SOAK_SECONDS ?= 60
 RELIABILITY_FUZZ_SECONDS ?= 40
 
-.PHONY: all build run sample-files test test-tools browser-test reliability sanitize sanitize-thread sanitize-address fuzz examples bench bench-deps bench-instructions deps clean
+.PHONY: all build run sample-files test test-tools test-services browser-test reliability sanitize sanitize-thread sanitize-address fuzz examples bench bench-deps bench-instructions deps clean
 
 all: build
 
 # What building needs besides the Swift 6 toolchain, each found the way it is used and named by
 # its Debian package: the C toolchain (gcc, for ld and the C headers), make and git; the
-# libraries the toolchain itself loads (ncurses, curl, libxml2); libevent's, SQLite's and
-# zlib's headers and pkg-config files; curl for the README walkthrough test. Missing ones are
+# libraries the toolchain itself loads (ncurses, curl, libxml2); libevent's, SQLite's,
+# zlib's and libpq's headers and pkg-config files; curl for the README walkthrough test. Missing ones are
 # installed with apt (sudo when not root); where that cannot be done, the make stops and
 # names them.
 deps:
@@ -25,7 +25,7 @@ deps:
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	for lib in libncurses.so.6:libncurses6 libcurl.so.4:libcurl4 libxml2.so.2:libxml2; do \
 	  /sbin/ldconfig -p 2>/dev/null | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; done; \
-	for module in libevent:libevent-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev; do \
+	for module in libevent:libevent-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libpq:libpq-dev; do \
 	  pkg-config --exists "$${module%%:*}" 2>/dev/null || missing="$$missing $${module##*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && { [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null; }; then \
@@ -47,10 +47,23 @@ run: build
 sample-files: build
 	$(SWIFT) run -c release --skip-build tern-demo --write-sample-files
 
-test: deps test-tools
+test: deps test-tools test-services
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 	Tests/Schemathesis/run.sh .build/debug/tern-demo
+
+# The servers the live tests start themselves, in temporary folders, stopped by PID: Debian's
+# PostgreSQL (its server binaries under /usr/lib/postgresql; the packaged cluster is not used)
+# and HAProxy.
+test-services:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing="$$missing haproxy"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing (apt)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || { \
+	    echo "error: apt-get could not install:$$missing" >&2; exit 1; }; \
+	fi
 
 # Python packages the tests use (PyPI): openapi-spec-validator checks Public/openapi.json;
 # schemathesis holds the running demo to it (Tests/Schemathesis).
@@ -117,11 +130,11 @@ reliability: build
 # the live tests' deadlines are real). CI runs the thread one.
 sanitize: sanitize-thread sanitize-address
 
-sanitize-thread: deps test-tools
+sanitize-thread: deps test-tools test-services
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan
 
-sanitize-address: deps test-tools
+sanitize-address: deps test-tools test-services
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --no-parallel --sanitize=address --scratch-path .build-asan
 

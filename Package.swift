@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "TernRouter", targets: ["TernRouter"]),
         .library(name: "TernMiddleware", targets: ["TernMiddleware"]),
         .library(name: "TernJSON", targets: ["TernJSON"]),
+        .library(name: "TernPostgres", targets: ["TernPostgres"]),
         .library(name: "TernTesting", targets: ["TernTesting"]),
         .library(name: "TernDemo", targets: ["TernDemo"]),
         .executable(name: "tern-demo", targets: ["tern-demo"]),
@@ -41,6 +42,11 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
         ),
         .target(
             name: "TernHTTP",
@@ -80,6 +86,16 @@ let package = Package(
         .target(
             name: "TernJSON",
             dependencies: ["TernHTTP", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TernPostgres",
+            dependencies: [
+                "CLibpq",
+                "CLibevent",
+                "TernServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -165,6 +181,11 @@ let package = Package(
                 "TernServer", "TernHTTP", "TernTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TernPostgresTests",
+            dependencies: ["TernPostgres", "TernServer", "TernHTTP", "TernTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

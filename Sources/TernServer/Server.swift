@@ -6,8 +6,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Tern's HTTP/1.1 server: `configuration.workers` event loops, one thread each, each with
-/// its own `SO_REUSEPORT` listener, calling one `Responder`.
+/// Tern's HTTP/1.1 server: one `SO_REUSEPORT` listener per event loop, each loop serving
+/// the connections it accepts, all calling one `Responder`.
 ///
 /// ```swift
 /// let server = Server(configuration: .init(host: "127.0.0.1", port: 8080), responder: app)
@@ -16,74 +16,102 @@ import Glibc
 public final class Server: Sendable {
     private let core: ServerCore
     private let state = Locked<State>(State())
+    /// The loops given at `init`, or nil: the server makes `configuration.workers` loops of
+    /// its own at `start()` and stops them when it stops.
+    private let sharedLoops: EventLoopGroup?
 
     private struct State {
         var workers: [Worker] = []
+        var ownLoops: EventLoopGroup?
         var shutdownRequested = false
     }
 
     /// - Parameters:
     ///   - logger: where the server logs what it could not tell a client (a responder's error,
     ///     a failed accept); also each request context's logger.
-    public init(configuration: ServerConfiguration = ServerConfiguration(), responder: some Responder, logger: Logger = Logger(label: "tern.server")) {
+    ///   - loops: the event loops to serve on (one listener each; `configuration.workers` is
+    ///     then not used), shared with the clients the responder awaits, such as a
+    ///     `PostgresClient`. The server never stops them. Nil: the server runs loops of its own.
+    public init(
+        configuration: ServerConfiguration = ServerConfiguration(), responder: some Responder,
+        logger: Logger = Logger(label: "tern.server"), loops: EventLoopGroup? = nil
+    ) {
         core = ServerCore(configuration: configuration, responder: responder, logger: logger)
+        sharedLoops = loops
     }
 
-    /// Binds, starts the event-loop threads and returns the address bound (with the real
-    /// port when the configuration asked for port 0). Throws when the address cannot be bound.
+    /// Binds, starts serving on every loop and returns the address bound (with the real port
+    /// when the configuration asked for port 0). Throws when the address cannot be bound.
+    /// Not callable from a loop thread.
     @discardableResult
     public func start() throws(ServerError) -> SocketAddress {
         // A peer that resets must not kill the process when a write reaches it.
         signal(SIGPIPE, SIG_IGN)
         let configuration = core.configuration
         try ListeningSocket.checkFree(host: configuration.host, port: configuration.port)
+        let group: EventLoopGroup
+        if let sharedLoops {
+            group = sharedLoops
+        } else {
+            group = try EventLoopGroup(loopCount: configuration.workers)
+            state.withLock { $0.ownLoops = group }
+        }
         var workers: [Worker] = []
         var address: SocketAddress?
-        for _ in 0..<max(1, configuration.workers) {
-            // The first socket fixes the port (port 0 picks one); the others share it.
-            let port = address?.port ?? configuration.port
-            let (socket, bound) = try ListeningSocket.open(host: configuration.host, port: port, backlog: configuration.backlog)
-            address = address ?? bound
-            workers.append(try Worker(loop: try EventLoop(), server: core, socket: socket))
+        do throws(ServerError) {
+            for loop in group.loops {
+                // The first socket fixes the port (port 0 picks one); the others share it.
+                let port = address?.port ?? configuration.port
+                let (socket, bound) = try ListeningSocket.open(host: configuration.host, port: port, backlog: configuration.backlog)
+                address = address ?? bound
+                let core = self.core
+                core.runningWorkers.enter()
+                do throws(ServerError) {
+                    workers.append(try loop.submitAndWait { () throws(ServerError) in
+                        try Worker(loop: loop, server: core, socket: socket)
+                    })
+                } catch {
+                    core.runningWorkers.leave()
+                    throw error
+                }
+            }
+        } catch {
+            state.withLock { $0.workers = workers }
+            shutdown()
+            throw error
         }
         state.withLock { $0.workers = workers }
-        for worker in workers {
-            var thread = pthread_t()
-            let context = Unmanaged.passRetained(worker).toOpaque()
-            core.runningLoops.enter()
-            guard pthread_create(&thread, nil, runWorker, context) == 0 else {
-                core.runningLoops.leave()
-                Unmanaged<Worker>.fromOpaque(context).release()
-                shutdown()
-                throw .eventLoop("pthread_create failed")
-            }
-            pthread_detach(thread)
-        }
         return address!
     }
 
     /// Stops accepting and closes idle connections; requests in flight are answered (with
     /// `Connection: close`) within `configuration.shutdownGracePeriod`, after which what is
-    /// left is closed. Returns at once; `wait()` returns when all loops have stopped.
+    /// left is closed. Returns at once; `wait()` returns when every loop has done so.
     public func shutdown() {
-        let workers = state.withLock { state in
+        let (workers, ownLoops) = state.withLock { state in
             state.shutdownRequested = true
-            return state.workers
+            return (state.workers, state.ownLoops)
         }
         for worker in workers { worker.requestShutdown() }
+        if let ownLoops {
+            core.runningWorkers.notify(queue: .global()) { ownLoops.shutdown() }
+        }
     }
 
-    /// Blocks the calling thread until every loop has stopped. In async code, use
+    /// Blocks the calling thread until every loop has stopped serving (and, for loops of the
+    /// server's own, until their threads have ended). In async code, use
     /// `waitUntilStopped()`, which blocks no thread.
     public func wait() {
-        core.runningLoops.wait()
+        core.runningWorkers.wait()
+        state.withLock { $0.ownLoops }?.wait()
     }
 
-    /// Returns when every loop has stopped (at once if the server never started).
+    /// Returns when every loop has stopped serving (at once if the server never started).
     public func waitUntilStopped() async {
         await withCheckedContinuation { continuation in
-            core.runningLoops.notify(queue: .global()) { continuation.resume() }
+            core.runningWorkers.notify(queue: .global()) { continuation.resume() }
         }
+        await state.withLock { $0.ownLoops }?.waitUntilStopped()
     }
 
     /// Starts, calls `onStart` with the bound address, serves until SIGINT or SIGTERM (or
@@ -110,14 +138,6 @@ public final class Server: Sendable {
 
     /// Connections open now, across all loops.
     public var openConnections: Int { core.openConnections.load(ordering: .relaxed) }
-}
-
-/// A loop thread's body: runs one worker's loop until it stops.
-private func runWorker(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let worker = Unmanaged<Worker>.fromOpaque(context!).takeRetainedValue()
-    worker.loop.run()
-    worker.server.runningLoops.leave()
-    return nil
 }
 
 extension Server {

@@ -13,8 +13,8 @@ final class ServerCore: Sendable {
     let openConnections = Atomic<Int>(0)
     /// `http_open_connections`, for the metrics backend.
     let openConnectionsGauge: Meter
-    /// One member per loop thread still running.
-    let runningLoops = DispatchGroup()
+    /// One member per worker still serving (until its last connection after shutdown is gone).
+    let runningWorkers = DispatchGroup()
 
     init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
         self.configuration = configuration

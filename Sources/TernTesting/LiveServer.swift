@@ -18,14 +18,14 @@ public final class LiveServer: Sendable {
     /// Where it listens: `127.0.0.1` and the port the system picked.
     public let address: SocketAddress
 
-    /// Starts `responder` with two workers unless `configure` says otherwise.
-    public init(responder: some Responder, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    /// Starts `responder` with two workers unless `configure` says otherwise, or on `loops`.
+    public init(responder: some Responder, loops: EventLoopGroup? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.workers = 2
         configure(&configuration)
         var logger = Logger(label: "tern.test")
         logger.logLevel = .critical
-        server = Server(configuration: configuration, responder: responder, logger: logger)
+        server = Server(configuration: configuration, responder: responder, logger: logger, loops: loops)
         address = try server.start()
     }
 

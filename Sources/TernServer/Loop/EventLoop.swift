@@ -1,4 +1,5 @@
 import CLibevent
+import Dispatch
 import Synchronization
 import TernHTTP
 #if canImport(Glibc)
@@ -14,11 +15,12 @@ import Glibc
 /// (a handler resuming after `await`) goes through a locked queue and a write to the loop's
 /// eventfd, and runs on the loop thread. Nothing else crosses threads, so libevent runs
 /// without its pthread locking.
-final class EventLoop: TaskExecutor, @unchecked Sendable {
+package final class EventLoop: TaskExecutor, @unchecked Sendable {
     // Sendable proof: `base` and every `var` below are used only on the loop thread (each use
     // is in a libevent callback or a job of this executor, or before the thread starts),
     // except `remote`, which is behind a mutex, and `wakeupFD`, an eventfd any thread may write.
-    let base: OpaquePointer
+    /// The libevent `event_base`: events on it are added, fired and freed on the loop thread only.
+    package let base: OpaquePointer
     private let wakeupFD: Int32
     private var wakeup: OpaquePointer?
     private let remote = Locked(RemoteJobs())
@@ -80,9 +82,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     /// Whether the caller is this loop's thread.
-    var isCurrent: Bool { LoopThreadMarker.current == Unmanaged.passUnretained(self).toOpaque() }
+    package var isCurrent: Bool { LoopThreadMarker.current == Unmanaged.passUnretained(self).toOpaque() }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         if isCurrent, inJobScope {
             local.append(job)
@@ -101,7 +103,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs `body` (a libevent callback's work) and then every job it and its jobs enqueue.
-    func withJobScope(_ body: () -> Void) {
+    package func withJobScope(_ body: () -> Void) {
         let outer = inJobScope
         inJobScope = true
         body()
@@ -132,6 +134,28 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             for job in localBatch { job.runSynchronously(on: executor) }
             localBatch.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Runs `body` on the loop thread, after what the loop is doing now. Any thread.
+    package func execute(_ body: @escaping @Sendable () -> Void) {
+        Task(executorPreference: self) { body() }
+    }
+
+    /// Runs `body` on the loop thread and returns what it returns; blocks the calling thread,
+    /// which must not be this loop's own.
+    package func submitAndWait<Value: Sendable, Failure: Error>(
+        _ body: @escaping @Sendable () throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        precondition(!isCurrent, "submitAndWait from the loop's own thread would never return")
+        let outcome = Locked<Result<Value, Failure>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        execute {
+            let result = Result { () throws(Failure) -> Value in try body() }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.withLock { $0! }.get()
     }
 
     /// `Date: <IMF-fixdate>\r\n`, formatted at most once a second per loop from libevent's

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// One event loop serving its own listening socket: accepts, enforces the connection
-/// limit, keeps its connections, and stops them on shutdown.
+/// limit, keeps its connections, and stops them on shutdown. Made on its loop's thread.
 final class Worker: @unchecked Sendable {
     // Sendable proof: every `var` is used only on `loop`'s thread: in libevent callbacks of
     // `loop.base`, or in `requestShutdown`'s task, which prefers `loop` as its executor.
@@ -15,12 +15,14 @@ final class Worker: @unchecked Sendable {
     private var listener: OpaquePointer?
     private var connections: [ObjectIdentifier: HTTP1Connection] = [:]
     private var stopping = false
-    private var pauseTimer: OpaquePointer?
-    private var graceTimer: OpaquePointer?
+    private var pauseTimer: LoopTimer?
+    private var graceTimer: LoopTimer?
+    private var finished = false
 
     init(loop: EventLoop, server: ServerCore, socket: Int32) throws(ServerError) {
         self.loop = loop
         self.server = server
+        precondition(loop.isCurrent, "a worker is made on its loop")
         let context = Unmanaged.passUnretained(self).toOpaque()
         let flags = UInt32(LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC)
         guard let listener = evconnlistener_new(loop.base, { _, fd, address, _, context in
@@ -35,20 +37,16 @@ final class Worker: @unchecked Sendable {
             let worker = Unmanaged<Worker>.fromOpaque(context!).takeUnretainedValue()
             worker.acceptFailed(errno: errno)
         }
-        pauseTimer = event_new(loop.base, -1, 0, { _, _, context in
-            let worker = Unmanaged<Worker>.fromOpaque(context!).takeUnretainedValue()
-            if let listener = worker.listener { evconnlistener_enable(listener) }
-        }, context)
-        graceTimer = event_new(loop.base, -1, 0, { _, _, context in
-            let worker = Unmanaged<Worker>.fromOpaque(context!).takeUnretainedValue()
-            worker.loop.withJobScope { worker.closeAll() }
-        }, context)
+        pauseTimer = LoopTimer(loop: loop) { [unowned self] in
+            if let listener = self.listener { evconnlistener_enable(listener) }
+        }
+        graceTimer = LoopTimer(loop: loop) { [unowned self] in closeAll() }
     }
 
     deinit {
+        // After shutdown, it is nil; a worker that never shut down belongs to a group that was
+        // shut down first, whose loop runs no more callbacks.
         if let listener { evconnlistener_free(listener) }
-        if let pauseTimer { event_free(pauseTimer) }
-        if let graceTimer { event_free(graceTimer) }
     }
 
     private func accept(_ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?) {
@@ -79,7 +77,7 @@ final class Worker: @unchecked Sendable {
         guard let listener, let pauseTimer else { return }
         server.logger.warning("accept failed; pausing for 100 ms", metadata: ["errno": "\(code)"])
         evconnlistener_disable(listener)
-        tern_event_add_timeout(pauseTimer, 100_000_000)
+        pauseTimer.arm(after: .milliseconds(100))
     }
 
     /// A connection has released its socket.
@@ -87,7 +85,7 @@ final class Worker: @unchecked Sendable {
         guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
         server.openConnections.subtract(1, ordering: .relaxed)
         server.openConnectionsGauge.decrement()
-        if stopping, connections.isEmpty { loop.stop() }
+        if stopping, connections.isEmpty { finish() }
     }
 
     /// Stops accepting, lets in-flight requests finish within the grace period, then stops the
@@ -107,13 +105,23 @@ final class Worker: @unchecked Sendable {
         }
         for connection in Array(connections.values) { connection.shutdown() }
         if connections.isEmpty {
-            loop.stop()
-        } else if let graceTimer {
-            tern_event_add_timeout(graceTimer, server.configuration.shutdownGracePeriod.nanoseconds)
+            finish()
+        } else {
+            graceTimer?.arm(after: server.configuration.shutdownGracePeriod)
         }
     }
 
     private func closeAll() {
         for connection in Array(connections.values) { connection.free() }
+    }
+
+    /// The last connection is gone after shutdown: releases the loop's events and tells the
+    /// server, once. The loop itself runs on for whatever else its group serves.
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        pauseTimer = nil
+        graceTimer = nil
+        server.runningWorkers.leave()
     }
 }
