@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "TernDemo",
             dependencies: [
-                "TernHTTP", "TernRouter", "TernMiddleware", "TernJSON",
+                "TernHTTP", "TernRouter", "TernMiddleware", "TernJSON", "TernPostgres", "TernServer",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -125,7 +125,9 @@ let package = Package(
             name: "tern-demo",
             dependencies: [
                 "TernDemo",
+                "TernHTTP",
                 "TernMiddleware",
+                "TernPostgres",
                 "TernServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -17,16 +17,21 @@ public import TernRouter
 /// request carries a key.
 public final class DemoApplication: Responder {
     private let router: RouterResponder
-    private let database: DemoDatabase
+    /// The SQLite database, when the application keeps its state there (it owns it).
+    private let database: DemoDatabase?
+    /// Set by `beginDraining()`: `/healthz` answers 503 from then on.
+    private let draining = Locked(false)
     /// Where the metrics are kept; `GET /metrics` writes it out.
     private let registry = PrometheusCollectorRegistry()
     /// Deletes expired idempotency records every ten minutes until `close()`.
     private let purge: Task<Void, Never>
     private let requestID = RequestID()
 
-    /// Opens (or creates) the database in `configuration.dataDirectory` and builds the routes.
-    public init(configuration: DemoConfiguration) throws {
-        database = try DemoDatabase(directory: configuration.dataDirectory)
+    /// Builds the routes over `postgres`, a database several instances may share, or when it is
+    /// nil over the SQLite database in `configuration.dataDirectory` (opened, or created).
+    public init(configuration: DemoConfiguration, postgres: DemoPostgres? = nil) throws {
+        let database = try postgres == nil ? DemoDatabase(directory: configuration.dataDirectory) : nil
+        self.database = database
         let authentication = BearerAuthentication(realm: "tern-demo", keys: [
             .init(token: configuration.apiKey, principal: Principal(name: "demo", scopes: [.read, .write])),
             .init(token: configuration.readOnlyKey, principal: Principal(name: "readonly", scopes: [.read])),
@@ -46,8 +51,15 @@ public final class DemoApplication: Responder {
         }
         router.use(ConditionalGET(hashingBodies: true))
         router.use(Compression())
+        let draining = self.draining
         router.get("/healthz") { _, _ in
-            try Response(json: Health(status: "ok"))
+            guard !draining.withLock({ $0 }) else {
+                throw HTTPError(.serviceUnavailable, detail: "the server is shutting down", headerFields: [.retryAfter: "1"])
+            }
+            if let postgres, await !postgres.client.isConnected {
+                throw HTTPError(.serviceUnavailable, detail: "the database cannot be reached", headerFields: [.retryAfter: "1"])
+            }
+            return try Response(json: Health(status: "ok"))
         }
         router.get("/metrics") { _, _ in
             Response(
@@ -55,11 +67,21 @@ public final class DemoApplication: Responder {
                 body: .bytes(registry.emitToBuffer()))
         }
         PublicRoutes(folder: configuration.publicDirectory).register(in: router)
-        let users = UserRoutes(store: CachingUserStore(wrapping: SQLiteUserStore(database: database)))
+        let userStore: any UserStore
+        let transferStore: any TransferStore & IdempotencyStore
+        if let database {
+            userStore = CachingUserStore(wrapping: SQLiteUserStore(database: database))
+            transferStore = SQLiteTransferStore(database: database)
+        } else if let postgres {
+            userStore = PostgresUserStore(database: postgres)
+            transferStore = PostgresTransferStore(database: postgres)
+        } else {
+            preconditionFailure("either SQLite or PostgreSQL")
+        }
+        let users = UserRoutes(store: userStore)
         // Compressed downloads are made once per file version, in the data folder.
         let copies = try CompressedCopies(folder: configuration.dataDirectory + "/gzip-copies")
         let downloads = DownloadRoutes(files: FileResponder(folder: configuration.filesDirectory, compressedCopies: copies))
-        let transferStore = SQLiteTransferStore(database: database)
         let transfers = TransferRoutes(store: transferStore)
         let idempotency = Idempotency(store: transferStore, expiry: configuration.idempotencyExpiry, canonicalContent: JSONCoding.canonical)
         router.group("/", middleware: [authentication]) { api in
@@ -100,10 +122,17 @@ public final class DemoApplication: Responder {
         { [requestID] in [RequestID.fieldName: requestID.newID()] }
     }
 
-    /// Finishes pending database work and closes it (at shutdown, after the server stopped).
+    /// From now on `/healthz` answers 503, so that a load balancer stops sending requests
+    /// here while the server finishes those in flight (at SIGTERM, before the server shuts down).
+    public func beginDraining() {
+        draining.withLock { $0 = true }
+    }
+
+    /// Finishes pending work on the SQLite database and closes it (at shutdown, after the server
+    /// stopped). A PostgreSQL client belongs to whoever made it, who closes it.
     public func close() throws {
         purge.cancel()
-        try database.close()
+        try database?.close()
     }
 }
 

@@ -96,11 +96,12 @@ final class PostgresConnection {
         connection = started
         guard PQstatus(started) != CONNECTION_BAD else { return close(reason: libpqMessage) }
         PQsetnonblocking(started, 1)
-        // The server's notices and warnings go to the log, not to standard error.
+        // The server's notices go to the log (warnings as warnings), not to standard error.
         PQsetNoticeProcessor(started, { context, message in
             guard let context, let message else { return }
             let connection = Unmanaged<PostgresConnection>.fromOpaque(context).takeUnretainedValue()
-            connection.logger.notice("PostgreSQL: \(String(cString: message).trimmingTrailingWhitespace)")
+            let text = String(cString: message).trimmingTrailingWhitespace
+            connection.logger.log(level: text.hasPrefix("WARNING") ? .warning : .debug, "PostgreSQL: \(text)")
         }, Unmanaged.passUnretained(self).toOpaque())
         armTimer(after: configuration.connectTimeout)
         poll(PGRES_POLLING_WRITING)

@@ -117,7 +117,9 @@ public final class Server: Sendable {
     /// Starts, calls `onStart` with the bound address, serves until SIGINT or SIGTERM (or
     /// `shutdown()`), then shuts down gracefully and returns when every loop has stopped.
     /// Blocks the two signals in the calling thread, and so in the loop threads it starts.
-    public func run(onStart: (SocketAddress) -> Void = { _ in }) throws(ServerError) {
+    /// - Parameter onSignal: called when the signal arrives, before the shutdown begins: e.g.
+    ///   to make a health check fail, so a load balancer stops sending requests here.
+    public func run(onStart: (SocketAddress) -> Void = { _ in }, onSignal: () -> Void = {}) throws(ServerError) {
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
@@ -130,6 +132,7 @@ public final class Server: Sendable {
             let signal = sigtimedwait(&signals, nil, &interval)
             if signal == SIGINT || signal == SIGTERM {
                 core.logger.info("shutting down", metadata: ["signal": "\(signal)"])
+                onSignal()
                 shutdown()
             }
         }

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Logging
 import TernDemo
 import TernMiddleware
+import TernPostgres
 import TernServer
 
 /// `tern-demo`: the demo API. Every flag also reads an environment variable.
@@ -20,6 +21,9 @@ struct TernDemoCommand: ParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: "Where the SQLite database lives (TERN_DATA_DIR).")
     var dataDirectory: String = Environment.value("TERN_DATA_DIR") ?? "./data"
+
+    @Option(name: .customLong("database-url"), help: "PostgreSQL instead of SQLite, shared by every instance, e.g. postgresql://tern@127.0.0.1:5432/tern (TERN_DATABASE_URL; empty: SQLite).")
+    var databaseURL: String = Environment.value("TERN_DATABASE_URL") ?? ""
 
     @Option(name: .customLong("files-dir"), help: "Files served under /download (TERN_FILES_DIR).")
     var filesDirectory: String = Environment.value("TERN_FILES_DIR") ?? "./Public/files"
@@ -76,29 +80,43 @@ struct TernDemoCommand: ParsableCommand {
         demo.idempotencyExpiry = .seconds(idempotencyExpiry)
         demo.apiKey = Environment.value("DEMO_API_KEY") ?? demo.apiKey
         demo.readOnlyKey = Environment.value("DEMO_READONLY_KEY") ?? demo.readOnlyKey
+        let logger = Logger(label: "tern-demo")
+        let loops: EventLoopGroup
         let application: DemoApplication
+        var postgres: PostgresClient?
         do {
+            loops = try EventLoopGroup(loopCount: workers)
             try SampleFiles.ensureLarge(in: filesDirectory)
-            application = try DemoApplication(configuration: demo)
+            if !databaseURL.isEmpty {
+                let client = PostgresClient(configuration: try PostgresConfiguration(url: databaseURL), loops: loops)
+                postgres = client
+                let database = DemoPostgres(client: client)
+                _ = try waitFor { try await database.migrate() }
+                application = try DemoApplication(configuration: demo, postgres: database)
+            } else {
+                application = try DemoApplication(configuration: demo)
+            }
         } catch {
-            Logger(label: "tern-demo").critical("cannot start: \(error)")
+            logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
         var configuration = ServerConfiguration(host: host, port: port)
-        configuration.workers = workers
         configuration.maxConnections = maxConnections
         configuration.serverResponseFields = application.serverResponseFields
         configuration.metricsFactory = application.metricsFactory
-        let server = Server(configuration: configuration, responder: application)
+        let server = Server(configuration: configuration, responder: application, loops: loops)
         do {
-            try server.run { address in
+            try server.run(onStart: { address in
                 print("listening on http://\(address)")
                 fflushStandardOutput()
-            }
+            }, onSignal: application.beginDraining)
         } catch {
             throw ValidationError(error.description)
         }
         try application.close()
+        if let postgres { try waitFor { await postgres.close() } }
+        loops.shutdown()
+        loops.wait()
     }
 }
 

@@ -107,7 +107,6 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
     /// - Throws: `Idempotency.keyInUse` when a live record holds the key: another process
     ///   stored it after this one's lookup.
     private static func insert(_ record: IdempotencyRecord, _ db: Database) throws {
-        let fields = record.response.fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
         try db.cachedStatement(sql: """
                 INSERT INTO idempotency_records (scope, key, fingerprint, status, reason, fields, body, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -116,7 +115,7 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
                     body = excluded.body, created_at = excluded.created_at, expires_at = excluded.expires_at
                 WHERE idempotency_records.expires_at <= excluded.created_at
                 """).execute(arguments: [
-                record.key.scope, record.key.key, record.fingerprint, record.response.status, record.response.reasonPhrase, fields,
+                record.key.scope, record.key.key, record.fingerprint, record.response.status, record.response.reasonPhrase, record.response.fieldsText,
                 Data(record.response.body),
                 record.createdAt, record.expiresAt,
             ])
@@ -141,12 +140,7 @@ extension Transfer {
 
 extension IdempotencyRecord {
     init(row: Row) {
-        let text: String = row["fields"]
-        let fields = text.split(separator: "\n").compactMap { line -> StoredResponse.Field? in
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2 else { return nil }
-            return StoredResponse.Field(name: String(parts[0]), value: String(parts[1].dropFirst()))
-        }
+        let fields = StoredResponse.fields(fromText: row["fields"])
         let body: Data = row["body"]
         self.init(
             key: IdempotencyRecordKey(scope: row["scope"], key: row["key"]), fingerprint: row["fingerprint"],

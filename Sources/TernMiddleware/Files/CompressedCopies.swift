@@ -129,10 +129,15 @@ public final class CompressedCopies: Sendable {
         }
     }
 
-    /// Creates `folder`, or empties it of earlier copies.
+    /// Creates `folder` (and the folders above it that are missing), or empties it of earlier
+    /// copies.
     private static func prepare(_ folder: String) throws {
-        if mkdir(folder, 0o700) != 0, errno != EEXIST {
-            throw GzipFile.Failure(description: "cannot create \(folder): errno \(errno)")
+        var path = folder.hasPrefix("/") ? "" : "."
+        for component in folder.split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o700) != 0, errno != EEXIST {
+                throw GzipFile.Failure(description: "cannot create \(path): errno \(errno)")
+            }
         }
         guard let directory = opendir(folder) else { throw GzipFile.Failure(description: "cannot read \(folder): errno \(errno)") }
         defer { closedir(directory) }

@@ -1,0 +1,156 @@
+public import TernHTTP
+import TernJSON
+public import TernMiddleware
+import TernPostgres
+
+/// `TransferStore` and `IdempotencyStore` on PostgreSQL, for several instances sharing one
+/// database: the database, not any process, decides which request executes a key.
+///
+/// A transfer is one READ COMMITTED transaction: a transaction-scoped advisory lock on the
+/// idempotency key (held by another transaction: 409 with `Retry-After`), the stored record
+/// replayed if one committed meanwhile (422 for another fingerprint), both accounts locked
+/// `FOR UPDATE` in id order (so two transfers between the same accounts never deadlock), the
+/// debit guarded by the balance, the credit, the transfer row and the idempotency record; the
+/// response leaves only after COMMIT returns. The advisory lock ends with the transaction, also
+/// when the instance holding it dies (the server ends its session).
+public struct PostgresTransferStore: TransferStore, IdempotencyStore {
+    private let database: DemoPostgres
+
+    /// A store over `database`, whose migrations created its tables.
+    public init(database: DemoPostgres) {
+        self.database = database
+    }
+
+    public func accounts(afterID: String?, limit: Int) async throws -> [Account] {
+        try await database.query("SELECT id, balance_cents FROM accounts WHERE id > \(afterID ?? "") ORDER BY id LIMIT \(limit)")
+            .map(Account.init(row:))
+    }
+
+    public func account(id: String) async throws -> Account? {
+        try await database.query("SELECT id, balance_cents FROM accounts WHERE id = \(id)").first.map(Account.init(row:))
+    }
+
+    public func transfers(beforeID: Int64?, limit: Int) async throws -> [Transfer] {
+        try await database.query("""
+            SELECT id, from_account, to_account, amount_cents, status, created_at FROM transfers
+            WHERE id < \(beforeID ?? Int64.max) ORDER BY id DESC LIMIT \(limit)
+            """).map(Transfer.init(row:))
+    }
+
+    public func transfer(id: Int64) async throws -> Transfer? {
+        try await database.query("SELECT id, from_account, to_account, amount_cents, status, created_at FROM transfers WHERE id = \(id)")
+            .first.map(Transfer.init(row:))
+    }
+
+    public func transfer(
+        _ amount: Money, from: String, to: String, at seconds: Int64, claim: IdempotencyClaim?,
+        respond: @escaping @Sendable (TransferOutcome) throws -> Response
+    ) async throws -> Response {
+        try await database.transaction { tx in
+            if let claim {
+                let key = claim.key.scope + "\u{0}" + claim.key.key
+                let locked = try await tx.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), 0))")[0].decode(column: 0, as: Bool.self)
+                guard locked else { throw Idempotency.keyInUse }
+                // Under the lock, a new statement (a new snapshot) sees a record that the
+                // previous holder committed.
+                if let record = try await Self.record(for: claim.key, now: claim.createdAt, tx.query) {
+                    guard record.fingerprint == claim.fingerprint else {
+                        throw HTTPError(.unprocessableContent, detail: "this Idempotency-Key was used for a different request")
+                    }
+                    claim.markStored()
+                    return record.response.replay
+                }
+            }
+            let locked = try await tx.query("SELECT id, balance_cents FROM accounts WHERE id IN (\(from), \(to)) ORDER BY id FOR UPDATE")
+            let balances = try Dictionary(uniqueKeysWithValues: locked.map { try $0.decode((String, Int64).self) })
+            var errors: [FieldError] = []
+            if balances[from] == nil { errors.append(FieldError(field: "from", message: "is not an account")) }
+            if balances[to] == nil { errors.append(FieldError(field: "to", message: "is not an account")) }
+            guard errors.isEmpty, let balance = balances[from] else { throw ValidationError(errors) }
+            let response: Response
+            if balance < amount.cents {
+                response = try respond(.insufficientFunds(balance: Money(cents: balance)))
+            } else {
+                let inserted = try await tx.query("""
+                    WITH debit AS (
+                        UPDATE accounts SET balance_cents = balance_cents - \(amount.cents) WHERE id = \(from)
+                    ), credit AS (
+                        UPDATE accounts SET balance_cents = balance_cents + \(amount.cents) WHERE id = \(to)
+                    )
+                    INSERT INTO transfers (from_account, to_account, amount_cents, status, created_at)
+                    VALUES (\(from), \(to), \(amount.cents), 'completed', \(seconds)) RETURNING id
+                    """)
+                let id = try inserted[0].decode(column: 0, as: Int64.self)
+                response = try respond(.completed(Transfer(id: id, from: from, to: to, amount: amount, status: "completed", createdAt: seconds)))
+            }
+            if let claim, let record = claim.record(for: response) {
+                try await Self.insert(record, tx.query)
+                claim.markStored()
+            }
+            return response
+        }
+    }
+
+    // MARK: IdempotencyStore
+
+    public func record(for key: IdempotencyRecordKey, now: Int64) async throws -> IdempotencyRecord? {
+        try await Self.record(for: key, now: now, database.query)
+    }
+
+    public func save(_ record: IdempotencyRecord) async throws {
+        try await Self.insert(record, database.query)
+    }
+
+    public func purgeExpired(now: Int64) async throws -> Int {
+        try await database.query("DELETE FROM idempotency_records WHERE expires_at <= \(now)").affectedRows
+    }
+
+    private typealias Run = (PostgresQuery) async throws -> PostgresRows
+
+    private static func record(for key: IdempotencyRecordKey, now: Int64, _ run: Run) async throws -> IdempotencyRecord? {
+        try await run("""
+            SELECT scope, key, fingerprint, status, reason, fields, body, created_at, expires_at FROM idempotency_records
+            WHERE scope = \(key.scope) AND key = \(key.key) AND expires_at > \(now)
+            """).first.map(IdempotencyRecord.init(row:))
+    }
+
+    /// Inserts `record`, or replaces an expired one with the same key, in one statement.
+    /// - Throws: `Idempotency.keyInUse` when a live record holds the key.
+    private static func insert(_ record: IdempotencyRecord, _ run: Run) async throws {
+        let stored = try await run("""
+            INSERT INTO idempotency_records (scope, key, fingerprint, status, reason, fields, body, created_at, expires_at)
+            VALUES (\(record.key.scope), \(record.key.key), \(record.fingerprint), \(record.response.status), \(record.response.reasonPhrase),
+                    \(record.response.fieldsText), \(PostgresBytes(record.response.body)), \(record.createdAt), \(record.expiresAt))
+            ON CONFLICT (scope, key) DO UPDATE SET
+                fingerprint = excluded.fingerprint, status = excluded.status, reason = excluded.reason, fields = excluded.fields,
+                body = excluded.body, created_at = excluded.created_at, expires_at = excluded.expires_at
+            WHERE idempotency_records.expires_at <= excluded.created_at
+            """)
+        if stored.affectedRows == 0 { throw Idempotency.keyInUse }
+    }
+}
+
+extension Account {
+    init(row: PostgresRow) throws {
+        let (id, cents) = try row.decode((String, Int64).self)
+        self.init(id: id, balance: Money(cents: cents))
+    }
+}
+
+extension Transfer {
+    init(row: PostgresRow) throws {
+        let (id, from, to, cents, status, createdAt) = try row.decode((Int64, String, String, Int64, String, Int64).self)
+        self.init(id: id, from: from, to: to, amount: Money(cents: cents), status: status, createdAt: createdAt)
+    }
+}
+
+extension IdempotencyRecord {
+    init(row: PostgresRow) throws {
+        let (scope, key, fingerprint, status, reason, fields, body, createdAt, expiresAt) =
+            try row.decode((String, String, String, Int, String, String, PostgresBytes, Int64, Int64).self)
+        self.init(
+            key: IdempotencyRecordKey(scope: scope, key: key), fingerprint: fingerprint,
+            response: StoredResponse(status: status, reasonPhrase: reason, fields: StoredResponse.fields(fromText: fields), body: body.bytes),
+            createdAt: createdAt, expiresAt: expiresAt)
+    }
+}
