@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+import Testing
+import TernTesting
+
+/// Three `tern-demo` instances sharing PostgreSQL: every guarantee of one instance holds across
+/// them (docs: API.md, "Several instances").
+@Suite("Demo: several instances on PostgreSQL (live, the tern-demo binary)")
+struct ClusterTests {
+    @Test func oneKeySentToEveryInstanceAtOnceExecutesOnce() async throws {
+        let cluster = try await DemoCluster(instances: 3)
+        let api = cluster.api
+        let body = #"{"from":"alice","to":"bob","amount":12.34}"#
+        let total = try api.totalBalance()
+        // Three rounds of the same key to all three instances at once.
+        for round in 0..<3 {
+            let key = "once-\(round)"
+            let outcomes = await withTaskGroup(of: RawHTTP.Reply?.self) { group in
+                for index in 0..<9 {
+                    group.addTask { api.write(index % 3, "POST", "/transfers", body: body, headers: "Idempotency-Key: \(key)\r\n") }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let executed = outcomes.filter { $0?.status == 201 && $0?.field("idempotent-replayed") == nil }
+            #expect(executed.count == 1, "round \(round): \(outcomes.map { $0?.status ?? 0 })")
+            for outcome in outcomes {
+                let reply = try #require(outcome)
+                #expect([201, 409].contains(reply.status))
+                if reply.status == 409 { #expect(reply.field("retry-after") != nil) }
+                if reply.status == 201 { #expect(reply.body == executed.first??.body) }
+            }
+            // Afterwards each instance replays the same bytes.
+            for index in 0..<3 {
+                let replay = try #require(api.write(index, "POST", "/transfers", body: body, headers: "Idempotency-Key: \(key)\r\n"))
+                #expect(replay.status == 201 && replay.field("idempotent-replayed") == "true")
+                #expect(replay.body == executed.first??.body)
+            }
+        }
+        let alice = try #require(api.get(2, "/accounts/alice"))
+        #expect(String(decoding: alice.body, as: UTF8.self).contains(#""balance":962.98"#), "1000.00 - 3 × 12.34")
+        #expect(try api.totalBalance(1) == total)
+    }
+
+    @Test func aLostUpdateAcrossInstancesIsImpossible() async throws {
+        let cluster = try await DemoCluster(instances: 2)
+        let api = cluster.api
+        let read = try #require(api.get(0, "/users/1"))
+        let tag = try #require(read.field("etag"))
+        // The same If-Match on two instances at once: one wins, the other is refused.
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<2 {
+                group.addTask {
+                    api.write(index, "PUT", "/users/1", body: #"{"name":"Writer \#(index)","email":"alice@example.com"}"#, headers: "If-Match: \(tag)\r\n")?.status ?? 0
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }.sorted()
+        }
+        #expect(statuses == [200, 412])
+        // A write on one instance, then a conditional read with the old tag on the other:
+        // the new representation, never 304.
+        let after = try #require(api.get(1, "/users/1", headers: "If-None-Match: \(tag)\r\n"))
+        #expect(after.status == 200)
+        #expect(after.field("etag") != tag)
+        let write = try #require(api.write(1, "PATCH", "/users/1", body: #"{"name":"Third"}"#, headers: "If-Match: \(after.field("etag")!)\r\n"))
+        #expect(write.status == 200)
+        let seen = try #require(api.get(0, "/users/1", headers: "If-None-Match: \(after.field("etag")!)\r\n"))
+        #expect(seen.status == 200 && seen.field("etag") == write.field("etag"))
+        #expect(String(decoding: seen.body, as: UTF8.self).contains("Third"))
+    }
+
+    @Test func whileTheDatabaseIsDownRequestsGet503AndTheInstancesRecover() async throws {
+        let postgres = try await TestPostgres.start()
+        defer { postgres.stop() }
+        let cluster = try await DemoCluster(instances: 2, postgres: postgres)
+        let api = cluster.api
+        #expect(api.get(0, "/users/1")?.status == 200)
+        postgres.stop()
+        for index in 0..<2 {
+            let read = try #require(api.get(index, "/users/1"))
+            #expect(read.status == 503 && read.field("retry-after") != nil)
+            #expect(read.field("content-type") == "application/problem+json")
+            let write = try #require(api.write(index, "POST", "/transfers", body: #"{"from":"alice","to":"bob","amount":1}"#, headers: "Idempotency-Key: down-\(index)\r\n"))
+            #expect(write.status == 503 && write.field("retry-after") != nil)
+            #expect(api.get(index, "/healthz")?.status == 503)
+        }
+        try await postgres.restart()
+        for index in 0..<2 {
+            #expect(try await TestTiming.eventually { api.get(index, "/healthz")?.status == 200 })
+            #expect(api.get(index, "/users/1")?.status == 200)
+            let write = try #require(api.write(index, "POST", "/transfers", body: #"{"from":"alice","to":"bob","amount":1}"#, headers: "Idempotency-Key: down-\(index)\r\n"))
+            #expect(write.status == 201, "the key refused while down is usable now")
+        }
+    }
+}
