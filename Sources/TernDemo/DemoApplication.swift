@@ -9,7 +9,7 @@ public import TernRouter
 
 /// The demo API as a responder: its routes behind the framework's standard middleware.
 ///
-/// Middleware, outermost first: metrics (every request, with its final status), request id
+/// Middleware, outermost first: the client behind trusted proxies (when any are set), metrics (every request, with its final status), request id
 /// (on every response, errors included), the access log, CORS for pages on localhost,
 /// errors as problem+json, rate limit (per API key, else per client address; `/healthz` and
 /// `/metrics` exempt), conditional GET, and compression. Bearer authentication wraps the
@@ -39,6 +39,7 @@ public final class DemoApplication: Responder {
         let registry = self.registry
         let metricsFactory = PrometheusMetricsFactory(registry: registry)
         let router = Router()
+        if !configuration.trustedProxies.isEmpty { router.use(TrustedProxies(configuration.trustedProxies)) }
         router.use(HTTPMetrics(factory: metricsFactory))
         router.use(requestID)
         router.use(AccessLog())

@@ -1,3 +1,5 @@
+public import TernMiddleware
+
 /// The demo's settings, as the README's "Configuration" lists them. Its description leaves the API
 /// keys out, so logging it never leaks them.
 public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
@@ -20,6 +22,8 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var logFormat = LogFormat.text
     /// How long a transfer's response is replayed for its `Idempotency-Key`.
     public var idempotencyExpiry: Duration = .seconds(86_400)
+    /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxies`); none by default.
+    public var trustedProxies: [IPAddressRange] = []
     /// `DEMO_API_KEY`: read-write.
     public var apiKey = "demo-key"
     /// `DEMO_READONLY_KEY`: read-only.
@@ -32,7 +36,8 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "host=\(host) port=\(port) workers=\(workers) data-dir=\(dataDirectory) files-dir=\(filesDirectory) "
-            + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) idempotency-expiry=\(idempotencyExpiry.components.seconds)s log-level=\(logLevel) log-format=\(logFormat.rawValue)"
+            + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) idempotency-expiry=\(idempotencyExpiry.components.seconds)s "
+            + "trusted-proxies=\(trustedProxies.map(\.description).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue)"
     }
 }
 

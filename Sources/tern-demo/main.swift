@@ -34,6 +34,9 @@ struct TernDemoCommand: ParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "N/S requests per client, or off (TERN_RATE_LIMIT).")
     var rateLimit: RateLimitSetting = Environment.value("TERN_RATE_LIMIT").flatMap(RateLimitSetting.init) ?? .perWindow(requests: 100, seconds: 1)
 
+    @Option(name: .customLong("trusted-proxies"), help: "Comma-separated CIDR blocks whose X-Forwarded-For names the client (TERN_TRUSTED_PROXIES); default none.")
+    var trustedProxies: String = Environment.value("TERN_TRUSTED_PROXIES") ?? ""
+
     @Option(name: .customLong("idempotency-expiry"), help: "Seconds a transfer's response is replayed for its key (TERN_IDEMPOTENCY_EXPIRY).")
     var idempotencyExpiry: Int = Environment.integer("TERN_IDEMPOTENCY_EXPIRY") ?? 86_400
 
@@ -54,6 +57,9 @@ struct TernDemoCommand: ParsableCommand {
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard idempotencyExpiry >= 1 else { throw ValidationError("--idempotency-expiry must be at least 1 second") }
+        for block in trustedProxyBlocks where IPAddressRange(block) == nil {
+            throw ValidationError("--trusted-proxies: '\(block)' is not an address or CIDR block")
+        }
     }
 
     func run() throws {
@@ -78,6 +84,7 @@ struct TernDemoCommand: ParsableCommand {
         demo.logLevel = logLevel.rawValue
         demo.logFormat = logFormat
         demo.idempotencyExpiry = .seconds(idempotencyExpiry)
+        demo.trustedProxies = trustedProxyBlocks.compactMap(IPAddressRange.init)
         demo.apiKey = Environment.value("DEMO_API_KEY") ?? demo.apiKey
         demo.readOnlyKey = Environment.value("DEMO_READONLY_KEY") ?? demo.readOnlyKey
         let logger = Logger(label: "tern-demo")
@@ -117,6 +124,13 @@ struct TernDemoCommand: ParsableCommand {
         if let postgres { try waitFor { await postgres.close() } }
         loops.shutdown()
         loops.wait()
+    }
+}
+
+extension TernDemoCommand {
+    /// `--trusted-proxies` split at commas, blanks dropped.
+    var trustedProxyBlocks: [String] {
+        trustedProxies.split(separator: ",").map { $0.filter { $0 != " " } }.filter { !$0.isEmpty }
     }
 }
 

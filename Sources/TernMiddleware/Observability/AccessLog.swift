@@ -4,7 +4,8 @@ public import TernHTTP
 /// One log line per request, through the request's logger (so it carries `request-id` when
 /// `RequestID` runs before it): `GET /users/1 200`, with metadata `method`, `path`, `route`
 /// (the template, `-` when none matched), `status`, `bytes` (of the body sent), `duration_ms`
-/// (with three decimals) and `client`. Errors thrown past it are logged as 500 and rethrown.
+/// (with three decimals) and `client` (the peer's address and port, or the address a trusted
+/// proxy forwarded: `TrustedProxies`). Errors thrown past it are logged as 500 and rethrown.
 ///
 /// ```swift
 /// router.use(RequestID())
@@ -40,7 +41,7 @@ public struct AccessLog: Middleware {
                 "status": .string(String(status)),
                 "bytes": .string(String(bytes)),
                 "duration_ms": .string(Self.milliseconds(ContinuousClock.now - started)),
-                "client": .string(context.remoteAddress?.description ?? "-"),
+                "client": .string(TrustedProxies.forwardedClient(in: context) ?? context.remoteAddress?.description ?? "-"),
             ])
     }
 

@@ -51,10 +51,11 @@ public struct RateLimit: Middleware {
         self.clock = clock
     }
 
-    /// The default client key: `principal:NAME` when a principal is known, else `host:ADDRESS`.
+    /// The default client key: `principal:NAME` when a principal is known, else `host:ADDRESS`
+    /// (the address a trusted proxy forwarded, else the peer's).
     public static func principalOrHost(_ request: Request, _ context: RequestContext) -> String {
         if let principal = Principal.current(in: context) { return "principal:" + principal.name }
-        return "host:" + (context.remoteAddress?.host ?? "-")
+        return "host:" + (TrustedProxies.forwardedClient(in: context) ?? context.remoteAddress?.host ?? "-")
     }
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
