@@ -46,9 +46,16 @@ public final class DemoApplication: Responder {
         router.use(CORS(allowedOrigin: CORS.isLocalhost))
         router.use(ErrorMiddleware())
         if case .perWindow(let requests, let seconds) = configuration.rateLimit {
-            router.use(RateLimit(policy: RateLimitPolicy(quota: requests, windowSeconds: seconds), exemptRoutes: ["/healthz", "/metrics"]) { request, context in
+            let policy = RateLimitPolicy(quota: requests, windowSeconds: seconds)
+            let key: @Sendable (Request, RequestContext) -> String = { request, context in
                 authentication.principal(of: request).map { "key:" + $0.name } ?? RateLimit.principalOrHost(request, context)
-            })
+            }
+            if let postgres {
+                let shared = LeasedRateLimiter(policy: policy, store: PostgresRateLimitStore(database: postgres))
+                router.use(RateLimit(shared: shared, exemptRoutes: ["/healthz", "/metrics"], key: key))
+            } else {
+                router.use(RateLimit(policy: policy, exemptRoutes: ["/healthz", "/metrics"], key: key))
+            }
         }
         router.use(ConditionalGET(hashingBodies: true))
         router.use(Compression())
@@ -96,9 +103,13 @@ public final class DemoApplication: Responder {
         }
         TransferRoutes.registerOldPath(in: router)
         self.router = try router.build()
+        let rateLimitWindow: Int? = if case .perWindow(_, let seconds) = configuration.rateLimit { seconds } else { nil }
         purge = Task.detached {
             while !Task.isCancelled {
                 _ = try? await transferStore.purgeExpired(now: Int64(Date().timeIntervalSince1970))
+                if let postgres, let rateLimitWindow {
+                    try? await PostgresRateLimitStore(database: postgres).purgeFull(windowSeconds: rateLimitWindow)
+                }
                 try? await Task.sleep(for: .seconds(600))
             }
         }

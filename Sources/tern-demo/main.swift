@@ -4,6 +4,9 @@ import TernDemo
 import TernMiddleware
 import TernPostgres
 import TernServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `tern-demo`: the demo API. Every flag also reads an environment variable.
 struct TernDemoCommand: ParsableCommand {
@@ -95,7 +98,10 @@ struct TernDemoCommand: ParsableCommand {
             loops = try EventLoopGroup(loopCount: workers)
             try SampleFiles.ensureLarge(in: filesDirectory)
             if !databaseURL.isEmpty {
-                let client = PostgresClient(configuration: try PostgresConfiguration(url: databaseURL), loops: loops)
+                var settings = try PostgresConfiguration(url: databaseURL)
+                // Named after this instance: the rate limit counts the instances by it.
+                settings.applicationName = PostgresRateLimitStore.applicationNamePrefix + instanceName
+                let client = PostgresClient(configuration: settings, loops: loops)
                 postgres = client
                 let database = DemoPostgres(client: client)
                 _ = try waitFor { try await database.migrate() }
@@ -128,6 +134,13 @@ struct TernDemoCommand: ParsableCommand {
 }
 
 extension TernDemoCommand {
+    /// `HOST:PID`, unique among running instances.
+    var instanceName: String {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count - 1)
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + ":\(getpid())"
+    }
+
     /// `--trusted-proxies` split at commas, blanks dropped.
     var trustedProxyBlocks: [String] {
         trustedProxies.split(separator: ",").map { $0.filter { $0 != " " } }.filter { !$0.isEmpty }

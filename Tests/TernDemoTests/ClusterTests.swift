@@ -92,3 +92,40 @@ struct ClusterTests {
         }
     }
 }
+
+@Suite("Demo: rate limits and forwarded clients across instances (live, the tern-demo binary)")
+struct ClusterRateLimitTests {
+    /// Sends `count` anonymous GETs round-robin over the instances, with `headers`; how many
+    /// were admitted.
+    private static func burst(_ api: ClusterAPI, count: Int, headers: String = "") -> Int {
+        (0..<count).reduce(0) { admitted, index in
+            admitted + (api.get(index % api.ports.count, "/users/1", headers: headers)?.status == 200 ? 1 : 0)
+        }
+    }
+
+    @Test func aBurstSpreadOverEveryInstanceGetsAboutTheQuota() async throws {
+        let quota = 30
+        let cluster = try await DemoCluster(instances: 3, arguments: ["--rate-limit", "\(quota)/60"])
+        let admitted = Self.burst(cluster.api, count: 3 * quota)
+        #expect(Double(admitted) >= 0.8 * Double(quota), "\(admitted)")
+        #expect(Double(admitted) <= 1.2 * Double(quota) + 1, "\(admitted)")
+        let refused = try #require(cluster.api.get(1, "/users/1"))
+        #expect(refused.status == 429 && refused.field("retry-after") != nil)
+        #expect(refused.field("ratelimit-policy") == #""default";q=30;w=60"#)
+    }
+
+    @Test func forwardedClientsHaveTheirOwnQuotaOnlyBehindATrustedProxy() async throws {
+        let quota = 10
+        let trusting = try await DemoCluster(instances: 2, arguments: ["--rate-limit", "\(quota)/60", "--trusted-proxies", "127.0.0.0/8"])
+        let first = Self.burst(trusting.api, count: 2 * quota, headers: "X-Forwarded-For: 203.0.113.1\r\n")
+        let second = Self.burst(trusting.api, count: 2 * quota, headers: "X-Forwarded-For: 198.51.100.7, 127.0.0.1\r\n")
+        #expect(first >= quota * 8 / 10 && first <= quota + 1 + quota / 5, "\(first)")
+        #expect(second >= quota * 8 / 10 && second <= quota + 1 + quota / 5, "\(second): a second client, its own bucket")
+
+        let ignoring = try await DemoCluster(instances: 2, arguments: ["--rate-limit", "\(quota)/60"])
+        let spoofed = (0..<(2 * quota)).reduce(0) { admitted, index in
+            admitted + (ignoring.api.get(index % 2, "/users/1", headers: "X-Forwarded-For: 203.0.113.\(index)\r\n")?.status == 200 ? 1 : 0)
+        }
+        #expect(spoofed <= quota + 1 + quota / 5, "\(spoofed): a field from an untrusted peer changes nothing")
+    }
+}

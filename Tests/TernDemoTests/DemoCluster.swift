@@ -28,8 +28,8 @@ final class DemoCluster {
         close(sample)
         for index in 0..<count {
             let process = try ChildProcess(
-                ["--port", "0", "--workers", "2", "--rate-limit", "off", "--database-url", databaseURL,
-                 "--data-dir", folder + "/data-\(index)", "--files-dir", files] + arguments,
+                ["--port", "0", "--workers", "2", "--database-url", databaseURL, "--data-dir", folder + "/data-\(index)", "--files-dir", files]
+                    + (arguments.contains("--rate-limit") ? [] : ["--rate-limit", "off"]) + arguments,
                 standardError: folder + "/stderr-\(index)")
             instances.append(process)
             let line = try #require(process.readLine(), "instance \(index) did not start; see \(folder)/stderr-\(index)")

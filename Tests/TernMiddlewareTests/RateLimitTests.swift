@@ -45,7 +45,7 @@ struct RateLimitTests {
 
     func middleware(_ clock: TestClock, quota: Int = 2, window: Int = 1, maxKeys: Int = 100) -> RateLimit {
         RateLimit(
-            limiter: RateLimiter(policy: RateLimitPolicy(quota: quota, windowSeconds: window), maxKeys: maxKeys, shards: 4),
+            limiter: .local(RateLimiter(policy: RateLimitPolicy(quota: quota, windowSeconds: window), maxKeys: maxKeys, shards: 4)),
             exemptRoutes: ["/healthz"], key: RateLimit.principalOrHost, clock: { clock.now })
     }
 

@@ -22,7 +22,7 @@ public struct RateLimit: Middleware {
     /// `RateLimit`.
     public static let limitField = HTTPField.Name("RateLimit")!
 
-    private let limiter: RateLimiter
+    private let limiter: Limiter
     /// `RateLimit-Policy`'s value and the start of `RateLimit`'s, formatted once.
     private let policyValue: String
     private let limitPrefix: String
@@ -31,16 +31,44 @@ public struct RateLimit: Middleware {
     private let exemptRoutes: [String]
     private let clock: @Sendable () -> ContinuousClock.Instant
 
-    /// A limit of `policy` per client (`key`), except for `exemptRoutes`.
+    /// Where the buckets are: in this process, or shared by several.
+    enum Limiter: Sendable {
+        case local(RateLimiter)
+        case leased(LeasedRateLimiter)
+
+        var policy: RateLimitPolicy {
+            switch self {
+            case .local(let limiter): limiter.policy
+            case .leased(let limiter): limiter.policy
+            }
+        }
+
+        func take(_ key: String, at now: ContinuousClock.Instant) async -> TokenBucket.Outcome {
+            switch self {
+            case .local(let limiter): limiter.take(key, at: now)
+            case .leased(let limiter): await limiter.take(key, at: now)
+            }
+        }
+    }
+
+    /// A limit of `policy` per client (`key`), except for `exemptRoutes`, in this process.
     public init(
         policy: RateLimitPolicy, exemptRoutes: Set<String> = [],
         key: @escaping @Sendable (Request, RequestContext) -> String = RateLimit.principalOrHost
     ) {
-        self.init(limiter: RateLimiter(policy: policy), exemptRoutes: exemptRoutes, key: key, clock: { .now })
+        self.init(limiter: .local(RateLimiter(policy: policy)), exemptRoutes: exemptRoutes, key: key, clock: { .now })
+    }
+
+    /// A limit per client shared by every process that leases from the same store.
+    public init(
+        shared limiter: LeasedRateLimiter, exemptRoutes: Set<String> = [],
+        key: @escaping @Sendable (Request, RequestContext) -> String = RateLimit.principalOrHost
+    ) {
+        self.init(limiter: .leased(limiter), exemptRoutes: exemptRoutes, key: key, clock: { .now })
     }
 
     init(
-        limiter: RateLimiter, exemptRoutes: Set<String>, key: @escaping @Sendable (Request, RequestContext) -> String,
+        limiter: Limiter, exemptRoutes: Set<String>, key: @escaping @Sendable (Request, RequestContext) -> String,
         clock: @escaping @Sendable () -> ContinuousClock.Instant
     ) {
         self.limiter = limiter
@@ -62,7 +90,7 @@ public struct RateLimit: Middleware {
         if let route = context.route, exemptRoutes.contains(route) {
             return try await next.respond(to: request, context: context)
         }
-        let outcome = limiter.take(key(request, context), at: clock())
+        let outcome = await limiter.take(key(request, context), at: clock())
         let policy = limiter.policy
         let limit = limitPrefix + String(outcome.remaining) + ";t=" + String(outcome.secondsUntilRefill)
         guard outcome.allowed else {

@@ -59,6 +59,11 @@ enum PostgresMigrations {
         ("4-seed-accounts", [
             "INSERT INTO accounts (id, balance_cents) VALUES ('alice', 100000), ('bob', 50000), ('carol', 0)",
         ]),
+        // Rate-limit buckets shared by the instances: UNLOGGED (not in the WAL, emptied by a
+        // crash, which only refills every bucket), times in seconds by the server's clock.
+        ("5-rate-limit-buckets", [
+            "CREATE UNLOGGED TABLE rate_limit_buckets (key text PRIMARY KEY, tokens float8 NOT NULL, granted integer NOT NULL, updated_at float8 NOT NULL)",
+        ]),
     ]
 
     private static func seedUsers(now: Int64) -> [PostgresQuery] {
