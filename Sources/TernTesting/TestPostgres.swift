@@ -124,9 +124,9 @@ public final class TestPostgres: Sendable {
         postmaster.arguments = Array(arguments.dropFirst())
         let logPath = "\(folder)/postgres.log"
         if !FileManager.default.fileExists(atPath: logPath) {
-            guard FileManager.default.createFile(atPath: logPath, contents: nil) else { throw TestPostgresError("cannot create \(logPath)") }
+            guard FileManager.default.createFile(atPath: logPath, contents: nil) else { throw TestServiceError("cannot create \(logPath)") }
         }
-        guard let log = FileHandle(forWritingAtPath: logPath) else { throw TestPostgresError("cannot open \(logPath)") }
+        guard let log = FileHandle(forWritingAtPath: logPath) else { throw TestServiceError("cannot open \(logPath)") }
         log.seekToEndOfFile()
         postmaster.standardOutput = log
         postmaster.standardError = log
@@ -135,7 +135,7 @@ public final class TestPostgres: Sendable {
         let giveUp = ContinuousClock.now + TestTiming.patience
         while (try? Self.run(["\(binaries)/pg_isready", "-q", "-h", "127.0.0.1", "-p", "\(port)"])) == nil {
             guard postmaster.isRunning, ContinuousClock.now < giveUp else {
-                throw TestPostgresError("PostgreSQL did not start; see \(folder)/postgres.log")
+                throw TestServiceError("PostgreSQL did not start; see \(folder)/postgres.log")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -147,7 +147,7 @@ public final class TestPostgres: Sendable {
             let folder = "/usr/lib/postgresql/\(version)/bin"
             if FileManager.default.isExecutableFile(atPath: "\(folder)/postgres") { return folder }
         }
-        throw TestPostgresError("PostgreSQL's server is not installed (Debian: apt-get install postgresql; `make test` does it)")
+        throw TestServiceError("PostgreSQL's server is not installed (Debian: apt-get install postgresql; `make test` does it)")
     }
 
     private static func runAsServerUser(_ arguments: [String]) throws {
@@ -174,12 +174,12 @@ public final class TestPostgres: Sendable {
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {
-            throw TestPostgresError("\((arguments[0] as NSString).lastPathComponent) failed: \(text)")
+            throw TestServiceError("\((arguments[0] as NSString).lastPathComponent) failed: \(text)")
         }
         return text
     }
 
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
@@ -192,13 +192,13 @@ public final class TestPostgres: Sendable {
                 bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
             }
         }
-        guard bound else { throw TestPostgresError("no free port") }
+        guard bound else { throw TestServiceError("no free port") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
-/// Why `TestPostgres` could not do what it was asked.
-public struct TestPostgresError: Error, CustomStringConvertible {
+/// Why `TestPostgres` or `TestHAProxy` could not do what it was asked.
+public struct TestServiceError: Error, CustomStringConvertible {
     public let description: String
 
     init(_ description: String) {

@@ -129,3 +129,65 @@ struct ClusterRateLimitTests {
         #expect(spoofed <= quota + 1 + quota / 5, "\(spoofed): a field from an untrusted peer changes nothing")
     }
 }
+
+@Suite("Demo: kill -9 of an instance behind HAProxy (live, tern-demo, PostgreSQL, HAProxy)")
+struct ClusterCrashTests {
+    @Test func killingAnInstanceUnderLoadLosesNothingAndAppliesNothingTwice() async throws {
+        let cluster = try await DemoCluster(instances: 3)
+        let total = try cluster.api.totalBalance()
+        let haproxy = try await TestHAProxy(servers: cluster.ports)
+        let port = haproxy.port
+        let acknowledged = Atomic<Int>(0)
+        let killed = Atomic<Bool>(false)
+        let victim = cluster.instances[1].pid
+        let perClient = 30
+        // 8 clients, 30 transfers each, every key retried until it is acknowledged; one
+        // instance is killed after about 80 acknowledgements.
+        let outcomes = await DownloadLoadTests.onThreads(count: 8) { () -> [String: [UInt8]] in
+            let client = UInt32.random(in: 0...UInt32.max)
+            var done: [String: [UInt8]] = [:]
+            for index in 0..<perClient {
+                let key = "kill-\(client)-\(index)"
+                let (from, to) = index.isMultiple(of: 2) ? ("alice", "bob") : ("bob", "alice")
+                let body = #"{"from":"\#(from)","to":"\#(to)","amount":0.0\#(index % 9 + 1)}"#
+                let giveUp = ContinuousClock.now + TestTiming.patience
+                while ContinuousClock.now < giveUp {
+                    if let reply = RawHTTP.exchange(port: port, CrashTests.request(key, body)), reply.status == 201 {
+                        done[key] = reply.body
+                        acknowledged.add(1, ordering: .relaxed)
+                        break
+                    }
+                    usleep(20_000)
+                }
+            }
+            return done
+        } while: {
+            if acknowledged.load(ordering: .relaxed) >= 80, !killed.exchange(true, ordering: .relaxed) {
+                kill(victim, SIGKILL)
+            }
+        }
+        let wasKilled = killed.load(ordering: .relaxed)
+        #expect(wasKilled, "an instance was killed mid-run")
+        let done = outcomes.reduce(into: [String: [UInt8]]()) { $0.merge($1) { first, _ in first } }
+        #expect(done.count == 8 * perClient, "every key was acknowledged in the end")
+
+        // Each key executed once: as many transfers and records as keys.
+        let database = String(cluster.databaseURL.split(separator: "/").last!)
+        let counts = try cluster.postgres.psql("SELECT (SELECT count(*) FROM transfers) || ' ' || (SELECT count(*) FROM idempotency_records)", database: database)
+        #expect(counts.trimmingCharacters(in: .whitespacesAndNewlines) == "\(done.count) \(done.count)")
+        #expect(try cluster.api.totalBalance(0) == total)
+        // What each client was told is what every instance still replays.
+        for (key, body) in done.prefix(40) {
+            let sent = try #require(String(data: Data(body), encoding: .utf8))
+            let replay = try #require(RawHTTP.exchange(port: port, CrashTests.request(key, Self.requestBody(of: sent))))
+            #expect(replay.status == 201 && replay.body == body, "\(key)")
+        }
+    }
+
+    /// The request body that produced a transfer's response body.
+    private static func requestBody(of response: String) -> String {
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.utf8))) as? [String: Any] ?? [:]
+        let amount = (object["amount"] as? Double) ?? 0
+        return #"{"from":"\#(object["from"] ?? "")","to":"\#(object["to"] ?? "")","amount":0.0\#(Int((amount * 100).rounded()))}"#
+    }
+}
