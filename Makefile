@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 30
 SOAK_SECONDS ?= 60
 RELIABILITY_FUZZ_SECONDS ?= 40
 
-.PHONY: all build run sample-files test test-tools test-services browser-test reliability sanitize sanitize-thread sanitize-address fuzz examples bench bench-deps bench-instructions deps clean
+.PHONY: all build run sample-files test test-tools test-services cluster cluster-stop browser-test reliability sanitize sanitize-thread sanitize-address fuzz examples bench bench-deps bench-instructions deps clean
 
 all: build
 
@@ -64,6 +64,15 @@ test-services:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || { \
 	    echo "error: apt-get could not install:$$missing" >&2; exit 1; }; \
 	fi
+
+# Several instances on one machine: PostgreSQL in ./data/postgres (initdb on first use), three
+# tern-demo instances on free ports, HAProxy on 127.0.0.1:8080 with health checks on /healthz.
+# Every process is recorded by PID in ./data/cluster; cluster-stop stops them by it.
+cluster: build test-services
+	Cluster/cluster.sh start
+
+cluster-stop:
+	Cluster/cluster.sh stop
 
 # Python packages the tests use (PyPI): openapi-spec-validator checks Public/openapi.json;
 # schemathesis holds the running demo to it (Tests/Schemathesis).
