@@ -25,7 +25,8 @@ async function exchange(container, method, path, headers = {}, body = undefined)
     fields.className = "headers";
     fields.textContent = [...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n");
     view.append(fields);
-    const text = method === "HEAD" ? "" : await response.text();
+    const stream = (response.headers.get("Content-Type") || "").startsWith("text/event-stream");
+    const text = method === "HEAD" ? "" : stream ? await firstEvents(response) : await response.text();
     if (text) {
       const content = document.createElement("pre");
       content.className = "body";
@@ -39,6 +40,26 @@ async function exchange(container, method, path, headers = {}, body = undefined)
     status.dataset.status = "error";
     return null;
   }
+}
+
+// An event stream never ends by itself: show what arrives in the first five seconds (make a
+// transfer meanwhile to see it), then close it.
+async function firstEvents(response) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const stop = setTimeout(() => reader.cancel(), 5000);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    // Cancelled by the timer.
+  }
+  clearTimeout(stop);
+  return text + "\n(the page closed the stream after 5 s)";
 }
 
 function writeHeaders(extra = {}) {

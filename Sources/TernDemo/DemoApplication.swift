@@ -21,6 +21,8 @@ public final class DemoApplication: Responder {
     private let database: DemoDatabase?
     /// Set by `beginDraining()`: `/healthz` answers 503 from then on.
     private let draining = Locked(false)
+    /// `GET /transfers/events`' source.
+    private let feed: TransferFeed
     /// Where the metrics are kept; `GET /metrics` writes it out.
     private let registry = PrometheusCollectorRegistry()
     /// Deletes expired idempotency records every ten minutes until `close()`.
@@ -76,7 +78,7 @@ public final class DemoApplication: Responder {
         }
         PublicRoutes(folder: configuration.publicDirectory).register(in: router)
         let userStore: any UserStore
-        let transferStore: any TransferStore & IdempotencyStore
+        let transferStore: any TransferStore & IdempotencyStore & TransferFeedStore
         if let database {
             userStore = CachingUserStore(wrapping: SQLiteUserStore(database: database))
             transferStore = SQLiteTransferStore(database: database)
@@ -91,11 +93,14 @@ public final class DemoApplication: Responder {
         let copies = try CompressedCopies(folder: configuration.dataDirectory + "/gzip-copies")
         let downloads = DownloadRoutes(files: FileResponder(folder: configuration.filesDirectory, compressedCopies: copies))
         let transfers = TransferRoutes(store: transferStore)
+        let feed = TransferFeed(store: transferStore, maxSubscribers: configuration.maxSubscribers)
+        self.feed = feed
         let idempotency = Idempotency(store: transferStore, expiry: configuration.idempotencyExpiry, canonicalContent: JSONCoding.canonical)
         router.group("/", middleware: [authentication]) { api in
             users.register(in: api)
             DataRoutes.register(in: api)
             downloads.register(in: api)
+            TransferEventRoutes(feed: feed).register(in: api)
             transfers.registerReads(in: api)
             api.group("/", middleware: [idempotency]) { guarded in
                 transfers.registerCreate(in: guarded)
@@ -138,6 +143,8 @@ public final class DemoApplication: Responder {
     /// here while the server finishes those in flight (at SIGTERM, before the server shuts down).
     public func beginDraining() {
         draining.withLock { $0 = true }
+        // Event streams never end by themselves: end them, so the drain does not wait for them.
+        feed.close()
     }
 
     /// Finishes pending work on the SQLite database and closes it (at shutdown, after the server

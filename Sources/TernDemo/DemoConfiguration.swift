@@ -22,6 +22,8 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var logFormat = LogFormat.text
     /// How long a transfer's response is replayed for its `Idempotency-Key`.
     public var idempotencyExpiry: Duration = .seconds(86_400)
+    /// Event streams (`GET /transfers/events`) at once; past it, 503 (`--max-subscribers`).
+    public var maxSubscribers = 1000
     /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxies`); none by default.
     public var trustedProxies: [IPAddressRange] = []
     /// `DEMO_API_KEY`: read-write.
@@ -37,7 +39,7 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "host=\(host) port=\(port) workers=\(workers) data-dir=\(dataDirectory) files-dir=\(filesDirectory) "
             + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) idempotency-expiry=\(idempotencyExpiry.components.seconds)s "
-            + "trusted-proxies=\(trustedProxies.map(\.description).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue)"
+            + "max-subscribers=\(maxSubscribers) trusted-proxies=\(trustedProxies.map(\.description).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue)"
     }
 }
 

@@ -165,6 +165,12 @@ final class PostgresConnection {
         guard state == .ready, let connection else {
             return completion(.failure(PostgresError(.connectionLost, message: "the connection is closed")))
         }
+        // Parameters travel as C strings: a NUL would cut one short. PostgreSQL's text holds no
+        // NUL either, so refuse as the server would (22021), sending nothing.
+        if query.bindings.contains(where: { $0?.utf8.contains(0) == true }) {
+            return completion(.failure(PostgresError(
+                .server, message: "a parameter contains a NUL character, which PostgreSQL text cannot hold", sqlState: "22021")))
+        }
         let name: String
         var sent = true
         if let prepared = preparedNames[query.sql] {

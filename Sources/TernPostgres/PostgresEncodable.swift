@@ -47,6 +47,28 @@ extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
     public var postgresText: String? { self?.postgresText }
 }
 
+extension Array: PostgresEncodable where Element: PostgresEncodable {
+    /// A one-dimensional array literal, `{"a","b",NULL}`: every element quoted, `"` and `\`
+    /// escaped; cast it to the array type in the SQL (`\(ids)::text[]`).
+    public var postgresText: String? {
+        var text = "{"
+        for (index, element) in enumerated() {
+            if index > 0 { text += "," }
+            guard let value = element.postgresText else {
+                text += "NULL"
+                continue
+            }
+            text += "\""
+            for character in value {
+                if character == "\"" || character == "\\" { text += "\\" }
+                text.append(character)
+            }
+            text += "\""
+        }
+        return text + "}"
+    }
+}
+
 /// Bytes for a `bytea` column (sent and received in the hex format, `\x0a1b...`).
 public struct PostgresBytes: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
     /// The bytes.

@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// Runs blocking work (socket reads in a test) on a thread of its own, so a test waiting on
-/// the network never ties up a thread of Swift's cooperative pool.
-func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+/// the network never ties up a thread of Swift's cooperative pool, which the server's own
+/// tasks may need to produce what the test waits for.
+public func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let job = BlockingJob {
             continuation.resume(with: Result { try body() })

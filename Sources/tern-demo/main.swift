@@ -37,6 +37,9 @@ struct TernDemoCommand: ParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "N/S requests per client, or off (TERN_RATE_LIMIT).")
     var rateLimit: RateLimitSetting = Environment.value("TERN_RATE_LIMIT").flatMap(RateLimitSetting.init) ?? .perWindow(requests: 100, seconds: 1)
 
+    @Option(name: .customLong("max-subscribers"), help: "Transfer event streams at once; past it, 503 (TERN_MAX_SUBSCRIBERS).")
+    var maxSubscribers: Int = Environment.integer("TERN_MAX_SUBSCRIBERS") ?? 1000
+
     @Option(name: .customLong("trusted-proxies"), help: "Comma-separated CIDR blocks whose X-Forwarded-For names the client (TERN_TRUSTED_PROXIES); default none.")
     var trustedProxies: String = Environment.value("TERN_TRUSTED_PROXIES") ?? ""
 
@@ -59,6 +62,7 @@ struct TernDemoCommand: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard maxSubscribers >= 1 else { throw ValidationError("--max-subscribers must be at least 1") }
         guard idempotencyExpiry >= 1 else { throw ValidationError("--idempotency-expiry must be at least 1 second") }
         for block in trustedProxyBlocks where IPAddressRange(block) == nil {
             throw ValidationError("--trusted-proxies: '\(block)' is not an address or CIDR block")
@@ -87,6 +91,7 @@ struct TernDemoCommand: ParsableCommand {
         demo.logLevel = logLevel.rawValue
         demo.logFormat = logFormat
         demo.idempotencyExpiry = .seconds(idempotencyExpiry)
+        demo.maxSubscribers = maxSubscribers
         demo.trustedProxies = trustedProxyBlocks.compactMap(IPAddressRange.init)
         demo.apiKey = Environment.value("DEMO_API_KEY") ?? demo.apiKey
         demo.readOnlyKey = Environment.value("DEMO_READONLY_KEY") ?? demo.readOnlyKey

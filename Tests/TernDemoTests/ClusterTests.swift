@@ -68,6 +68,33 @@ struct ClusterTests {
         #expect(String(decoding: seen.body, as: UTF8.self).contains("Third"))
     }
 
+    @Test func transfersCommittedThroughAnyInstanceReachTheSubscribersOfEvery() async throws {
+        let cluster = try await DemoCluster(instances: 3)
+        let api = cluster.api
+        let readers = try cluster.ports.map { try #require(EventStreamReader(port: $0)) }
+        for reader in readers { #expect(try await reader.opened() == 200) }
+        // 4 writers on two instances at once: commits interleave, ids may commit out of order.
+        let ids = await withTaskGroup(of: [Int64].self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    (0..<10).compactMap { index in
+                        api.write(1 + writer % 2, "POST", "/transfers", body: #"{"from":"alice","to":"bob","amount":0.01}"#, headers: "Idempotency-Key: events-\(writer)-\(index)\r\n")?
+                            .field("location").flatMap { Int64($0.split(separator: "/").last ?? "") }
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(ids.count == 40)
+        for reader in readers {
+            let seen = try await reader.received(40)
+            #expect(seen == ids.sorted(), "every transfer once, in commit (= id) order")
+        }
+        // Resuming on another instance after the twentieth.
+        let resumed = try #require(EventStreamReader(port: cluster.ports[2], headers: "Last-Event-ID: \(ids.sorted()[19])\r\n"))
+        #expect(try await resumed.received(20) == Array(ids.sorted()[20...]))
+    }
+
     @Test func whileTheDatabaseIsDownRequestsGet503AndTheInstancesRecover() async throws {
         let postgres = try await TestPostgres.start()
         defer { postgres.stop() }

@@ -31,13 +31,14 @@ func withDemo<Result>(
 /// The demo behind a real server on `127.0.0.1:0` (rate limit off), on a new database, with
 /// `files` as its files folder when given.
 func withLiveDemo<Result>(
-    files: String? = nil, workers: Int = 2, _ body: (LiveServer) async throws -> Result
+    files: String? = nil, workers: Int = 2, configure: (inout DemoConfiguration) -> Void = { _ in }, _ body: (LiveServer) async throws -> Result
 ) async throws -> Result {
     try await withTemporaryDirectory { data in
         var configuration = DemoConfiguration(workers: workers)
         configuration.dataDirectory = data
         if let files { configuration.filesDirectory = files }
         configuration.rateLimit = .off
+        configure(&configuration)
         let application = try DemoApplication(configuration: configuration)
         defer { try? application.close() }
         return try await LiveServer.with(

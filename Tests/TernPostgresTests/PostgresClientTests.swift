@@ -33,6 +33,14 @@ struct PostgresClientTests {
         }
     }
 
+    @Test func arraysBindAsArrayLiterals() async throws {
+        try await PostgresFixture.with { fixture in
+            let values: [String?] = ["plain", "with \"quotes\"", "back\\slash", "{braces}, commas", nil, ""]
+            let rows = try await fixture.client.query("SELECT value FROM unnest(\(values)::text[]) WITH ORDINALITY AS t(value, position) ORDER BY position")
+            #expect(try rows.map { try $0.decode(column: 0, as: String?.self) } == values)
+        }
+    }
+
     @Test func nullsBindAndDecodeAsOptionals() async throws {
         try await PostgresFixture.with { fixture in
             let missing: Int64? = nil
@@ -43,6 +51,15 @@ struct PostgresClientTests {
             #expect(throws: PostgresDecodingError.unexpectedNull) { try row.decode(column: 2, as: String.self) }
             #expect(throws: PostgresDecodingError.noSuchColumn(3)) { try row.decode(column: 3, as: String.self) }
             #expect(throws: PostgresDecodingError.self) { try row.decode(column: 1, as: Int.self) }
+        }
+    }
+
+    @Test func aParameterWithANulIsRefusedNotCutShort() async throws {
+        try await PostgresFixture.with { fixture in
+            let error = await #expect(throws: PostgresError.self) { try await fixture.client.query("SELECT \("a\u{0}b")::text") }
+            #expect(error?.sqlState == "22021")
+            let after = try await fixture.client.query("SELECT \("ab")::text")[0].decode(column: 0, as: String.self)
+            #expect(after == "ab")
         }
     }
 

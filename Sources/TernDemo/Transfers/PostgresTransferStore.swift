@@ -13,7 +13,7 @@ import TernPostgres
 /// debit guarded by the balance, the credit, the transfer row and the idempotency record; the
 /// response leaves only after COMMIT returns. The advisory lock ends with the transaction, also
 /// when the instance holding it dies (the server ends its session).
-public struct PostgresTransferStore: TransferStore, IdempotencyStore {
+public struct PostgresTransferStore: TransferStore, IdempotencyStore, TransferFeedStore {
     private let database: DemoPostgres
 
     /// A store over `database`, whose migrations created its tables.
@@ -27,7 +27,9 @@ public struct PostgresTransferStore: TransferStore, IdempotencyStore {
     }
 
     public func account(id: String) async throws -> Account? {
-        try await database.query("SELECT id, balance_cents FROM accounts WHERE id = \(id)").first.map(Account.init(row:))
+        // An id with a NUL names no account (PostgreSQL's text cannot even hold one).
+        guard !id.utf8.contains(0) else { return nil }
+        return try await database.query("SELECT id, balance_cents FROM accounts WHERE id = \(id)").first.map(Account.init(row:))
     }
 
     public func transfers(beforeID: Int64?, limit: Int) async throws -> [Transfer] {
@@ -48,7 +50,8 @@ public struct PostgresTransferStore: TransferStore, IdempotencyStore {
     ) async throws -> Response {
         try await database.transaction { tx in
             if let claim {
-                let key = claim.key.scope + "\u{0}" + claim.key.key
+                // Length-prefixed, so no two (scope, key) pairs make the same text.
+                let key = "\(claim.key.scope.utf8.count):" + claim.key.scope + claim.key.key
                 let locked = try await tx.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), 0))")[0].decode(column: 0, as: Bool.self)
                 guard locked else { throw Idempotency.keyInUse }
                 // Under the lock, a new statement (a new snapshot) sees a record that the
@@ -61,7 +64,8 @@ public struct PostgresTransferStore: TransferStore, IdempotencyStore {
                     return record.response.replay
                 }
             }
-            let locked = try await tx.query("SELECT id, balance_cents FROM accounts WHERE id IN (\(from), \(to)) ORDER BY id FOR UPDATE")
+            let names = [from, to].filter { !$0.utf8.contains(0) }
+            let locked = try await tx.query("SELECT id, balance_cents FROM accounts WHERE id = ANY(\(names)::text[]) ORDER BY id FOR UPDATE")
             let balances = try Dictionary(uniqueKeysWithValues: locked.map { try $0.decode((String, Int64).self) })
             var errors: [FieldError] = []
             if balances[from] == nil { errors.append(FieldError(field: "from", message: "is not an account")) }
@@ -89,6 +93,32 @@ public struct PostgresTransferStore: TransferStore, IdempotencyStore {
             }
             return response
         }
+    }
+
+    // MARK: TransferFeedStore
+
+    public func feedPage(afterID: Int64, limit: Int) async throws -> TransferFeedPage {
+        // The snapshot and the rows come from one statement, so they describe the same moment.
+        // A transfer's transaction has its id (from row locks) before it takes its transfer id,
+        // so a gap's transaction is in progress in this snapshot or already over.
+        let rows = try await database.query("""
+            SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8, pg_snapshot_xmax(pg_current_snapshot())::text::int8,
+                   t.id, t.from_account, t.to_account, t.amount_cents, t.status, t.created_at
+            FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (SELECT * FROM transfers WHERE id > \(afterID) ORDER BY id LIMIT \(limit)) AS t ON true
+            ORDER BY t.id
+            """)
+        let (xmin, xmax) = try rows[0].decode((Int64, Int64).self)
+        let transfers = try rows.compactMap { row -> Transfer? in
+            guard try row.decode(column: 2, as: Int64?.self) != nil else { return nil }
+            let (_, _, id, from, to, cents, status, createdAt) = try row.decode((Int64, Int64, Int64, String, String, Int64, String, Int64).self)
+            return Transfer(id: id, from: from, to: to, amount: Money(cents: cents), status: status, createdAt: createdAt)
+        }
+        return TransferFeedPage(transfers: transfers, snapshot: (UInt64(xmin), UInt64(xmax)))
+    }
+
+    public func latestTransferID() async throws -> Int64 {
+        try await database.query("SELECT coalesce(max(id), 0) FROM transfers")[0].decode(column: 0, as: Int64.self)
     }
 
     // MARK: IdempotencyStore

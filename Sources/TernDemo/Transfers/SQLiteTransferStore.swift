@@ -8,7 +8,7 @@ public import TernMiddleware
 /// debit, credit, row and idempotency record are written in one transaction; GRDB returns
 /// from `write` after the commit, and with `synchronous=FULL` in WAL mode the commit is on
 /// disk by then, so a 201 that reached a client survives a crash of the process or the machine.
-public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
+public struct SQLiteTransferStore: TransferStore, IdempotencyStore, TransferFeedStore {
     private let database: DemoDatabase
 
     /// A store over `database`, whose migrations created its tables.
@@ -79,6 +79,21 @@ public struct SQLiteTransferStore: TransferStore, IdempotencyStore {
             }
             return response
         }
+    }
+
+    // MARK: TransferFeedStore
+
+    public func feedPage(afterID: Int64, limit: Int) async throws -> TransferFeedPage {
+        // One writer commits transfers in id order: a gap never fills later.
+        let transfers = try await database.readStatement { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM transfers WHERE id > ? ORDER BY id LIMIT ?"), arguments: [afterID, limit])
+                .map(Transfer.init(row:))
+        }
+        return TransferFeedPage(transfers: transfers, snapshot: nil)
+    }
+
+    public func latestTransferID() async throws -> Int64 {
+        try await database.readStatement { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM transfers")) ?? 0 }
     }
 
     // MARK: IdempotencyStore

@@ -45,6 +45,9 @@ public struct DemoPostgres: Sendable {
             return try await access()
         } catch let error as PostgresError where error.isUnavailable {
             throw DatabaseUnavailable(cause: error)
+        } catch let error as PostgresError where error.sqlState == "22021" {
+            // Only a NUL can be refused so: every other text reached us as valid UTF-8.
+            throw HTTPError(.badRequest, detail: "the request holds a NUL character, which no stored value can contain")
         }
     }
 
