@@ -24,6 +24,26 @@ struct DemoApplicationTests {
         }
     }
 
+    @Test func whileDrainingHealthzIs503AndOtherRoutesStillAnswer() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = DemoConfiguration(workers: 1)
+            configuration.dataDirectory = directory
+            configuration.rateLimit = .off
+            let application = try DemoApplication(configuration: configuration)
+            defer { try? application.close() }
+            try await application.test(.inProcess) { client in
+                #expect(try await client.get("/healthz").status == 200)
+                application.beginDraining()
+                let draining = try await client.get("/healthz")
+                #expect(draining.status == 503 && draining.field("retry-after") == "1")
+                #expect(draining.field("content-type") == "application/problem+json")
+                #expect(try await client.get("/users/1").status == 200, "requests in flight and arriving still get answers")
+                let events = try await client.get("/transfers/events")
+                #expect(events.status == 503, "no new event stream while draining")
+            }
+        }
+    }
+
     @Test func otherMethodsAndPaths() async throws {
         try await withDemo(.inProcess) { client in
             let post = try await client.post("/healthz")
