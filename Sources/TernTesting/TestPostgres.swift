@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TernHTTP
 
 /// A PostgreSQL server of the machine's own installation (Debian's `postgresql`), started for
 /// tests in a temporary folder on a free port, and stopped by its PID.
@@ -18,7 +18,7 @@ public final class TestPostgres: Sendable {
     /// The folder holding the data directory and the log.
     public let folder: String
     private let binaries: String
-    private let state = Mutex<State>(State())
+    private let state = Locked<State>(State())
 
     private struct State {
         var postmaster: Process?
@@ -43,7 +43,7 @@ public final class TestPostgres: Sendable {
         return server
     }
 
-    private static let sharedForExit = Mutex<TestPostgres?>(nil)
+    private static let sharedForExit = Locked<TestPostgres?>(nil)
 
     private static func stopSharedAtExit() {
         sharedForExit.withLock { $0 }?.stop(removingFolder: true)

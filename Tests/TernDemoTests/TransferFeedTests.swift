@@ -6,12 +6,12 @@ import TernHTTP
 /// A store whose pages a test scripts: each read returns the next scripted page (the last one
 /// again when they run out).
 private final class ScriptedFeedStore: TransferFeedStore {
-    let pages: Mutex<[TransferFeedPage]>
+    let pages: Locked<[TransferFeedPage]>
     let latest: Int64
 
     init(latest: Int64, pages: [TransferFeedPage]) {
         self.latest = latest
-        self.pages = Mutex(pages)
+        self.pages = Locked(pages)
     }
 
     func feedPage(afterID: Int64, limit: Int) async throws -> TransferFeedPage {

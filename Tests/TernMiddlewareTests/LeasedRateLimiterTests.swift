@@ -1,12 +1,13 @@
 import Synchronization
 import Testing
+import TernHTTP
 @testable import TernMiddleware
 
 /// A shared bucket per key with no refill (a frozen clock), counting the leases asked for;
 /// `reachable` false makes it throw, as a store that is down.
 private final class FakeLeaseStore: RateLimitLeaseStore {
     struct Down: Error {}
-    let buckets = Mutex<[String: Double]>([:])
+    let buckets = Locked<[String: Double]>([:])
     let calls = Atomic<Int>(0)
     let reachable = Atomic<Bool>(true)
     let instances: Int

@@ -1,4 +1,5 @@
 import Synchronization
+import TernHTTP
 import Testing
 import TernPostgres
 import TernTesting
@@ -96,7 +97,7 @@ private final class WriteLoad: Sendable {
         var otherErrors: [String] = []
     }
 
-    let tally = Mutex(Tally())
+    let tally = Locked(Tally())
     let running = Atomic<Bool>(true)
     let next = Atomic<Int>(0)
 }
