@@ -36,11 +36,28 @@ wait_for() { # command, what, log
   echo "error: ${*: -2:1} did not come up; see ${*: -1}" >&2; exit 1
 }
 
+# As root, the postgres user must reach ./data/postgres: a folder above it that it cannot
+# enter (a checkout under a private temporary folder) gets search permission only (o+x).
+reachable_by_postgres() {
+  [ "$(id -u)" = 0 ] || return 0
+  local dir="$1"
+  while [ "$dir" != "/" ]; do
+    if ! "${as_postgres[@]}" test -x "$dir"; then
+      echo "granting search permission on $dir so the postgres user can reach $pgdata"
+      chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
+}
+
 start_postgres() {
   local bin port
   bin=$(pg_bin)
   mkdir -p "$pgdata" "$state"
-  if [ "$(id -u)" = 0 ]; then chown postgres: "$pgdata" "$state"; fi
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres: "$pgdata" "$state"
+    reachable_by_postgres "$root/data"
+  fi
   if [ ! -f "$pgdata/PG_VERSION" ]; then
     echo "initdb $pgdata"
     "${as_postgres[@]}" "$bin/initdb" -D "$pgdata" -U tern --auth=trust -E UTF8 --locale=C >/dev/null

@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 import Testing
 import TernHTTP
@@ -72,7 +73,9 @@ struct LeasedRateLimiterTests {
 
     @Test func whenTheStoreIsDownEachInstanceAdmitsItsShare() async {
         let store = FakeLeaseStore(instances: 4)
-        let limiter = LeasedRateLimiter(policy: RateLimitPolicy(quota: 100, windowSeconds: 1), store: store)
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let limiter = LeasedRateLimiter(policy: RateLimitPolicy(quota: 100, windowSeconds: 1), store: store, logger: quiet)
         // One lease teaches it the instance count; then the store goes away.
         _ = await limiter.take("warm-up", at: now)
         store.reachable.store(false, ordering: .relaxed)
