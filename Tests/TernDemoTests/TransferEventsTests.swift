@@ -35,6 +35,18 @@ struct TransferEventsTests {
         }
     }
 
+    @Test func aResumePointAheadOfTheFeedWaitsForThatTransfer() async throws {
+        try await withLiveDemo { live in
+            let port = live.address.port
+            // An id not committed yet (as from an instance that is ahead): nothing until later
+            // transfers pass it.
+            let ahead = try #require(EventStreamReader(port: port, headers: "Last-Event-ID: 2\r\n"))
+            #expect(try await ahead.opened() == 200)
+            let ids = try Self.transfer(port: port, count: 4)
+            #expect(try await ahead.received(2) == Array(ids[2...]))
+        }
+    }
+
     @Test func aBadResumePointIs400AndAnotherTypeIs406() async throws {
         try await withLiveDemo { live in
             let bad = try await live.exchange("GET /transfers/events HTTP/1.1\r\nHost: t\r\nLast-Event-ID: seven\r\nConnection: close\r\n\r\n")

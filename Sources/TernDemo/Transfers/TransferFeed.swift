@@ -80,8 +80,10 @@ final class TransferFeed: Sendable {
         continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
         if startPolling { Task { await self.poll() } }
         // What the feed had sent before this subscriber joined comes from the store, up to the
-        // cursor (every gap below it is settled); later transfers arrive on the stream.
-        return Subscription(store: store, catchUp: (afterID ?? cursor)..<cursor, events: stream)
+        // cursor (every gap below it is settled); later transfers arrive on the stream. A resume
+        // point past the cursor (an id this instance has not sent yet, or none at all) only
+        // skips what the stream brings up to it.
+        return Subscription(store: store, after: afterID ?? cursor, cursor: cursor, events: stream)
     }
 
     private struct Joined {
@@ -179,26 +181,33 @@ final class TransferFeed: Sendable {
         return ended
     }
 
-    /// One subscriber's transfers: `catchUp` (ids in it, from the store), then `events`.
+    /// One subscriber's transfers: those after `after` up to `cursor` from the store, then the
+    /// stream's, each once.
     struct Subscription: Sendable {
         let store: any TransferFeedStore
-        /// Ids after `lowerBound` up to `upperBound`, read from the store before the stream.
-        let catchUp: Range<Int64>
+        /// The last transfer the subscriber has (its resume point).
+        let after: Int64
+        /// The last transfer the feed had sent when the subscriber joined.
+        let cursor: Int64
         let events: AsyncStream<Item>
 
         /// Calls `send` with each transfer in order (and with keep-alives), until the feed ends
         /// this subscription or `send` throws (the client has gone).
         func run(_ send: (Item) async throws -> Void) async throws {
-            var last = catchUp.lowerBound
-            while last < catchUp.upperBound {
+            var last = after
+            while last < cursor {
                 let page = try await store.feedPage(afterID: last, limit: 500)
-                let due = page.transfers.filter { $0.id <= catchUp.upperBound }
+                let due = page.transfers.filter { $0.id <= cursor }
                 for transfer in due { try await send(.transfer(transfer)) }
-                guard let next = due.last?.id, due.count == page.transfers.count, !due.isEmpty else { break }
+                guard let next = due.last?.id, due.count == page.transfers.count else { break }
                 last = next
             }
+            last = max(last, after)
             for await item in events {
-                if case .transfer(let transfer) = item, transfer.id <= last { continue }
+                if case .transfer(let transfer) = item {
+                    guard transfer.id > last else { continue }
+                    last = transfer.id
+                }
                 try await send(item)
             }
         }
