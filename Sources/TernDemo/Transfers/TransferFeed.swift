@@ -74,16 +74,14 @@ final class TransferFeed: Sendable {
             state.polling = true
             return joined
         }
-        guard let (id, cursor, startPolling) = joined.map({ ($0.id, $0.cursor, $0.startsPolling) }) else {
-            throw Self.tooManySubscribers(maxSubscribers)
-        }
-        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
-        if startPolling { Task { await self.poll() } }
+        guard let joined else { throw Self.tooManySubscribers(maxSubscribers) }
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(joined.id) }
+        if joined.startsPolling { Task { await self.poll() } }
         // What the feed had sent before this subscriber joined comes from the store, up to the
         // cursor (every gap below it is settled); later transfers arrive on the stream. A resume
         // point past the cursor (an id this instance has not sent yet, or none at all) only
         // skips what the stream brings up to it.
-        return Subscription(store: store, after: afterID ?? cursor, cursor: cursor, events: stream)
+        return Subscription(store: store, after: afterID ?? joined.cursor, cursor: joined.cursor, events: stream)
     }
 
     private struct Joined {

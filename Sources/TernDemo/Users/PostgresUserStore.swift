@@ -53,11 +53,7 @@ public struct PostgresUserStore: UserStore {
                 guard var user = try await tx.query("SELECT id, name, email, created_at, updated_at, version FROM users WHERE id = \(id) FOR UPDATE").first.map(User.init(row:)) else {
                     return nil
                 }
-                let fields = try decide(user)
-                user.name = fields.name
-                user.email = fields.email
-                user.updatedAt = max(seconds, user.updatedAt)
-                user.version += 1
+                user = user.applying(try decide(user), at: seconds)
                 _ = try await tx.query("""
                     WITH updated AS (
                         UPDATE users SET name = \(user.name), email = \(user.email), updated_at = \(user.updatedAt), version = \(user.version) WHERE id = \(id)

@@ -38,11 +38,7 @@ public struct SQLiteUserStore: UserStore {
             guard var user = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id]).map(User.init(row:)) else {
                 return nil
             }
-            let fields = try decide(user)
-            user.name = fields.name
-            user.email = fields.email
-            user.updatedAt = max(seconds, user.updatedAt)
-            user.version += 1
+            user = user.applying(try decide(user), at: seconds)
             try db.cachedStatement(sql: "UPDATE users SET name = ?, email = ?, updated_at = ?, version = ? WHERE id = ?")
                 .execute(arguments: [user.name, user.email, user.updatedAt, user.version, id])
             try Self.recordChange(db, at: user.updatedAt)

@@ -27,6 +27,17 @@ public struct User: Sendable, Hashable {
         self.version = version
     }
 
+    /// The user after a write of `fields` at `seconds`: its time moves forward only (should the
+    /// clock step back) and its version by one, so its tag changes.
+    func applying(_ fields: UserFields, at seconds: Int64) -> User {
+        var user = self
+        user.name = fields.name
+        user.email = fields.email
+        user.updatedAt = max(seconds, updatedAt)
+        user.version += 1
+        return user
+    }
+
     /// A strong tag: `"<id>-<version>"` (https://www.rfc-editor.org/rfc/rfc9110#section-8.8.3).
     var entityTag: EntityTag { EntityTag("\(id)-\(version)") }
 
