@@ -101,21 +101,23 @@ fuzz: deps
 	$(MAKE) -C Fuzz run SECONDS=$(FUZZ_SECONDS)
 
 # Tern against Hummingbird 2, Vapor 4, C evhttp and nginx in one run (about 15 minutes;
-# QUICK=1: one short round of every route, SERVERS="tern nginx" for some). Writes Benchmarks/results/<date>.md and the
+# QUICK=1: one short round of every route, SERVERS="tern nginx" for some, "postgres" for the
+# PostgreSQL part: Benchmarks/postgres_bench.py). Writes Benchmarks/results/<date>.md and the
 # README's table. The three Swift servers link the Swift runtime statically, as Swift
 # services are deployed (the Vapor and Hummingbird templates build with this flag).
 BENCH_BUILD = build -c release --static-swift-stdlib
-bench: deps bench-deps
+bench: deps bench-deps test-services
 	$(SWIFT) build -c release --product tern-demo
 	cd Benchmarks && $(SWIFT) $(BENCH_BUILD)
 	mkdir -p Benchmarks/work
 	cc -O2 -Wall -Wextra -o Benchmarks/work/evhttp-bench Benchmarks/evhttp/server.c $$(pkg-config --cflags --libs libevent)
 	QUICK=$(QUICK) python3 Benchmarks/run.py
 
-# Instructions per request for Tern's bench routes (callgrind): for before/after figures of
-# a hot-path change where wall-clock figures are too noisy.
+# Instructions per request for Tern's bench routes and tern-demo's on SQLite (callgrind): for
+# before/after figures of a hot-path change where wall-clock figures are too noisy.
 bench-instructions: deps bench-deps
 	@command -v valgrind >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+	$(SWIFT) build -c release --product tern-demo
 	cd Benchmarks && $(SWIFT) $(BENCH_BUILD) --product TernBench
 	python3 Benchmarks/run.py --prepare
 	Benchmarks/instructions/measure.sh

@@ -109,11 +109,12 @@ def wait_ready(port, seconds=60):
     raise RuntimeError(f"nothing listening on {port} after {seconds} s")
 
 
-def curl(port, path, headers):
+def curl(port, path, headers, extra=()):
+    """Status, fields (lower-case names) and body of one request; `extra`: more curl options."""
     body_path = os.path.join(WORK, "body")
     if os.path.exists(body_path):
         os.remove(body_path)  # curl writes no file for an empty body
-    command = ["curl", "-s", "-D", "-", "-o", body_path, f"http://127.0.0.1:{port}{path}"]
+    command = ["curl", "-s", "-D", "-", "-o", body_path, *extra, f"http://127.0.0.1:{port}{path}"]
     for header in headers:
         command += ["-H", header]
     head = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -376,7 +377,7 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), Linux {os.uname().release}"
 
 
-def report(results, servers, writes):
+def report(results, servers, writes, postgres):
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     lines = [f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}; "
              f"{ROUNDS} round(s), medians; server pinned to CPU 0 (one thread or worker), "
@@ -414,10 +415,15 @@ def report(results, servers, writes):
             cpu = "—" if result["cpu_us_per_request"] is None else f"{result['cpu_us_per_request']:.1f}"
             lines.append(f"| {name} | {when} | {result['rps']:,.0f} | {result['p50']*1e3:.2f} ms | {result['p99']*1e3:.2f} ms | "
                          f"{result['server_cores']:.2f} | {cpu} | {result['bad'] + result['errors']} |")
+    raw = [{"server": server, "route": route, "runs": runs} for (server, route), runs in results.items()]
+    if postgres:
+        import postgres_bench
+        lines += ["", postgres_bench.report(postgres)]
+        raw += [dict(entry, part="postgres") for entry in postgres_bench.raw(postgres)]
     table = "\n".join(lines)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", f"{date}{'-quick' if QUICK else ''}.json"), "w") as f:
-        json.dump([{"server": server, "route": route, "runs": runs} for (server, route), runs in results.items()], f, indent=1)
+        json.dump(raw, f, indent=1)
     if QUICK:
         print("\n" + table + "\n\n(QUICK: Benchmarks/RESULTS.md and the README are left as they were)")
         return
@@ -458,13 +464,18 @@ def main():
     servers = [s for s in SERVERS if s in (os.environ.get("SERVERS") or " ".join(SERVERS)).split()]
     prepare()
     results = {}
-    for round_index in range(ROUNDS):
+    for round_index in range(ROUNDS if servers else 0):
         order = rotated(servers, round_index)
         print(f"round {round_index + 1} of {ROUNDS}: {', '.join(order)}, each route's turn rotated one further", flush=True)
         run_round(order, 18081 + round_index * len(servers), results)
     writes = [] if QUICK or "tern" not in servers else demo_writes()
-    report(results, servers, writes)
-    bad = sum(r["bad"] + r["errors"] for runs in results.values() for r in runs) + sum(r["bad"] + r["errors"] for _, _, r in writes)
+    postgres = {}
+    if "postgres" in (os.environ.get("SERVERS") or "postgres").split():
+        import postgres_bench
+        postgres = postgres_bench.run()
+    report(results, servers, writes, postgres)
+    bad = (sum(r["bad"] + r["errors"] for runs in results.values() for r in runs) + sum(r["bad"] + r["errors"] for _, _, r in writes)
+           + (postgres_bench.failures(postgres) if postgres else 0))
     if bad:
         print(f"{bad} non-2xx/3xx responses or socket errors: the figures are not valid", file=sys.stderr)
         sys.exit(1)

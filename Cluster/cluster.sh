@@ -4,13 +4,19 @@
 # ./data/cluster and stopped by it.
 #
 #   Cluster/cluster.sh start [INSTANCES]    (default 3; HAPROXY_PORT=8080)
+#   Cluster/cluster.sh postgres             (PostgreSQL alone)
 #   Cluster/cluster.sh stop
+#
+# CLUSTER_DATA=DIR puts it all in DIR instead of ./data (make bench does); DEMO_FLAGS adds
+# options to every instance's command line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-state="$root/data/cluster"
-pgdata="$root/data/postgres"
+data="${CLUSTER_DATA:-$root/data}"
+state="$data/cluster"
+pgdata="$data/postgres"
 haproxy_port="${HAPROXY_PORT:-8080}"
+read -r -a demo_flags <<< "${DEMO_FLAGS:-}"
 demo="$root/.build/release/tern-demo"
 
 # PostgreSQL refuses to run as root: as root, its programs run as the postgres user (setpriv
@@ -56,7 +62,7 @@ start_postgres() {
   mkdir -p "$pgdata" "$state"
   if [ "$(id -u)" = 0 ]; then
     chown postgres: "$pgdata" "$state"
-    reachable_by_postgres "$root/data"
+    reachable_by_postgres "$data"
   fi
   if [ ! -f "$pgdata/PG_VERSION" ]; then
     echo "initdb $pgdata"
@@ -81,7 +87,7 @@ start_instances() {
       local port
       port=$(free_port)
       "$demo" --port "$port" --database-url "$url" --data-dir "$state/instance-$index" --trusted-proxies 127.0.0.1 \
-        > "$state/instance-$index.log" 2>&1 &
+        "${demo_flags[@]}" > "$state/instance-$index.log" 2>&1 &
       echo $! > "$state/instance-$index.pid"
       echo "$port" > "$state/instance-$index.port"
       wait_for grep -q "listening on" "$state/instance-$index.log" "tern-demo instance $index" "$state/instance-$index.log"
@@ -154,6 +160,7 @@ case "${1:-start}" in
     start_haproxy
     echo "make cluster-stop stops it all"
     ;;
+  postgres) start_postgres ;;
   stop) stop_all ;;
-  *) echo "usage: $0 start [instances] | stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start [instances] | postgres | stop" >&2; exit 2 ;;
 esac

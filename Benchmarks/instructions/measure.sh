@@ -1,28 +1,50 @@
 #!/usr/bin/env bash
-# `make bench-instructions`: user-space instructions per request for Tern's bench server,
-# counted by callgrind, which is repeatable to a few instructions on this machine, where
-# wall-clock req/s can vary by a third between identical runs. Per request =
-# (Ir after 7000 requests - Ir after 2000) / 5000, so start-up and shutdown cancel out.
+# `make bench-instructions`: user-space instructions per request, counted by callgrind, which
+# is repeatable to a few instructions on this machine, where wall-clock req/s can vary by a
+# third between identical runs. Per request = (Ir after 7000 requests - Ir after 2000) / 5000,
+# so start-up and shutdown cancel out. Every thread counts (the demo's SQLite writer too).
+#
+# Tern's bench server (the framework alone), then tern-demo as shipped on SQLite (every
+# default middleware and its access log; the rate limit raised so that nothing is refused).
+# BINARY= and DEMO= name other builds of them (a before/after comparison).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 binary=${BINARY:-$here/../.build/release/TernBench}
+demo=${DEMO:-$here/../../.build/release/tern-demo}
 files=$here/../work/files
 port=18399
-routes=("/plaintext" "/users/1" "/users/1|If-None-Match: \"5a3edfd28277b1ca\"" "/files/1mb.bin|Range: bytes=0-1023")
-printf '%-34s %s\n' route "instructions/request"
-for entry in "${routes[@]}"; do
-  path=${entry%%|*}
-  header=$([ "$entry" != "$path" ] && echo "${entry#*|}" || true)
+transfer='POST:/transfers:{"from":"alice","to":"bob","amount":0.01}'
+
+# measure NAME COMMAND... -- PATH [HEADER]
+measure() {
+  local name=$1; shift
+  local command=() path header
+  while [ "$1" != -- ]; do command+=("$1"); shift; done
+  shift
+  path=$1 header=${2:-}
   totals=()
   for count in 2000 7000; do
     out=$(mktemp)
-    valgrind --tool=callgrind --callgrind-out-file="$out" "$binary" --port $port --files "$files" >/dev/null 2>&1 &
+    data=$(mktemp -d)
+    valgrind --tool=callgrind --callgrind-out-file="$out" "${command[@]//@DATA@/$data}" >/dev/null 2>&1 &
     pid=$!
-    for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
+    for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
     python3 "$here/client.py" $port "$path" $count ${header:+"$header"}
     kill -TERM $pid; wait $pid || true
     totals+=("$(grep -E '^(summary|totals):' "$out" | head -1 | awk '{print $2}')")
-    rm -f "$out"
+    rm -rf "$out" "$data"
   done
-  printf '%-34s %d\n' "GET $path${header:+ ($header)}" $(( (totals[1] - totals[0]) / 5000 ))
-done
+  printf '%-44s %d\n' "$name" $(( (totals[1] - totals[0]) / 5000 ))
+}
+
+printf '%-44s %s\n' route "instructions/request"
+bench=("$binary" --port $port --files "$files")
+measure "GET /plaintext" "${bench[@]}" -- /plaintext
+measure "GET /users/1" "${bench[@]}" -- /users/1
+measure "GET /users/1 (304)" "${bench[@]}" -- /users/1 'If-None-Match: "5a3edfd28277b1ca"'
+measure "GET /files/1mb.bin (Range: bytes=0-1023)" "${bench[@]}" -- /files/1mb.bin 'Range: bytes=0-1023'
+
+shipped=("$demo" --port $port --workers 1 --rate-limit 100000000/1 --data-dir @DATA@ --files-dir "$files")
+measure "tern-demo GET /users/1" "${shipped[@]}" -- /users/1
+measure "tern-demo GET /users/1 (304)" "${shipped[@]}" -- /users/1 'If-None-Match: "1-1"'
+measure "tern-demo POST /transfers" "${shipped[@]}" -- "$transfer" 'Authorization: Bearer demo-key'

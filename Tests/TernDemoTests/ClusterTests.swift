@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TernHTTP
 import TernTesting
 
 /// Three `tern-demo` instances sharing PostgreSQL: every guarantee of one instance holds across
@@ -169,6 +170,10 @@ struct ClusterCrashTests {
         let port = haproxy.port
         let acknowledged = Atomic<Int>(0)
         let killed = Atomic<Bool>(false)
+        let killedAt = Locked<ContinuousClock.Instant?>(nil)
+        // For each key first sent before the kill and acknowledged after it (in flight, or
+        // waiting on the dead instance's lock): how long after the kill its retry succeeded.
+        let recoveries = Locked<[Duration]>([])
         let victim = cluster.instances[1].pid
         let perClient = 30
         // 8 clients, 30 transfers each, every key retried until it is acknowledged; one
@@ -180,9 +185,14 @@ struct ClusterCrashTests {
                 let key = "kill-\(client)-\(index)"
                 let (from, to) = index.isMultiple(of: 2) ? ("alice", "bob") : ("bob", "alice")
                 let body = #"{"from":"\#(from)","to":"\#(to)","amount":0.0\#(index % 9 + 1)}"#
-                let giveUp = ContinuousClock.now + TestTiming.patience
+                let firstSent = ContinuousClock.now
+                let giveUp = firstSent + TestTiming.patience
                 while ContinuousClock.now < giveUp {
                     if let reply = RawHTTP.exchange(port: port, CrashTests.request(key, body)), reply.status == 201 {
+                        let now = ContinuousClock.now
+                        if let kill = killedAt.withLock({ $0 }), firstSent < kill {
+                            recoveries.withLock { $0.append(now - kill) }
+                        }
                         done[key] = reply.body
                         acknowledged.add(1, ordering: .relaxed)
                         break
@@ -193,9 +203,14 @@ struct ClusterCrashTests {
             return done
         } while: {
             if acknowledged.load(ordering: .relaxed) >= 80, !killed.exchange(true, ordering: .relaxed) {
+                killedAt.withLock { $0 = ContinuousClock.now }
                 kill(victim, SIGKILL)
             }
         }
+        // The contract's bound: PostgreSQL ends the dead instance's sessions (the kernel closes
+        // their sockets), and with them its advisory locks on keys.
+        let slowest = recoveries.withLock { $0.max() }
+        #expect(slowest.map { $0 < .seconds(30) } ?? true, "a key in flight on the killed instance was usable again after \(slowest.map { "\($0)" } ?? "-")")
         let wasKilled = killed.load(ordering: .relaxed)
         #expect(wasKilled, "an instance was killed mid-run")
         let done = outcomes.reduce(into: [String: [UInt8]]()) { $0.merge($1) { first, _ in first } }

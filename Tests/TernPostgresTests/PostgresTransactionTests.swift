@@ -58,6 +58,77 @@ struct PostgresTransactionTests {
         }
     }
 
+    @Test func statementsSentTogetherAnswerInOrder() async throws {
+        try await PostgresFixture.with { fixture in
+            let client = fixture.client
+            try await Self.makeTable(client)
+            let values = try await client.transaction { tx in
+                try await tx.query([
+                    "UPDATE counters SET value = 3 WHERE id = 1 RETURNING value",
+                    "UPDATE counters SET value = (SELECT value FROM counters WHERE id = 1) * 2 WHERE id = 2 RETURNING value",
+                    "SELECT sum(value) FROM counters",
+                ]).map { try $0[0].decode(column: 0, as: Int.self) }
+            }
+            #expect(values == [3, 6, 9])
+            #expect(try await Self.value(client, id: 2) == 6)
+        }
+    }
+
+    @Test func aFailureAmongStatementsSentTogetherStopsTheRestAndRollsBack() async throws {
+        try await PostgresFixture.with { fixture in
+            let client = fixture.client
+            try await Self.makeTable(client)
+            let error = await #expect(throws: PostgresError.self) {
+                try await client.transaction { tx in
+                    _ = try await tx.query([
+                        "UPDATE counters SET value = 1 WHERE id = 1",
+                        "INSERT INTO counters VALUES (2, 0)",
+                        "UPDATE counters SET value = 1 WHERE id = 2",
+                    ])
+                }
+            }
+            #expect(error?.isUniqueViolation == true)
+            #expect(try await Self.value(client, id: 1) == 0)
+            #expect(try await Self.value(client, id: 2) == 0)
+            // The connection went back to the pool clean.
+            #expect(try await client.query("SELECT 1")[0].decode(column: 0, as: Int.self) == 1)
+        }
+    }
+
+    @Test func commitAfterStatementsCommitsThemInOneRoundTrip() async throws {
+        try await PostgresFixture.with { fixture in
+            let client = fixture.client
+            try await Self.makeTable(client)
+            let returned = try await client.transaction { tx in
+                let before = try await tx.query("SELECT value FROM counters WHERE id = 1 FOR UPDATE")[0].decode(column: 0, as: Int.self)
+                return try await tx.commit(after: [
+                    "UPDATE counters SET value = \(before + 4) WHERE id = 1 RETURNING value",
+                    "UPDATE counters SET value = 8 WHERE id = 2",
+                ])[0][0].decode(column: 0, as: Int.self)
+            }
+            #expect(returned == 4)
+            #expect(try await Self.value(client, id: 1) == 4)
+            #expect(try await Self.value(client, id: 2) == 8)
+        }
+    }
+
+    @Test func aFailureBeforeTheCommitItTravelsWithCommitsNothing() async throws {
+        try await PostgresFixture.with { fixture in
+            let client = fixture.client
+            try await Self.makeTable(client)
+            let error = await #expect(throws: PostgresError.self) {
+                try await client.transaction { tx in
+                    _ = try await tx.query("UPDATE counters SET value = 5 WHERE id = 2")
+                    _ = try await tx.commit(after: ["UPDATE counters SET value = 5 WHERE id = 1", "INSERT INTO counters VALUES (1, 0)"])
+                }
+            }
+            #expect(error?.isUniqueViolation == true)
+            #expect(try await Self.value(client, id: 1) == 0)
+            #expect(try await Self.value(client, id: 2) == 0)
+            #expect(try await client.query("SELECT 1")[0].decode(column: 0, as: Int.self) == 1)
+        }
+    }
+
     @Test func aConnectionHeldByATransactionCarriesNothingElse() async throws {
         // One loop with one connection: a statement sent while the transaction holds it must
         // wait, and so it sees the committed write, never the transaction's uncommitted one.

@@ -50,13 +50,16 @@ public struct PostgresTransferStore: TransferStore, IdempotencyStore, TransferFe
     ) async throws -> Response {
         try await database.transaction { tx in
             if let claim {
-                // Length-prefixed, so no two (scope, key) pairs make the same text.
+                // Length-prefixed, so no two (scope, key) pairs make the same text. The record
+                // is read by the statement after the lock's, so under the lock: a new snapshot
+                // that sees a record the previous holder committed.
                 let key = "\(claim.key.scope.utf8.count):" + claim.key.scope + claim.key.key
-                let locked = try await tx.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), 0))")[0].decode(column: 0, as: Bool.self)
-                guard locked else { throw Idempotency.keyInUse }
-                // Under the lock, a new statement (a new snapshot) sees a record that the
-                // previous holder committed.
-                if let record = try await Self.record(for: claim.key, now: claim.createdAt, tx.query) {
+                let results = try await tx.query([
+                    "SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), 0))",
+                    Self.recordQuery(for: claim.key, now: claim.createdAt),
+                ])
+                guard try results[0][0].decode(column: 0, as: Bool.self) else { throw Idempotency.keyInUse }
+                if let record = try results[1].first.map(IdempotencyRecord.init(row:)) {
                     guard record.fingerprint == claim.fingerprint else {
                         throw HTTPError(.unprocessableContent, detail: "this Idempotency-Key was used for a different request")
                     }
@@ -64,33 +67,53 @@ public struct PostgresTransferStore: TransferStore, IdempotencyStore, TransferFe
                     return record.response.replay
                 }
             }
+            // The id is taken after the row locks, which give the transaction its xid: the
+            // feed's rule for gaps in ids relies on that order (TransferFeedStore).
             let names = [from, to].filter { !$0.utf8.contains(0) }
-            let locked = try await tx.query("SELECT id, balance_cents FROM accounts WHERE id = ANY(\(names)::text[]) ORDER BY id FOR UPDATE")
-            let balances = try Dictionary(uniqueKeysWithValues: locked.map { try $0.decode((String, Int64).self) })
+            let results = try await tx.query([
+                "SELECT id, balance_cents FROM accounts WHERE id = ANY(\(names)::text[]) ORDER BY id FOR UPDATE",
+                "SELECT nextval('transfers_id_seq')",
+            ])
+            let balances = try Dictionary(uniqueKeysWithValues: results[0].map { try $0.decode((String, Int64).self) })
             var errors: [FieldError] = []
             if balances[from] == nil { errors.append(FieldError(field: "from", message: "is not an account")) }
             if balances[to] == nil { errors.append(FieldError(field: "to", message: "is not an account")) }
             guard errors.isEmpty, let balance = balances[from] else { throw ValidationError(errors) }
+            var final: [PostgresQuery] = []
             let response: Response
             if balance < amount.cents {
                 response = try respond(.insufficientFunds(balance: Money(cents: balance)))
             } else {
-                let inserted = try await tx.query("""
+                let id = try results[1][0].decode(column: 0, as: Int64.self)
+                final.append("""
                     WITH debit AS (
                         UPDATE accounts SET balance_cents = balance_cents - \(amount.cents) WHERE id = \(from)
                     ), credit AS (
                         UPDATE accounts SET balance_cents = balance_cents + \(amount.cents) WHERE id = \(to)
                     )
-                    INSERT INTO transfers (from_account, to_account, amount_cents, status, created_at)
-                    VALUES (\(from), \(to), \(amount.cents), 'completed', \(seconds)) RETURNING id
+                    INSERT INTO transfers (id, from_account, to_account, amount_cents, status, created_at)
+                    VALUES (\(id), \(from), \(to), \(amount.cents), 'completed', \(seconds))
                     """)
-                let id = try inserted[0].decode(column: 0, as: Int64.self)
                 response = try respond(.completed(Transfer(id: id, from: from, to: to, amount: amount, status: "completed", createdAt: seconds)))
             }
-            if let claim, let record = claim.record(for: response) {
-                try await Self.insert(record, tx.query)
-                claim.markStored()
+            let record = claim?.record(for: response)
+            if let record {
+                // An expired record of the key goes; under the key's lock no live one exists (a
+                // unique violation would mean one did, and it aborts the transaction before COMMIT).
+                final.append("""
+                    DELETE FROM idempotency_records
+                    WHERE scope = \(record.key.scope) AND key = \(record.key.key) AND expires_at <= \(record.createdAt)
+                    """)
+                final.append(Self.insertQuery(record))
             }
+            // The writes, the record and COMMIT in one round trip: the accounts' row locks are
+            // held for it alone.
+            do {
+                _ = try await tx.commit(after: final)
+            } catch let error as PostgresError where error.isUniqueViolation {
+                throw Idempotency.keyInUse
+            }
+            if record != nil { claim?.markStored() }
             return response
         }
     }
@@ -138,25 +161,37 @@ public struct PostgresTransferStore: TransferStore, IdempotencyStore, TransferFe
     private typealias Run = (PostgresQuery) async throws -> PostgresRows
 
     private static func record(for key: IdempotencyRecordKey, now: Int64, _ run: Run) async throws -> IdempotencyRecord? {
-        try await run("""
-            SELECT scope, key, fingerprint, status, reason, fields, body, created_at, expires_at FROM idempotency_records
-            WHERE scope = \(key.scope) AND key = \(key.key) AND expires_at > \(now)
-            """).first.map(IdempotencyRecord.init(row:))
+        try await run(recordQuery(for: key, now: now)).first.map(IdempotencyRecord.init(row:))
+    }
+
+    private static func recordQuery(for key: IdempotencyRecordKey, now: Int64) -> PostgresQuery {
+        """
+        SELECT scope, key, fingerprint, status, reason, fields, body, created_at, expires_at FROM idempotency_records
+        WHERE scope = \(key.scope) AND key = \(key.key) AND expires_at > \(now)
+        """
     }
 
     /// Inserts `record`, or replaces an expired one with the same key, in one statement.
     /// - Throws: `Idempotency.keyInUse` when a live record holds the key.
     private static func insert(_ record: IdempotencyRecord, _ run: Run) async throws {
-        let stored = try await run("""
-            INSERT INTO idempotency_records (scope, key, fingerprint, status, reason, fields, body, created_at, expires_at)
-            VALUES (\(record.key.scope), \(record.key.key), \(record.fingerprint), \(record.response.status), \(record.response.reasonPhrase),
-                    \(record.response.fieldsText), \(PostgresBytes(record.response.body)), \(record.createdAt), \(record.expiresAt))
+        var query = insertQuery(record)
+        query.sql += """
+
             ON CONFLICT (scope, key) DO UPDATE SET
                 fingerprint = excluded.fingerprint, status = excluded.status, reason = excluded.reason, fields = excluded.fields,
                 body = excluded.body, created_at = excluded.created_at, expires_at = excluded.expires_at
             WHERE idempotency_records.expires_at <= excluded.created_at
-            """)
+            """
+        let stored = try await run(query)
         if stored.affectedRows == 0 { throw Idempotency.keyInUse }
+    }
+
+    private static func insertQuery(_ record: IdempotencyRecord) -> PostgresQuery {
+        """
+        INSERT INTO idempotency_records (scope, key, fingerprint, status, reason, fields, body, created_at, expires_at)
+        VALUES (\(record.key.scope), \(record.key.key), \(record.fingerprint), \(record.response.status), \(record.response.reasonPhrase),
+                \(record.response.fieldsText), \(PostgresBytes(record.response.body)), \(record.createdAt), \(record.expiresAt))
+        """
     }
 }
 
