@@ -8,7 +8,7 @@ run, `synchronous_commit` on: a 201 follows a durable commit). Side by side, the
 pinned to CPU 0 and PostgreSQL with wrk (or pgbench) to CPU 1; in the cluster nothing is
 pinned, and only the CPU per request is read from it.
 """
-import json, os, re, signal, statistics, subprocess, time
+import json, os, re, selectors, socket, statistics, subprocess, threading, time
 
 import run as bench
 
@@ -160,6 +160,7 @@ def side_by_side(results):
     postgres = pid_of("postgres")
     pin(postgres, "1")
     servers = ["tern", "hummingbird+postgresnio"]
+    events_cost(results)
     for round_index in range(bench.ROUNDS):
         order = bench.rotated(servers, round_index)
         print(f"PostgreSQL round {round_index + 1} of {bench.ROUNDS}: {', '.join(order)}", flush=True)
@@ -185,6 +186,81 @@ def side_by_side(results):
             print(f"  {f'pgbench, {clients} clients':24} {'transfer SQL':20} {result['rps']:>9.0f} tx/s   "
                   f"latency {result['latency_ms']:.2f} ms  failed {result['failed']}", flush=True)
     pin(postgres, "0-1")
+
+
+class Subscribers:
+    """`count` clients of GET /transfers/events, read by one thread that keeps up with them;
+    `events` counts the transfer events they received."""
+
+    def __init__(self, port, count):
+        self.sockets = []
+        for _ in range(count):
+            connection = socket.create_connection(("127.0.0.1", port))
+            connection.sendall(b"GET /transfers/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n")
+            connection.setblocking(False)
+            self.sockets.append(connection)
+        self.events = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.read)
+        self.thread.start()
+
+    def read(self):
+        selector = selectors.DefaultSelector()
+        for connection in self.sockets:
+            selector.register(connection, selectors.EVENT_READ)
+        while not self.stopping.is_set():
+            for key, _ in selector.select(timeout=0.1):
+                try:
+                    data = key.fileobj.recv(1 << 16)
+                except BlockingIOError:
+                    continue
+                self.events += data.count(b"event: transfer")
+                if not data:
+                    selector.unregister(key.fileobj)
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join()
+        for connection in self.sockets:
+            connection.close()
+
+
+def events_cost(results):
+    """What GET /transfers/events costs: one instance's poll of new transfer ids while one
+    client subscribes and nothing is written, and transfers with and without 100 subscribers."""
+    postgres = pid_of("postgres")
+    process, _ = start_http("tern", 18979)
+    tiers = {"server": [process.pid], "postgres": [postgres]}
+    try:
+        def idle(subscribers):
+            clients = Subscribers(18979, subscribers)
+            time.sleep(1)
+            meter = Tiers(tiers)
+            time.sleep(bench.DURATION)
+            used, elapsed = meter.seconds()
+            clients.close()
+            return {"rps": 0.0, "events": 0.0, "tiers": {tier: {"cores": seconds / elapsed} for tier, seconds in used.items()}}
+
+        def writes(subscribers):
+            clients = Subscribers(18979, subscribers)
+            bench.wrk_result(bench.start_wrk(18979, "", [], WRITE_CONNECTIONS, bench.WARMUP, bench.TRANSFERS_SCRIPT))
+            before, meter = clients.events, Tiers(tiers)
+            result = bench.wrk(18979, "", [], WRITE_CONNECTIONS, bench.DURATION, bench.TRANSFERS_SCRIPT)
+            used, elapsed = meter.seconds()
+            result["events"] = (clients.events - before) / elapsed
+            result["tiers"] = {tier: {"cores": seconds / elapsed} for tier, seconds in used.items()}
+            clients.close()
+            return result
+
+        for case, run in (("idle, no subscriber", lambda: idle(0)), ("idle, 1 subscriber", lambda: idle(1)),
+                          ("POST /transfers, no subscriber", lambda: writes(0)),
+                          ("POST /transfers, 100 subscribers", lambda: writes(100))):
+            result = run()
+            results.setdefault(("events", case), []).append(result)
+            print(f"  events: {case:34} {result['rps']:>7.0f} transfers/s  server {result['tiers']['server']['cores']:.3f} core  "
+                  f"postgres {result['tiers']['postgres']['cores']:.3f} core  {result['events']:,.0f} events/s", flush=True)
+    finally:
+        bench.stop_server(process)
 
 
 def three_instances(results):
@@ -252,6 +328,16 @@ def report(results):
                 rps = median(runs, "rps")
                 lines.append(f"| {route[0]} | pgbench, same SQL, {clients} clients | {rps:,.0f} | {median(runs, 'latency_ms'):.2f} ms (mean) | — | — | — | "
                              f"{sum(run['failed'] for run in runs)} | {tern / rps:.2f}× |")
+    lines += ["", "### Transfer events", "",
+              "What `GET /transfers/events` costs on PostgreSQL: while anyone subscribes, each instance polls for new "
+              "transfer ids every 200 ms (one statement; the write path sends nothing). One instance as above; "
+              "the subscribers read every event.", "",
+              "| case | transfers/s | instance cores | PostgreSQL cores | events delivered/s |",
+              "| --- | ---: | ---: | ---: | ---: |"]
+    for case in ("idle, no subscriber", "idle, 1 subscriber", "POST /transfers, no subscriber", "POST /transfers, 100 subscribers"):
+        runs = results[("events", case)]
+        lines.append(f"| {case} | {median(runs, 'rps'):,.0f} | {statistics.median(run['tiers']['server']['cores'] for run in runs):.3f} | "
+                     f"{statistics.median(run['tiers']['postgres']['cores'] for run in runs):.3f} | {median(runs, 'events'):,.0f} |")
     lines += ["", "Three instances (one loop each) behind HAProxy (`make cluster`'s configuration), nothing pinned: "
               "the 2 cores are shared by every process, so the rate says little; the CPU each tier spends per request "
               "is what the capacity model uses.", "",

@@ -51,10 +51,10 @@ private func next(_ count: Int, of subscription: TransferFeed.Subscription) asyn
     return await next(count, from: &iterator)
 }
 
-private func next(_ count: Int, from iterator: inout AsyncStream<TransferFeed.Item>.Iterator, isolation: isolated (any Actor)? = #isolation) async -> [Int64] {
+private func next(_ count: Int, from iterator: inout TransferFeed.Batches.Iterator, isolation: isolated (any Actor)? = #isolation) async -> [Int64] {
     var ids: [Int64] = []
-    while ids.count < count, let item = await iterator.next(isolation: isolation) {
-        if case .transfer(let transfer) = item { ids.append(transfer.id) }
+    while ids.count < count, let batch = await iterator.next(isolation: isolation) {
+        for case .transfer(let transfer, _) in batch { ids.append(transfer.id) }
     }
     return ids
 }
@@ -101,17 +101,18 @@ struct TransferFeedTests {
         let feed = TransferFeed(store: store, maxSubscribers: 10, backlog: 8, pollInterval: .milliseconds(1))
         let slow = try await feed.subscribe(after: nil)
         let fast = try await feed.subscribe(after: nil)
-        // Six transfers at a time: the fast subscriber reads each batch, the slow one none.
+        // Six transfers at a time: the fast subscriber takes each batch, the slow one none, so
+        // the second batch would take its queue past 8 events.
         var fastEvents = fast.events.makeAsyncIterator()
         store.feed.yield(TransferFeedPage(transfers: (1...6).map(transfer), snapshot: nil))
         #expect(await next(6, from: &fastEvents) == Array(1...6))
         store.feed.yield(TransferFeedPage(transfers: (7...12).map(transfer), snapshot: nil))
         #expect(await next(6, from: &fastEvents) == Array(7...12))
         var slowIDs: [Int64] = []
-        for await item in slow.events {
-            if case .transfer(let transfer) = item { slowIDs.append(transfer.id) }
+        for await batch in slow.events {
+            for case .transfer(let transfer, _) in batch { slowIDs.append(transfer.id) }
         }
-        #expect(slowIDs == Array(1...8), "its backlog, then the end of its stream")
+        #expect(slowIDs == Array(1...6), "the batch its backlog held, then the end of its stream")
         feed.close()
     }
 

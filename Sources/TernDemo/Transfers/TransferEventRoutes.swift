@@ -1,6 +1,5 @@
 import HTTPTypes
 import TernHTTP
-import TernJSON
 import TernRouter
 
 /// `GET /transfers/events`: committed transfers as Server-Sent Events
@@ -24,8 +23,8 @@ struct TransferEventRoutes: Sendable {
                 body: .stream { writer in
                     // The client waits a second before reconnecting when the stream ends.
                     try await writer.write(Array("retry: 1000\n\n".utf8))
-                    try await subscription.run { item in
-                        try await writer.write(try Self.event(item))
+                    try await subscription.run { bytes in
+                        try await writer.write(bytes)
                     }
                 })
         }
@@ -46,18 +45,5 @@ struct TransferEventRoutes: Sendable {
             throw HTTPError(.badRequest, detail: "Last-Event-ID and after must be a transfer id: 1 to 18 digits")
         }
         return id
-    }
-
-    /// The bytes of one event (or of the keep-alive comment).
-    static func event(_ item: TransferFeed.Item) throws -> [UInt8] {
-        switch item {
-        case .keepAlive:
-            return Array(": keep-alive\n\n".utf8)
-        case .transfer(let transfer):
-            var bytes = Array("id: \(transfer.id)\nevent: transfer\ndata: ".utf8)
-            bytes += try JSONCoding.encode(transfer)
-            bytes += Array("\n\n".utf8)
-            return bytes
-        }
     }
 }
