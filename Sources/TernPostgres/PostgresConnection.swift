@@ -167,7 +167,7 @@ final class PostgresConnection {
         }
         // Parameters travel as C strings: a NUL would cut one short. PostgreSQL's text holds no
         // NUL either, so refuse as the server would (22021), sending nothing.
-        if query.bindings.contains(where: { $0?.utf8.contains(0) == true }) {
+        if query.bindings.contains(where: { $0.map(Self.containsNUL) == true }) {
             return completion(.failure(PostgresError(
                 .server, message: "a parameter contains a NUL character, which PostgreSQL text cannot hold", sqlState: "22021")))
         }
@@ -202,7 +202,8 @@ final class PostgresConnection {
     /// Calls `body` with the bindings as C strings (nil for NULL), all in one allocation.
     private static func withParameters<Result>(_ bindings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
         guard !bindings.isEmpty else { return body(nil) }
-        var storage: [CChar] = []
+        var storage: [UInt8] = []
+        storage.reserveCapacity(bindings.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 })
         var offsets: [Int] = []
         offsets.reserveCapacity(bindings.count)
         for binding in bindings {
@@ -211,12 +212,22 @@ final class PostgresConnection {
                 continue
             }
             offsets.append(storage.count)
-            storage.append(contentsOf: binding.utf8.map { CChar(bitPattern: $0) })
+            storage.append(contentsOf: binding.utf8)
             storage.append(0)
         }
-        return storage.withUnsafeBufferPointer { storage in
-            let pointers = offsets.map { $0 < 0 ? nil : UnsafePointer(storage.baseAddress! + $0) }
+        return storage.withUnsafeBytes { storage in
+            let base = storage.baseAddress!.assumingMemoryBound(to: CChar.self)
+            let pointers = offsets.map { $0 < 0 ? nil : UnsafePointer(base + $0) }
             return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+        }
+    }
+
+    /// Whether `text` holds a NUL, which would cut its C string short.
+    private static func containsNUL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+            return memchr(base, 0, bytes.count) != nil
         }
     }
 
