@@ -14,6 +14,7 @@ let package = Package(
     name: "tern",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "Tern", targets: ["Tern"]),
         .library(name: "TernHTTP", targets: ["TernHTTP"]),
         .library(name: "TernServer", targets: ["TernServer"]),
         .library(name: "TernRouter", targets: ["TernRouter"]),
@@ -89,6 +90,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Tern",
+            dependencies: [
+                "TernHTTP", "TernServer", "TernRouter", "TernMiddleware", "TernJSON",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TernPostgres",
             dependencies: [
                 "CLibpq",
@@ -136,13 +145,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "HelloWorld",
-            dependencies: [
-                "TernHTTP",
-                "TernRouter",
-                "TernServer",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
+            dependencies: ["Tern"],
             path: "Examples/HelloWorld",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TernTests",
+            dependencies: ["Tern", "TernTesting"],
             swiftSettings: strict
         ),
         .testTarget(

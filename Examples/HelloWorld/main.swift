@@ -1,7 +1,5 @@
-// Hello, world: a routed server in ten lines (the README's first example).
-import TernHTTP
-import TernRouter
-import TernServer
+// Hello, world: a routed server in eight lines (the README's first example).
+import Tern
 
 let router = Router()
 router.get("/hello/{name}") { request, context in
