@@ -51,5 +51,6 @@ trap 'rm -f "$stripped"' EXIT
 objcopy --strip-debug "$demo" "$stripped"
 shipped=("$stripped" --port $port --workers 1 --rate-limit 100000000/1 --data-dir @DATA@ --files-dir "$files")
 measure "tern-demo GET /users/1" "${shipped[@]}" -- /users/1
+measure "tern-demo GET /users/1 (access log off)" "${shipped[@]}" --access-log off -- /users/1
 measure "tern-demo GET /users/1 (304)" "${shipped[@]}" -- /users/1 'If-None-Match: "1-1"'
 measure "tern-demo POST /transfers" "${shipped[@]}" -- "$transfer" 'Authorization: Bearer demo-key'

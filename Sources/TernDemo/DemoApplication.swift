@@ -10,7 +10,7 @@ public import TernRouter
 /// The demo API as a responder: its routes behind the framework's standard middleware.
 ///
 /// Middleware, outermost first: the client behind trusted proxies (when any are set), metrics (every request, with its final status), request id
-/// (on every response, errors included), the access log, CORS for pages on localhost,
+/// (on every response, errors included), the access log (unless turned off), CORS for pages on localhost,
 /// errors as problem+json, rate limit (per API key, else per client address; `/healthz` and
 /// `/metrics` exempt), conditional GET, and compression. Bearer authentication wraps the
 /// API's routes only, so an unknown path is 404 and a wrong method 405 whether or not the
@@ -44,7 +44,7 @@ public final class DemoApplication: Responder {
         if !configuration.trustedProxies.isEmpty { router.use(TrustedProxies(configuration.trustedProxies)) }
         router.use(HTTPMetrics(factory: metricsFactory))
         router.use(requestID)
-        router.use(AccessLog())
+        if configuration.accessLog { router.use(AccessLog(format: configuration.logFormat)) }
         router.use(CORS(allowedOrigin: CORS.isLocalhost))
         router.use(ErrorMiddleware())
         if case .perWindow(let requests, let seconds) = configuration.rateLimit {

@@ -20,6 +20,8 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var logLevel = "info"
     /// How log lines are written (`--log-format`).
     public var logFormat = LogFormat.text
+    /// One line per request (`--access-log`): on by default.
+    public var accessLog = true
     /// How long a transfer's response is replayed for its `Idempotency-Key`.
     public var idempotencyExpiry: Duration = .seconds(86_400)
     /// Event streams (`GET /transfers/events`) at once; past it, 503 (`--max-subscribers`).
@@ -39,7 +41,8 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "host=\(host) port=\(port) workers=\(workers) data-dir=\(dataDirectory) files-dir=\(filesDirectory) "
             + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) idempotency-expiry=\(idempotencyExpiry.components.seconds)s "
-            + "max-subscribers=\(maxSubscribers) trusted-proxies=\(trustedProxies.map(\.description).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue)"
+            + "max-subscribers=\(maxSubscribers) trusted-proxies=\(trustedProxies.map(\.description).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue) "
+            + "access-log=\(accessLog ? "on" : "off")"
     }
 }
 
@@ -69,8 +72,3 @@ public enum RateLimitSetting: Sendable, Hashable, LosslessStringConvertible {
     }
 }
 
-/// How log lines are written.
-public enum LogFormat: String, Sendable, Hashable, CaseIterable {
-    case text
-    case json
-}

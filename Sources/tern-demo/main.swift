@@ -55,6 +55,9 @@ struct TernDemoCommand: ParsableCommand {
     @Option(name: .customLong("log-format"), help: "text or json (TERN_LOG_FORMAT).")
     var logFormat: LogFormat = Environment.value("TERN_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
 
+    @Option(name: .customLong("access-log"), help: "on or off: one line per request (TERN_ACCESS_LOG).")
+    var accessLog: Switch = Environment.value("TERN_ACCESS_LOG").flatMap(Switch.init(rawValue:)) ?? .on
+
     @Flag(name: .customLong("write-sample-files"), help: "Write the large range-demo sample into --files-dir and exit.")
     var writeSampleFilesOnly = false
 
@@ -90,6 +93,7 @@ struct TernDemoCommand: ParsableCommand {
         demo.rateLimit = rateLimit
         demo.logLevel = logLevel.rawValue
         demo.logFormat = logFormat
+        demo.accessLog = accessLog == .on
         demo.idempotencyExpiry = .seconds(idempotencyExpiry)
         demo.maxSubscribers = maxSubscribers
         demo.trustedProxies = trustedProxyBlocks.compactMap(IPAddressRange.init)
@@ -154,6 +158,11 @@ extension TernDemoCommand {
 
 extension RateLimitSetting: ExpressibleByArgument {}
 extension LogFormat: ExpressibleByArgument {}
+
+/// `on` or `off`.
+enum Switch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 TernDemoCommand.main()

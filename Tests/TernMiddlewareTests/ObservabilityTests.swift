@@ -10,7 +10,7 @@ import Testing
 @testable import TernMiddleware
 import TernHTTP
 
-@Suite("HTTPMetrics, AccessLog, JSONLogHandler, TextLogHandler")
+@Suite("HTTPMetrics, JSONLogHandler, TextLogHandler")
 struct ObservabilityTests {
     @Test func metricsUseRouteTemplatesAndFinalStatuses() async throws {
         let metrics = TestMetrics()
@@ -28,35 +28,6 @@ struct ObservabilityTests {
         let timer = try metrics.expectTimer("http_request_duration_seconds", [("method", "GET"), ("route", "/users/{id}")])
         #expect(timer.values.count == 2)
         #expect(try metrics.expectMeter("http_requests_in_flight").lastValue == 0)
-    }
-
-    @Test func accessLogLines() async throws {
-        let log = InMemoryLogHandler()
-        var context = context(route: "/users/{id}")
-        context.logger = Logger(label: "test") { _ in log }
-        context.logger[metadataKey: "request-id"] = "abc"
-        _ = try await AccessLog().handle(request(.get, "/users/1"), context: context, next: answer("hello"))
-        _ = try await AccessLog().handle(request(.get, "/missing"), context: context, next: ClosureResponder { _, _ in throw HTTPError(.notFound, detail: "no such thing") })
-        let entries = log.entries
-        #expect(entries.count == 2)
-        let first = try #require(entries.first)
-        #expect(first.level == .info)
-        #expect(first.message.description == "GET /users/1 200")
-        #expect(first.metadata["route"] == "/users/{id}")
-        #expect(first.metadata["status"] == "200")
-        #expect(first.metadata["bytes"] == "5")
-        #expect(first.metadata["client"] == "192.0.2.1:1000")
-        let duration = try #require(first.metadata["duration_ms"]?.description)
-        #expect(duration.wholeMatch(of: /[0-9]+\.[0-9]{3}/) != nil, "milliseconds with three decimals: \(duration)")
-        #expect(entries.last?.message.description == "GET /missing 404")
-    }
-
-    @Test(arguments: [
-        (Duration.zero, "0.000"), (.microseconds(7), "0.007"), (.milliseconds(12) + .microseconds(345), "12.345"),
-        (.seconds(2), "2000.000"), (.nanoseconds(999), "0.000"),
-    ])
-    func durationsInMilliseconds(duration: Duration, text: String) {
-        #expect(AccessLog.milliseconds(duration) == text)
     }
 
     /// 2026-11-21T22:41:45.123456789Z, written with milliseconds in both line formats.

@@ -9,6 +9,12 @@ package enum JSONString {
     /// Appends the UTF-8 `bytes` as a quoted JSON string.
     package static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        appendEscaped(bytes, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the UTF-8 `bytes` as the inside of a JSON string: escaped, without the quotes.
+    package static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         // Most strings need no escape: copy them whole instead of byte by byte.
         var plain = true
         for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
@@ -17,7 +23,6 @@ package enum JSONString {
         }
         if plain {
             out.append(contentsOf: bytes)
-            out.append(UInt8(ascii: "\""))
             return
         }
         for byte in bytes {
@@ -35,6 +40,5 @@ package enum JSONString {
             default: out.append(byte)
             }
         }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,23 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Logging
 public import TernHTTP
 
-/// One log line per request, through the request's logger (so it carries `request-id` when
-/// `RequestID` runs before it): `GET /users/1 200`, with metadata `method`, `path`, `route`
-/// (the template, `-` when none matched), `status`, `bytes` (of the body sent), `duration_ms`
-/// (with three decimals) and `client` (the peer's address and port, or the address a trusted
-/// proxy forwarded: `TrustedProxies`). Errors thrown past it are logged as 500 and rethrown.
+/// One line per request, `GET /users/1 200`, with the fields `method`, `path`, `route` (the
+/// template, `-` when none matched), `status`, `bytes` (of the body sent), `duration_ms` (with
+/// three decimals) and `client` (the peer's address and port, or the address a trusted proxy
+/// forwarded: `TrustedProxies`), and the request logger's metadata (`request-id` when
+/// `RequestID` runs before it, trace ids), in the format of Tern's log handlers (`LogFormat`).
+/// Errors thrown past it are logged as 500 and rethrown.
+///
+/// Lines skip swift-log: each is written straight into a byte buffer of the event loop that
+/// served the request and reaches the file descriptor with one `write` per burst, when the loop
+/// goes idle, at 64 KiB, or a second after the burst's first line (`IdleWorkScheduler`), never
+/// interleaved with other log lines; a clean shutdown writes every line. Where no loop runs (an
+/// in-process test), each line is written at once. A line is written when the request logger's
+/// level lets `level` through, and carries the logger's label.
 ///
 /// ```swift
 /// router.use(RequestID())
-/// router.use(AccessLog())
+/// router.use(AccessLog(format: .json))
 /// ```
 public struct AccessLog: Middleware {
     /// The level of the lines.
     public let level: Logger.Level
+    /// How lines are written.
+    public let format: LogFormat
+    private let output: LoopLineBuffers
 
-    /// One line per request at `level`.
-    public init(level: Logger.Level = .info) {
+    /// One line per request at `level`, written in `format` to `fileDescriptor` (2: standard
+    /// error, where Tern's log handlers write).
+    public init(format: LogFormat = .text, level: Logger.Level = .info, fileDescriptor: Int32 = 2) {
         self.level = level
+        self.format = format
+        self.output = LoopLineBuffers(descriptor: fileDescriptor)
     }
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
@@ -25,31 +42,22 @@ public struct AccessLog: Middleware {
         let started = ContinuousClock.now
         let response = await next.respondRenderingErrors(to: request, context: context)
         let sent = request.method == .head || response.status == .notModified || response.status == .noContent ? 0 : response.body.count ?? 0
-        log(request, context: context, status: response.status.code, bytes: sent, since: started)
+        let client: AccessLogLine.Client =
+            if let forwarded = TrustedProxies.forwardedClient(in: context) { .forwarded(forwarded) }
+            else if let peer = context.remoteAddress { .peer(peer) }
+            else { .unknown }
+        let line = AccessLogLine(
+            timestamp: .now, level: level, label: context.logger.label, method: request.method.rawValue, path: request.path,
+            status: response.status.code, bytes: sent, duration: ContinuousClock.now - started, client: client,
+            route: context.route, metadata: Self.metadata(of: context.logger))
+        output.append { line.write(format, to: &$0) }
         return response
     }
 
-    private func log(_ request: Request, context: RequestContext, status: Int, bytes: Int64, since started: ContinuousClock.Instant) {
-        let method = request.method.rawValue
-        let path = String(request.path)
-        context.logger.log(
-            level: level, "\(method) \(path) \(status)",
-            metadata: [
-                "method": .string(method),
-                "path": .string(path),
-                "route": .string(context.route ?? "-"),
-                "status": .string(String(status)),
-                "bytes": .string(String(bytes)),
-                "duration_ms": .string(Self.milliseconds(ContinuousClock.now - started)),
-                "client": .string(TrustedProxies.forwardedClient(in: context) ?? context.remoteAddress?.description ?? "-"),
-            ])
-    }
-
-    /// `duration` in milliseconds with three decimals (microseconds): `12.345`.
-    static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
-        let fraction = String(microseconds % 1000)
-        return String(microseconds / 1000) + "." + String(repeating: "0", count: 3 - fraction.utf8.count) + fraction
+    /// The logger's metadata and its provider's, the provider's winning, as a log handler merges them.
+    private static func metadata(of logger: Logger) -> Logger.Metadata {
+        let own = logger.handler.metadata
+        guard let provided = logger.handler.metadataProvider?.get(), !provided.isEmpty else { return own }
+        return own.merging(provided) { _, provided in provided }
     }
 }

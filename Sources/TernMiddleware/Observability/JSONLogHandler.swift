@@ -45,13 +45,7 @@ public struct JSONLogHandler: LogHandler {
     private static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, members: [LogLine.Member]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        out.append(contentsOf: #"{"timestamp":""#.utf8)
-        LogLine.appendTimestamp(timestamp, to: &out)
-        out.append(contentsOf: #"","level":""#.utf8)
-        LogLine.append(level.rawValue, to: &out)
-        out.append(contentsOf: #"","label":"#.utf8)
-        JSONString.append(label, to: &out)
-        out.append(contentsOf: #","message":"#.utf8)
+        LogLine.appendJSONHead(timestamp: timestamp, level: level, label: label, to: &out)
         JSONString.append(message, to: &out)
         for member in members where !reserved.contains(member.key) {
             out.append(UInt8(ascii: ","))

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import Synchronization
 import TernHTTP
 
 /// What Tern's line handlers (`JSONLogHandler`, `TextLogHandler`) share: the wall-clock
@@ -60,14 +61,56 @@ enum LogLine {
         text.withUTF8 { out.append(contentsOf: $0) }
     }
 
+    /// A text line up to its message: `2026-11-21T22:41:45.123Z info tern: `.
+    static func appendTextHead(timestamp: timespec, level: Logger.Level, label: String, to out: inout [UInt8]) {
+        appendTimestamp(timestamp, to: &out)
+        out.append(UInt8(ascii: " "))
+        append(level.rawValue, to: &out)
+        out.append(UInt8(ascii: " "))
+        append(label, to: &out)
+        out.append(contentsOf: ": ".utf8)
+    }
+
+    /// A JSON line up to its message's value: `{"timestamp":"…","level":"info","label":"tern","message":`.
+    static func appendJSONHead(timestamp: timespec, level: Logger.Level, label: String, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"timestamp":""#.utf8)
+        appendTimestamp(timestamp, to: &out)
+        out.append(contentsOf: #"","level":""#.utf8)
+        append(level.rawValue, to: &out)
+        out.append(contentsOf: #"","label":"#.utf8)
+        JSONString.append(label, to: &out)
+        out.append(contentsOf: #","message":"#.utf8)
+    }
+
     /// RFC 3339 in UTC with milliseconds: `2026-11-21T22:41:45.123Z`.
     static func appendTimestamp(_ time: timespec, to out: inout [UInt8]) {
         RFC3339.append(secondsSince1970: Int64(time.tv_sec), milliseconds: Int(time.tv_nsec / 1_000_000), to: &out)
     }
 
-    /// Writes `line` whole to `descriptor`; a failed write drops the rest of the line.
-    static func write(_ line: [UInt8], to descriptor: Int32) {
-        line.withUnsafeBytes { bytes in
+    /// A logfmt value: `bytes` bare when they need no quoting, else as a JSON string (empty, or
+    /// holding a space, `=`, `"`, `\` or a control character).
+    static func appendLogfmtValue(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let plain = !bytes.isEmpty && !bytes.contains { byte in
+            byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+        }
+        if plain {
+            out.append(contentsOf: bytes)
+        } else {
+            JSONString.append(bytes, to: &out)
+        }
+    }
+
+    /// Held while lines are written, by every writer of log lines in the process: a `write` of
+    /// more than `PIPE_BUF` bytes to a pipe may otherwise be interleaved with another thread's.
+    static let writing = Mutex(())
+
+    /// Writes `lines` (whole lines) to `descriptor`; a failed write drops the rest.
+    static func write(_ lines: [UInt8], to descriptor: Int32) {
+        writing.withLock { _ in writeWhole(lines, to: descriptor) }
+    }
+
+    private static func writeWhole(_ lines: [UInt8], to descriptor: Int32) {
+        lines.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)

@@ -48,12 +48,7 @@ public struct TextLogHandler: LogHandler {
     private static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, members: [LogLine.Member]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        LogLine.appendTimestamp(timestamp, to: &out)
-        out.append(UInt8(ascii: " "))
-        LogLine.append(level.rawValue, to: &out)
-        out.append(UInt8(ascii: " "))
-        LogLine.append(label, to: &out)
-        out.append(contentsOf: ": ".utf8)
+        LogLine.appendTextHead(timestamp: timestamp, level: level, label: label, to: &out)
         if message.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             JSONString.append(message, to: &out)
         } else {
@@ -76,20 +71,11 @@ public struct TextLogHandler: LogHandler {
     /// `text` bare when it needs no quoting, else as a JSON string.
     private static func appendValue(_ text: String, to out: inout [UInt8]) {
         var text = text
-        text.withUTF8 { bytes in
-            let plain = !bytes.isEmpty && !bytes.contains { byte in
-                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-            }
-            if plain {
-                out.append(contentsOf: bytes)
-            } else {
-                JSONString.append(bytes, to: &out)
-            }
-        }
+        text.withUTF8 { LogLine.appendLogfmtValue($0, to: &out) }
     }
 
     /// A nested value's JSON text.
-    private static func json(_ value: Logger.Metadata.Value) -> String {
+    static func json(_ value: Logger.Metadata.Value) -> String {
         var out: [UInt8] = []
         JSONLogHandler.json(value).write(to: &out)
         return String(decoding: out, as: UTF8.self)

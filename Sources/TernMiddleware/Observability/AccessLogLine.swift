@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import TernHTTP
+
+/// One access-log line, written straight into bytes from the request's fields: no metadata
+/// dictionary and no `String` per field. The same line `TextLogHandler` or `JSONLogHandler`
+/// would write for the event `GET /users/1 200` with the metadata `bytes`, `client`,
+/// `duration_ms`, `method`, `path`, `route`, `status` and the logger's own (`request-id`,
+/// trace ids), in key order; a field of the line wins over logger metadata of the same name.
+struct AccessLogLine {
+    /// Where the request came from: a trusted proxy's client, else the peer.
+    enum Client {
+        case forwarded(String)
+        case peer(SocketAddress)
+        case unknown
+    }
+
+    var timestamp: timespec
+    var level: Logger.Level
+    var label: String
+    var method: String
+    var path: Substring
+    var status: Int
+    /// Bytes of the body sent.
+    var bytes: Int64
+    var duration: Duration
+    var client: Client
+    /// The matched route's template; nil when none matched (written `-`).
+    var route: String?
+    /// The logger's metadata.
+    var metadata: Logger.Metadata
+
+    /// The line's own members, in the UTF-8 order of their keys.
+    private enum Field: CaseIterable {
+        case bytes, client, duration, method, path, route, status
+
+        var key: String {
+            switch self {
+            case .bytes: "bytes"
+            case .client: "client"
+            case .duration: "duration_ms"
+            case .method: "method"
+            case .path: "path"
+            case .route: "route"
+            case .status: "status"
+            }
+        }
+    }
+
+    /// Appends the line, its newline included, in `format`.
+    func write(_ format: LogFormat, to out: inout [UInt8]) {
+        switch format {
+        case .text: writeText(to: &out)
+        case .json: writeJSON(to: &out)
+        }
+    }
+
+    private func writeText(to out: inout [UInt8]) {
+        LogLine.appendTextHead(timestamp: timestamp, level: level, label: label, to: &out)
+        var path = path
+        path.withUTF8 { bytes in
+            if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+                var message: [UInt8] = []
+                writeMessage(path: bytes, to: &message)
+                message.withUnsafeBufferPointer { JSONString.append($0, to: &out) }
+            } else {
+                writeMessage(path: bytes, to: &out)
+            }
+        }
+        writeMembers(.text, to: &out)
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    private func writeJSON(to out: inout [UInt8]) {
+        LogLine.appendJSONHead(timestamp: timestamp, level: level, label: label, to: &out)
+        out.append(UInt8(ascii: "\""))
+        var path = path
+        path.withUTF8 { bytes in
+            LogLine.append(method, to: &out)
+            out.append(UInt8(ascii: " "))
+            JSONString.appendEscaped(bytes, to: &out)
+            out.append(UInt8(ascii: " "))
+            DecimalText.append(Int64(status), to: &out)
+        }
+        out.append(UInt8(ascii: "\""))
+        writeMembers(.json, to: &out)
+        out.append(contentsOf: "}\n".utf8)
+    }
+
+    /// `Field.allCases`, made once (the synthesized property makes an array at every call).
+    private static let fields = Field.allCases
+    private static let fieldKeys = fields.map(\.key)
+    private static let fieldInitials = fieldKeys.map { $0.utf8.first! }
+    /// Each field's key as the format writes it before the value: ` bytes=`, `,"bytes":"`.
+    private static let textKeys = fields.map { Array(" \($0.key)=".utf8) }
+    private static let jsonKeys = fields.map { Array(",\"\($0.key)\":\"".utf8) }
+
+    /// JSON lines' standard members, which metadata of the same name does not repeat.
+    private static let reservedJSONKeys = ["timestamp", "level", "label", "message"]
+
+    /// `GET /users/1 200`.
+    private func writeMessage(path: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        LogLine.append(method, to: &out)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: path)
+        out.append(UInt8(ascii: " "))
+        DecimalText.append(Int64(status), to: &out)
+    }
+
+    /// Appends `field`'s value: numbers and the peer's address (digits, dots, colons and
+    /// brackets) as they are, text by the format's rule for a value.
+    private func appendValue(of field: Field, _ format: LogFormat, to out: inout [UInt8]) {
+        switch field {
+        case .bytes: DecimalText.append(bytes, to: &out)
+        case .duration: Self.appendMilliseconds(duration, to: &out)
+        case .status: DecimalText.append(Int64(status), to: &out)
+        case .method: Self.appendText(method, format, to: &out)
+        case .path:
+            var path = path
+            path.withUTF8 { Self.appendText($0, format, to: &out) }
+        case .route: Self.appendText(route ?? "-", format, to: &out)
+        case .client:
+            switch client {
+            case .forwarded(let address): Self.appendText(address, format, to: &out)
+            case .peer(let address): Self.append(address, to: &out)
+            case .unknown: out.append(UInt8(ascii: "-"))
+            }
+        }
+    }
+
+    /// Text inside a value: logfmt's rule (bare, or quoted when it must be), or escaped inside
+    /// the JSON string the key opened.
+    private static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, _ format: LogFormat, to out: inout [UInt8]) {
+        switch format {
+        case .text: LogLine.appendLogfmtValue(bytes, to: &out)
+        case .json: JSONString.appendEscaped(bytes, to: &out)
+        }
+    }
+
+    private static func appendText(_ text: String, _ format: LogFormat, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendText($0, format, to: &out) }
+    }
+
+    /// Writes the line's fields and the logger's metadata merged in key order, a field winning
+    /// over metadata of its name, and in JSON the standard members' names left out. The
+    /// metadata holds a few keys (a request id, trace ids): each is placed among the fields
+    /// once, and the fields' keys are written from bytes made once.
+    private func writeMembers(_ format: LogFormat, to out: inout [UInt8]) {
+        // Each extra member with the number of fields whose keys sort before its own.
+        var extras: [(key: String, value: Logger.Metadata.Value, after: Int)] = []
+        if !metadata.isEmpty {
+            extras.reserveCapacity(metadata.count)
+            for (key, value) in metadata where !Self.fieldKeys.contains(key) && !(format == .json && Self.reservedJSONKeys.contains(key)) {
+                var position = extras.count
+                while position > 0, UTF8Order.compare(key, extras[position - 1].key) < 0 { position -= 1 }
+                extras.insert((key, value, Self.fieldsBefore(key)), at: position)
+            }
+        }
+        var next = 0
+        // Read once per member: reading `extras[next].after` in the loop copies the whole member.
+        var nextAfter = extras.first?.after ?? Int.max
+        func writeExtra(to out: inout [UInt8]) {
+            let extra = extras[next]
+            writeMetadata(extra.key, extra.value, format, to: &out)
+            next += 1
+            nextAfter = next < extras.count ? extras[next].after : Int.max
+        }
+        let keys = format == .text ? Self.textKeys : Self.jsonKeys
+        for (index, field) in Self.fields.enumerated() {
+            while nextAfter == index { writeExtra(to: &out) }
+            out.append(contentsOf: keys[index])
+            appendValue(of: field, format, to: &out)
+            if format == .json { out.append(UInt8(ascii: "\"")) }
+        }
+        while next < extras.count { writeExtra(to: &out) }
+    }
+
+    /// How many of the fields' keys sort before `key`. The keys begin with different letters,
+    /// so the first byte decides but for a key that begins like one of them.
+    private static func fieldsBefore(_ key: String) -> Int {
+        let first = key.utf8.first ?? 0
+        var count = 0
+        for (index, initial) in fieldInitials.enumerated() {
+            if initial < first || (initial == first && UTF8Order.compare(fieldKeys[index], key) < 0) { count += 1 }
+        }
+        return count
+    }
+
+    /// One member of the logger's metadata, as the format's log handler writes it.
+    private func writeMetadata(_ key: String, _ value: Logger.Metadata.Value, _ format: LogFormat, to out: inout [UInt8]) {
+        switch format {
+        case .text:
+            out.append(UInt8(ascii: " "))
+            Self.appendText(key, .text, to: &out)
+            out.append(UInt8(ascii: "="))
+            switch value {
+            case .string(let text): Self.appendText(text, .text, to: &out)
+            case .stringConvertible(let convertible): Self.appendText(convertible.description, .text, to: &out)
+            case .array, .dictionary: JSONString.append(TextLogHandler.json(value), to: &out)
+            }
+        case .json:
+            out.append(UInt8(ascii: ","))
+            JSONString.append(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONLogHandler.json(value).write(to: &out)
+        }
+    }
+
+    /// `host:port`, an IPv6 host in brackets (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.2).
+    static func append(_ address: SocketAddress, to out: inout [UInt8]) {
+        let bracketed = address.host.utf8.contains(UInt8(ascii: ":"))
+        if bracketed { out.append(UInt8(ascii: "[")) }
+        LogLine.append(address.host, to: &out)
+        if bracketed { out.append(UInt8(ascii: "]")) }
+        out.append(UInt8(ascii: ":"))
+        DecimalText.append(Int64(address.port), to: &out)
+    }
+
+    /// `duration` in milliseconds with three decimals (microseconds): `12.345`.
+    static func appendMilliseconds(_ duration: Duration, to out: inout [UInt8]) {
+        let (seconds, attoseconds) = duration.components
+        let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        DecimalText.append(microseconds / 1000, to: &out)
+        out.append(UInt8(ascii: "."))
+        let fraction = microseconds % 1000
+        out.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        out.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+    }
+}
