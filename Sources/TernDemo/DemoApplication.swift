@@ -41,7 +41,9 @@ public final class DemoApplication: Responder {
         let registry = self.registry
         let metricsFactory = PrometheusMetricsFactory(registry: registry)
         let router = Router()
-        if !configuration.trustedProxies.isEmpty { router.use(TrustedProxies(configuration.trustedProxies)) }
+        if !configuration.trustedProxies.isEmpty || configuration.trustsUnixSocketPeers {
+            router.use(TrustedProxies(configuration.trustedProxies, unixSocketPeers: configuration.trustsUnixSocketPeers))
+        }
         router.use(HTTPMetrics(factory: metricsFactory))
         router.use(requestID)
         if configuration.accessLog { router.use(AccessLog(format: configuration.logFormat)) }

@@ -28,6 +28,10 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var maxSubscribers = 1000
     /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxies`); none by default.
     public var trustedProxies: [IPAddressRange] = []
+    /// Whether peers on the Unix socket are trusted proxies too (`--trusted-proxies unix`).
+    public var trustsUnixSocketPeers = false
+    /// A Unix domain socket to listen on instead of `host`:`port` (`--unix-socket`).
+    public var unixSocketPath: String?
     /// `DEMO_API_KEY`: read-write.
     public var apiKey = "demo-key"
     /// `DEMO_READONLY_KEY`: read-only.
@@ -41,8 +45,8 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "host=\(host) port=\(port) workers=\(workers) data-dir=\(dataDirectory) files-dir=\(filesDirectory) "
             + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) idempotency-expiry=\(idempotencyExpiry.components.seconds)s "
-            + "max-subscribers=\(maxSubscribers) trusted-proxies=\(trustedProxies.map(\.description).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue) "
-            + "access-log=\(accessLog ? "on" : "off")"
+            + "max-subscribers=\(maxSubscribers) trusted-proxies=\((trustedProxies.map(\.description) + (trustsUnixSocketPeers ? ["unix"] : [])).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue) "
+            + "access-log=\(accessLog ? "on" : "off") unix-socket=\(unixSocketPath ?? "-")"
     }
 }
 

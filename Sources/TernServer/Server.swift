@@ -6,8 +6,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// Tern's HTTP/1.1 server: one `SO_REUSEPORT` listener per event loop, each loop serving
-/// the connections it accepts, all calling one `Responder`.
+/// Tern's HTTP/1.1 server: one `SO_REUSEPORT` listener per event loop (or one Unix domain
+/// socket that every loop listens on), each loop serving the connections it accepts, all
+/// calling one `Responder`.
 ///
 /// ```swift
 /// let server = Server(configuration: .init(host: "127.0.0.1", port: 8080), responder: app)
@@ -24,6 +25,8 @@ public final class Server: Sendable {
         var workers: [Worker] = []
         var ownLoops: EventLoopGroup?
         var shutdownRequested = false
+        /// The Unix socket listened on, its file removed at shutdown.
+        var unixSocket: UnixListeningSocket?
     }
 
     /// - Parameters:
@@ -41,14 +44,20 @@ public final class Server: Sendable {
     }
 
     /// Binds, starts serving on every loop and returns the address bound (with the real port
-    /// when the configuration asked for port 0). Throws when the address cannot be bound.
-    /// Not callable from a loop thread.
+    /// when the configuration asked for port 0; for a Unix socket, its path as `host` and port
+    /// 0). Throws when the address cannot be bound. Not callable from a loop thread.
     @discardableResult
     public func start() throws(ServerError) -> SocketAddress {
         // A peer that resets must not kill the process when a write reaches it.
         signal(SIGPIPE, SIG_IGN)
         let configuration = core.configuration
-        try ListeningSocket.checkFree(host: configuration.host, port: configuration.port)
+        var unixSocket: UnixListeningSocket?
+        if let path = configuration.unixSocketPath {
+            unixSocket = try UnixListeningSocket.open(path: path, permissions: configuration.unixSocketPermissions, backlog: configuration.backlog)
+            state.withLock { $0.unixSocket = unixSocket }
+        } else {
+            try ListeningSocket.checkFree(host: configuration.host, port: configuration.port)
+        }
         let group: EventLoopGroup
         if let sharedLoops {
             group = sharedLoops
@@ -60,10 +69,18 @@ public final class Server: Sendable {
         var address: SocketAddress?
         do throws(ServerError) {
             for loop in group.loops {
-                // The first socket fixes the port (port 0 picks one); the others share it.
-                let port = address?.port ?? configuration.port
-                let (socket, bound) = try ListeningSocket.open(host: configuration.host, port: port, backlog: configuration.backlog)
-                address = address ?? bound
+                let socket: Int32
+                if let unixSocket {
+                    // One socket: the first loop listens on it, the others on copies.
+                    socket = address == nil ? unixSocket.descriptor : try unixSocket.duplicate()
+                    address = SocketAddress(host: unixSocket.path, port: 0)
+                } else {
+                    // The first socket fixes the port (port 0 picks one); the others share it.
+                    let port = address?.port ?? configuration.port
+                    let bound: SocketAddress
+                    (socket, bound) = try ListeningSocket.open(host: configuration.host, port: port, backlog: configuration.backlog)
+                    address = address ?? bound
+                }
                 let core = self.core
                 core.runningWorkers.enter()
                 do throws(ServerError) {
@@ -88,11 +105,14 @@ public final class Server: Sendable {
     /// `Connection: close`) within `configuration.shutdownGracePeriod`, after which what is
     /// left is closed. Returns at once; `wait()` returns when every loop has done so.
     public func shutdown() {
-        let (workers, ownLoops) = state.withLock { state in
+        let (workers, ownLoops, unixSocket) = state.withLock { state in
             state.shutdownRequested = true
-            return (state.workers, state.ownLoops)
+            defer { state.unixSocket = nil }
+            return (state.workers, state.ownLoops, state.unixSocket)
         }
         for worker in workers { worker.requestShutdown() }
+        // New clients find no socket file, rather than one nobody will accept on.
+        unixSocket?.remove()
         if let ownLoops {
             core.runningWorkers.notify(queue: .global()) { ownLoops.shutdown() }
         }

@@ -10,6 +10,12 @@ public struct ServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// The port; 0 lets the system pick one, which `Server.start()` returns.
     public var port: Int = 8080
+    /// A Unix domain socket to listen on instead of `host`:`port`: for a load balancer on the
+    /// same machine. A socket file left there by a server that died is replaced; the file is
+    /// removed at shutdown. Requests over it have no `remoteAddress`.
+    public var unixSocketPath: String?
+    /// Who may connect to `unixSocketPath`: the socket file's mode (owner and group by default).
+    public var unixSocketPermissions: UInt32 = 0o660
     /// Event-loop threads, each with its own `SO_REUSEPORT` listener.
     public var workers: Int = ServerConfiguration.processorCount
     /// The listen backlog.

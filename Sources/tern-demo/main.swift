@@ -40,7 +40,10 @@ struct TernDemoCommand: ParsableCommand {
     @Option(name: .customLong("max-subscribers"), help: "Transfer event streams at once; past it, 503 (TERN_MAX_SUBSCRIBERS).")
     var maxSubscribers: Int = Environment.integer("TERN_MAX_SUBSCRIBERS") ?? 1000
 
-    @Option(name: .customLong("trusted-proxies"), help: "Comma-separated CIDR blocks whose X-Forwarded-For names the client (TERN_TRUSTED_PROXIES); default none.")
+    @Option(name: .customLong("unix-socket"), help: "Listen on this Unix domain socket instead of --host and --port (TERN_UNIX_SOCKET).")
+    var unixSocket: String = Environment.value("TERN_UNIX_SOCKET") ?? ""
+
+    @Option(name: .customLong("trusted-proxies"), help: "Comma-separated CIDR blocks, and unix for peers on --unix-socket, whose X-Forwarded-For names the client (TERN_TRUSTED_PROXIES); default none.")
     var trustedProxies: String = Environment.value("TERN_TRUSTED_PROXIES") ?? ""
 
     @Option(name: .customLong("idempotency-expiry"), help: "Seconds a transfer's response is replayed for its key (TERN_IDEMPOTENCY_EXPIRY).")
@@ -67,7 +70,7 @@ struct TernDemoCommand: ParsableCommand {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard maxSubscribers >= 1 else { throw ValidationError("--max-subscribers must be at least 1") }
         guard idempotencyExpiry >= 1 else { throw ValidationError("--idempotency-expiry must be at least 1 second") }
-        for block in trustedProxyBlocks where IPAddressRange(block) == nil {
+        for block in trustedProxyBlocks where block != "unix" && IPAddressRange(block) == nil {
             throw ValidationError("--trusted-proxies: '\(block)' is not an address or CIDR block")
         }
     }
@@ -97,6 +100,8 @@ struct TernDemoCommand: ParsableCommand {
         demo.idempotencyExpiry = .seconds(idempotencyExpiry)
         demo.maxSubscribers = maxSubscribers
         demo.trustedProxies = trustedProxyBlocks.compactMap(IPAddressRange.init)
+        demo.trustsUnixSocketPeers = trustedProxyBlocks.contains("unix")
+        demo.unixSocketPath = unixSocketPath
         demo.apiKey = Environment.value("DEMO_API_KEY") ?? demo.apiKey
         demo.readOnlyKey = Environment.value("DEMO_READONLY_KEY") ?? demo.readOnlyKey
         let logger = Logger(label: "tern-demo")
@@ -124,12 +129,13 @@ struct TernDemoCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.maxConnections = maxConnections
+        configuration.unixSocketPath = unixSocketPath
         configuration.serverResponseFields = application.serverResponseFields
         configuration.metricsFactory = application.metricsFactory
         let server = Server(configuration: configuration, responder: application, loops: loops)
         do {
             try server.run(onStart: { address in
-                print("listening on http://\(address)")
+                print(unixSocketPath.map { "listening on unix:\($0)" } ?? "listening on http://\(address)")
                 fflushStandardOutput()
             }, onSignal: application.beginDraining)
         } catch {
@@ -149,6 +155,9 @@ extension TernDemoCommand {
         gethostname(&name, name.count - 1)
         return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + ":\(getpid())"
     }
+
+    /// `--unix-socket`, nil when empty.
+    var unixSocketPath: String? { unixSocket.isEmpty ? nil : unixSocket }
 
     /// `--trusted-proxies` split at commas, blanks dropped.
     var trustedProxyBlocks: [String] {

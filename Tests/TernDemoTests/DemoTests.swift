@@ -117,6 +117,19 @@ struct DemoExecutableTests {
         #expect(process.stop(with: SIGTERM) == 0)
     }
 
+    /// `--unix-socket`: ready on the socket, which HTTP reaches, and removed at exit.
+    @Test func listensOnAUnixSocketWhenAsked() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-demo-unix-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/demo.sock"
+        let process = try ChildProcess(["--unix-socket", path, "--workers", "1", "--data-dir", Self.dataDirectory])
+        #expect(process.readLine() == "listening on unix:\(path)")
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(process.stop(with: SIGTERM) == 0)
+        #expect(!FileManager.default.fileExists(atPath: path), "removed at exit")
+    }
+
     @Test(arguments: ["/proc/tern-demo-data", "/dev/null/data"])
     func anUnusableDataDirectoryIsAClearError(directory: String) throws {
         let process = try ChildProcess(["--port", "0", "--data-dir", directory])

@@ -62,4 +62,18 @@ struct TrustedProxiesTests {
         let untrusted = try await Self.proxies.handle(request(.get, "/", forwarded), context: context(host: "198.51.100.2"), next: echo)
         #expect(untrusted.body.bufferedBytes == Array("none".utf8))
     }
+
+    /// A peer with no IP address (a Unix socket's) is trusted only when asked for.
+    @Test(arguments: [false, true])
+    func unixSocketPeersAreTrustedWhenAskedFor(trusting: Bool) async throws {
+        let echo = ClosureResponder { _, context in
+            Response(status: .ok, body: .string(TrustedProxies.forwardedClient(in: context) ?? "none"))
+        }
+        let proxies = TrustedProxies([IPAddressRange("10.0.0.0/8")!], unixSocketPeers: trusting)
+        var local = context()
+        local.remoteAddress = nil
+        let forwarded: HTTPFields = [TrustedProxies.forwardedForField: "203.0.113.9, 10.0.0.5"]
+        let response = try await proxies.handle(request(.get, "/", forwarded), context: local, next: echo)
+        #expect(response.body.bufferedBytes == Array((trusting ? "203.0.113.9" : "none").utf8))
+    }
 }

@@ -20,10 +20,14 @@ public struct TrustedProxies: Middleware {
     public static let forwardedForField = HTTPField.Name("X-Forwarded-For")!
 
     private let trusted: [IPAddressRange]
+    private let unixSocketPeers: Bool
 
-    /// Trusts peers in `trusted`.
-    public init(_ trusted: [IPAddressRange]) {
+    /// Trusts peers in `trusted`, and with `unixSocketPeers` peers that have no IP address: those
+    /// of a server listening on a Unix domain socket (`ServerConfiguration.unixSocketPath`),
+    /// whom the socket file's permissions let in (a load balancer on the same machine).
+    public init(_ trusted: [IPAddressRange], unixSocketPeers: Bool = false) {
         self.trusted = trusted
+        self.unixSocketPeers = unixSocketPeers
     }
 
     /// The client address found for this request, if a trusted proxy forwarded it.
@@ -32,8 +36,13 @@ public struct TrustedProxies: Middleware {
     }
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        guard !trusted.isEmpty, let peer = context.remoteAddress?.host, isTrusted(peer) else {
-            return try await next.respond(to: request, context: context)
+        let peer: String
+        if let address = context.remoteAddress {
+            guard isTrusted(address.host) else { return try await next.respond(to: request, context: context) }
+            peer = address.host
+        } else {
+            guard unixSocketPeers else { return try await next.respond(to: request, context: context) }
+            peer = "unix"
         }
         let lines = request.headerFields[values: Self.forwardedForField]
         guard !lines.isEmpty else { return try await next.respond(to: request, context: context) }
