@@ -25,8 +25,9 @@ public final class DemoApplication: Responder {
     private let feed: TransferFeed
     /// Where the metrics are kept; `GET /metrics` writes it out.
     private let registry = PrometheusCollectorRegistry()
-    /// Deletes expired idempotency records every ten minutes until `close()`.
-    private let purge: Task<Void, Never>
+    /// Deletes expired idempotency records (and, on PostgreSQL, full rate-limit buckets) every
+    /// ten minutes: a service for the group that runs the application.
+    public let purger: Purger
     private let requestID = RequestID()
 
     /// Builds the routes over `postgres`, a database several instances may share, or when it is
@@ -111,13 +112,10 @@ public final class DemoApplication: Responder {
         TransferRoutes.registerOldPath(in: router)
         self.router = try router.build()
         let rateLimitWindow: Int? = if case .perWindow(_, let seconds) = configuration.rateLimit { seconds } else { nil }
-        purge = Task.detached {
-            while !Task.isCancelled {
-                _ = try? await transferStore.purgeExpired(now: Int64(Date().timeIntervalSince1970))
-                if let postgres, let rateLimitWindow {
-                    try? await PostgresRateLimitStore(database: postgres).purgeFull(windowSeconds: rateLimitWindow)
-                }
-                try? await Task.sleep(for: .seconds(600))
+        purger = Purger {
+            _ = try? await transferStore.purgeExpired(now: Int64(Date().timeIntervalSince1970))
+            if let postgres, let rateLimitWindow {
+                try? await PostgresRateLimitStore(database: postgres).purgeFull(windowSeconds: rateLimitWindow)
             }
         }
     }
@@ -145,14 +143,17 @@ public final class DemoApplication: Responder {
     /// here while the server finishes those in flight (at SIGTERM, before the server shuts down).
     public func beginDraining() {
         draining.withLock { $0 = true }
-        // Event streams never end by themselves: end them, so the drain does not wait for them.
+    }
+
+    /// Ends every event stream (`GET /transfers/events`) and accepts no new one: they never end
+    /// by themselves, and a server shutting down waits for the requests in flight.
+    public func endEventStreams() {
         feed.close()
     }
 
     /// Finishes pending work on the SQLite database and closes it (at shutdown, after the server
     /// stopped). A PostgreSQL client belongs to whoever made it, who closes it.
     public func close() throws {
-        purge.cancel()
         try database?.close()
     }
 }

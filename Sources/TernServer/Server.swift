@@ -16,17 +16,18 @@ import Glibc
 /// ```
 public final class Server: Sendable {
     private let core: ServerCore
-    private let state = Locked<State>(State())
+    let state = Locked<State>(State())
     /// The loops given at `init`, or nil: the server makes `configuration.workers` loops of
     /// its own at `start()` and stops them when it stops.
     private let sharedLoops: EventLoopGroup?
 
-    private struct State {
+    struct State {
         var workers: [Worker] = []
         var ownLoops: EventLoopGroup?
         var shutdownRequested = false
         /// The Unix socket listened on, its file removed at shutdown.
         var unixSocket: UnixListeningSocket?
+        var started = false
     }
 
     /// - Parameters:
@@ -50,6 +51,7 @@ public final class Server: Sendable {
     public func start() throws(ServerError) -> SocketAddress {
         // A peer that resets must not kill the process when a write reaches it.
         signal(SIGPIPE, SIG_IGN)
+        state.withLock { $0.started = true }
         let configuration = core.configuration
         var unixSocket: UnixListeningSocket?
         if let path = configuration.unixSocketPath {
@@ -97,7 +99,13 @@ public final class Server: Sendable {
             shutdown()
             throw error
         }
-        state.withLock { $0.workers = workers }
+        // A shutdown asked for while the loops were starting found none of them to stop.
+        if state.withLock({ state in
+            state.workers = workers
+            return state.shutdownRequested
+        }) {
+            shutdown()
+        }
         return address!
     }
 

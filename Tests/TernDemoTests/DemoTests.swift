@@ -34,6 +34,7 @@ struct DemoApplicationTests {
             try await application.test(.inProcess) { client in
                 #expect(try await client.get("/healthz").status == 200)
                 application.beginDraining()
+                application.endEventStreams()
                 let draining = try await client.get("/healthz")
                 #expect(draining.status == 503 && draining.field("retry-after") == "1")
                 #expect(draining.field("content-type") == "application/problem+json")
@@ -115,6 +116,26 @@ struct DemoExecutableTests {
         ])
         #expect(process.readLine()?.hasPrefix("listening on http://127.0.0.1:") == true)
         #expect(process.stop(with: SIGTERM) == 0)
+    }
+
+    /// SIGTERM shuts the service group down in order: /healthz 503, event streams end, the
+    /// server stops once every request is answered, the database closes; exit 0.
+    @Test func sigtermShutsDownInOrder() async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tern-demo-shutdown-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let process = try ChildProcess(["--port", "0", "--workers", "1", "--data-dir", Self.dataDirectory], standardError: log)
+        let line = try #require(process.readLine())
+        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        let stream = try TestConnection(to: SocketAddress(host: "127.0.0.1", port: port))
+        try await stream.send("GET /transfers/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer demo-key\r\n\r\n")
+        #expect(try await stream.readResponse(toHEAD: true).status == 200, "a stream that never ends by itself")
+        #expect(process.stop(with: SIGTERM) == 0)
+        #expect(try await stream.waitForClose(), "the stream was ended, so the shutdown did not wait for it")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        let steps = ["draining: /healthz answers 503", "event streams ended", "server stopped: every request answered", "database closed"]
+        let positions = steps.map { text.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil }, "\(text)")
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "in this order: \(steps)")
     }
 
     /// `--unix-socket`: ready on the socket, which HTTP reaches, and removed at exit.

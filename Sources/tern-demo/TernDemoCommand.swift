@@ -4,12 +4,15 @@ import TernDemo
 import TernMiddleware
 import TernPostgres
 import TernServer
+import ServiceLifecycle
+import TernHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `tern-demo`: the demo API. Every flag also reads an environment variable.
-struct TernDemoCommand: ParsableCommand {
+@main
+struct TernDemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tern-demo", abstract: "The Tern demo API.")
 
@@ -75,7 +78,7 @@ struct TernDemoCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         if writeSampleFilesOnly {
             try SampleFiles.ensureLarge(in: filesDirectory)
             return
@@ -118,7 +121,7 @@ struct TernDemoCommand: ParsableCommand {
                 let client = PostgresClient(configuration: settings, loops: loops)
                 postgres = client
                 let database = DemoPostgres(client: client)
-                _ = try waitFor { try await database.migrate() }
+                try await database.migrate()
                 application = try DemoApplication(configuration: demo, postgres: database)
             } else {
                 application = try DemoApplication(configuration: demo)
@@ -133,18 +136,37 @@ struct TernDemoCommand: ParsableCommand {
         configuration.serverResponseFields = application.serverResponseFields
         configuration.metricsFactory = application.metricsFactory
         let server = Server(configuration: configuration, responder: application, loops: loops)
-        do {
-            try server.run(onStart: { address in
-                print(unixSocketPath.map { "listening on unix:\($0)" } ?? "listening on http://\(address)")
-                fflushStandardOutput()
-            }, onSignal: application.beginDraining)
+        let address: SocketAddress
+        do throws(ServerError) {
+            address = try server.start()
         } catch {
             throw ValidationError(error.description)
         }
-        try application.close()
-        if let postgres { try waitFor { await postgres.close() } }
+        let ready = unixSocketPath.map { "listening on unix:\($0)" } ?? "listening on http://\(address)"
+        // Started in this order; at SIGTERM or SIGINT shut down in the reverse one, each step once
+        // the one before it is done: /healthz answers 503, event streams end, the server stops
+        // accepting and answers what is in flight (up to 10 s), the purger stops, the database
+        // closes.
+        let postgresClient = postgres
+        let services: [any Service] = [
+            ShutdownStep("database closed", logger: logger) {
+                try application.close()
+                if let postgresClient { await postgresClient.close() }
+            },
+            application.purger,
+            ShutdownStep("server stopped: every request answered", logger: logger) {},
+            server,
+            ShutdownStep("event streams ended", logger: logger) { application.endEventStreams() },
+            ShutdownStep("draining: /healthz answers 503", logger: logger) { application.beginDraining() },
+            // Last, so the group catches SIGTERM and SIGINT before anyone learns it is ready.
+            ReadyLine(ready),
+        ]
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         loops.shutdown()
-        loops.wait()
+        await loops.waitUntilStopped()
     }
 }
 
@@ -174,4 +196,3 @@ enum Switch: String, ExpressibleByArgument, CaseIterable {
 }
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-TernDemoCommand.main()
