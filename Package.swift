@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "Tern", targets: ["Tern"]),
         .library(name: "TernHTTP", targets: ["TernHTTP"]),
+        .library(name: "TernTracing", targets: ["TernTracing"]),
         .library(name: "TernServer", targets: ["TernServer"]),
         .library(name: "TernRouter", targets: ["TernRouter"]),
         .library(name: "TernMiddleware", targets: ["TernMiddleware"]),
@@ -33,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel-semantic-conventions.git", from: "1.44.0"),
     ],
     targets: [
         .systemLibrary(
@@ -100,6 +103,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TernTracing",
+            dependencies: [
+                "TernHTTP", "TernMiddleware",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTelSemanticConventions", package: "swift-otel-semantic-conventions"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TernPostgres",
             dependencies: [
                 "CLibpq",
@@ -156,6 +170,17 @@ let package = Package(
         .testTarget(
             name: "TernTests",
             dependencies: ["Tern", "TernTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TernTracingTests",
+            dependencies: [
+                "TernTracing", "TernHTTP", "TernMiddleware", "TernRouter", "TernTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
