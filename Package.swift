@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Tern", targets: ["Tern"]),
         .library(name: "TernHTTP", targets: ["TernHTTP"]),
         .library(name: "TernTracing", targets: ["TernTracing"]),
+        .library(name: "TernOpenAPI", targets: ["TernOpenAPI"]),
         .library(name: "TernServer", targets: ["TernServer"]),
         .library(name: "TernRouter", targets: ["TernRouter"]),
         .library(name: "TernMiddleware", targets: ["TernMiddleware"]),
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/swift-otel/swift-otel-semantic-conventions.git", from: "1.44.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
     ],
     targets: [
         .systemLibrary(
@@ -114,6 +116,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TernOpenAPI",
+            dependencies: [
+                "TernHTTP", "TernRouter",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TernPostgres",
             dependencies: [
                 "CLibpq",
@@ -180,6 +191,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TernOpenAPITests",
+            dependencies: [
+                "TernOpenAPI", "TernHTTP", "TernRouter", "TernMiddleware", "TernTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             swiftSettings: strict
         ),

@@ -54,4 +54,7 @@ public struct Parameters: Sendable, Hashable {
 
     /// How many parameters there are.
     public var count: Int { storage.count }
+
+    /// Every name and value, percent-decoded, in the order of the route's template.
+    public var pairs: [(name: String, value: String)] { storage }
 }
