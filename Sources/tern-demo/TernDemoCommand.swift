@@ -12,7 +12,7 @@ import Glibc
 
 /// `tern-demo`: the demo API. Every flag also reads an environment variable.
 @main
-struct TernDemoCommand: AsyncParsableCommand {
+struct TernDemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tern-demo", abstract: "The Tern demo API.")
 
@@ -78,7 +78,7 @@ struct TernDemoCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run() throws {
         if writeSampleFilesOnly {
             try SampleFiles.ensureLarge(in: filesDirectory)
             return
@@ -121,7 +121,7 @@ struct TernDemoCommand: AsyncParsableCommand {
                 let client = PostgresClient(configuration: settings, loops: loops)
                 postgres = client
                 let database = DemoPostgres(client: client)
-                try await database.migrate()
+                _ = try waitFor { try await database.migrate() }
                 application = try DemoApplication(configuration: demo, postgres: database)
             } else {
                 application = try DemoApplication(configuration: demo)
@@ -164,9 +164,10 @@ struct TernDemoCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        // The main thread only waits: the loops serve, the group's tasks run on the pool.
+        try waitFor { try await group.run() }
         loops.shutdown()
-        await loops.waitUntilStopped()
+        loops.wait()
     }
 }
 

@@ -12,9 +12,9 @@ import Darwin
 /// Code on any other thread (an in-process test, a transport without loops) finds none and does
 /// its work at once.
 public protocol IdleWorkScheduler: AnyObject {
-    /// Runs `work` on this loop's thread once no ready event is left, and no later than a second
-    /// from now however busy the loop stays; before the loop stops in any case. Called on the
-    /// loop's thread only.
+    /// Runs `work` on this loop's thread once the loop has run every event that was ready, before
+    /// it waits for more (however busy the loop, each such batch ends); before the loop stops in
+    /// any case. Called on the loop's thread only.
     func runWhenIdle(_ work: @escaping () -> Void)
 }
 

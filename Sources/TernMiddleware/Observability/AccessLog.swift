@@ -13,7 +13,7 @@ public import TernHTTP
 ///
 /// Lines skip swift-log: each is written straight into a byte buffer of the event loop that
 /// served the request and reaches the file descriptor with one `write` per burst, when the loop
-/// goes idle, at 64 KiB, or a second after the burst's first line (`IdleWorkScheduler`), never
+/// goes idle (it has run the events that were ready) or at 64 KiB (`IdleWorkScheduler`), never
 /// interleaved with other log lines; a clean shutdown writes every line. Where no loop runs (an
 /// in-process test), each line is written at once. A line is written when the request logger's
 /// level lets `level` through, and carries the logger's label.

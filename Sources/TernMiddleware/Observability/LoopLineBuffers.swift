@@ -4,8 +4,9 @@ import Glibc
 import TernHTTP
 
 /// Log lines bound for one file descriptor, gathered in a byte buffer per event loop and written
-/// with one `write` when the loop goes idle, when the buffer reaches 64 KiB, or a second after its
-/// first line, whichever comes first (`IdleWorkScheduler`). A line is whole in one buffer, and
+/// with one `write` when the loop goes idle (it has run the batch of events that were ready:
+/// `IdleWorkScheduler`) or as soon as the buffer reaches 64 KiB, whichever comes first. A batch
+/// ends within moments on a loop that blocks nowhere, so no line waits for a timer. A line is whole in one buffer, and
 /// buffers are written whole under the lock every Tern log writer holds, so lines never
 /// interleave. A loop writes what it holds before it stops, and `deinit` what is left, so a
 /// clean shutdown loses no line. On a thread that runs no loop each line is written at once.

@@ -33,12 +33,9 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var remoteBatch: [UnownedJob] = []
     @exclusivity(unchecked) private var inJobScope = false
     @exclusivity(unchecked) private var cachedDate = CachedDate()
-    /// What `runWhenIdle` deferred, run by `idle` (priority below every other event, so only
-    /// once nothing else is ready) or by `idleDeadline`, whichever fires first.
+    /// What `runWhenIdle` deferred, run once the events that were ready have run.
     @exclusivity(unchecked) private var idleWork: [() -> Void] = []
     @exclusivity(unchecked) private var idleBatch: [() -> Void] = []
-    private var idle: OpaquePointer?
-    private var idleDeadline: OpaquePointer?
     /// Where the loop's connections receive into; each copies what it read out at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     /// Where the loop's connections write a response before sending it.
@@ -51,13 +48,6 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     init() throws(ServerError) {
         guard let base = event_base_new() else { throw ServerError.eventLoop("event_base_new failed") }
-        // Three priorities: events are made at the middle one (libevent's default, the number
-        // of queues / 2), `idle` at the lowest, which libevent runs only in an iteration where
-        // no event of a higher priority is active.
-        guard event_base_priority_init(base, 3) == 0 else {
-            event_base_free(base)
-            throw ServerError.eventLoop("event_base_priority_init failed")
-        }
         let wakeupFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
         guard wakeupFD >= 0 else {
             event_base_free(base)
@@ -73,18 +63,10 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
             loop.withJobScope {}
         }, context)
         event_add(wakeup, nil)
-        let runIdleWork: event_callback_fn = { _, _, context in
-            Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue().runIdleWork()
-        }
-        idle = event_new(base, -1, 0, runIdleWork, context)
-        event_priority_set(idle, 2)
-        idleDeadline = event_new(base, -1, 0, runIdleWork, context)
     }
 
     deinit {
         readBuffer.deallocate()
-        if let idle { event_free(idle) }
-        if let idleDeadline { event_free(idleDeadline) }
         if let wakeup { event_free(wakeup) }
         close(wakeupFD)
         event_base_free(base)
@@ -94,8 +76,12 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
     func run() {
         LoopThreadMarker.set(self)
         IdleWork.install(self)
-        event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY)
-        runIdleWork()
+        // One batch at a time: libevent waits for events, runs every one that is ready and
+        // returns; then the idle work runs, before the loop waits again.
+        repeat {
+            event_base_loop(base, EVLOOP_ONCE | EVLOOP_NO_EXIT_ON_EMPTY)
+            runIdleWork()
+        } while event_base_got_exit(base) == 0 && event_base_got_break(base) == 0
         IdleWork.install(nil)
         LoopThreadMarker.set(nil)
     }
@@ -182,11 +168,8 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
         return try outcome.withLock { $0! }.get()
     }
 
-    /// Runs what `runWhenIdle` deferred, and what that work defers in turn. `idleDeadline` stays
-    /// armed: work deferred before it fires runs by then, within the second it promises, and a
-    /// steady flow of bursts does not insert it into libevent's timer heap for each.
+    /// Runs what `runWhenIdle` deferred, and what that work defers in turn.
     private func runIdleWork() {
-        event_del(idle)
         while !idleWork.isEmpty {
             swap(&idleWork, &idleBatch)
             for work in idleBatch { work() }
@@ -206,13 +189,6 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
 extension EventLoop: IdleWorkScheduler {
     package func runWhenIdle(_ work: @escaping () -> Void) {
         precondition(isCurrent, "idle work is deferred on its loop's thread")
-        if idleWork.isEmpty {
-            event_active(idle, EV_TIMEOUT, 0)
-            if event_pending(idleDeadline, Int16(EV_TIMEOUT), nil) == 0 {
-                var second = timeval(tv_sec: 1, tv_usec: 0)
-                event_add(idleDeadline, &second)
-            }
-        }
         idleWork.append(work)
     }
 }
