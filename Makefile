@@ -100,8 +100,9 @@ browser-test: build
 fuzz: deps
 	$(MAKE) -C Fuzz run SECONDS=$(FUZZ_SECONDS)
 
-# Tern against Hummingbird 2, Vapor 4, C evhttp and nginx in one run (about 15 minutes;
-# QUICK=1: one short round of every route, SERVERS="tern nginx" for some, "postgres" for the
+# Tern against Hummingbird 2, Vapor 4, C evhttp and nginx in one run (about 20 minutes;
+# QUICK=1: one short round of every route, SERVERS="tern nginx" for some, "shipped" for the
+# servers as their users run them: Benchmarks/shipped_bench.py, "postgres" for the
 # PostgreSQL part: Benchmarks/postgres_bench.py). Writes Benchmarks/results/<date>.md and the
 # README's table. The three Swift servers link the Swift runtime statically, as Swift
 # services are deployed (the Vapor and Hummingbird templates build with this flag).

@@ -131,13 +131,7 @@ def start_http(server, port):
                    "--data-dir", os.path.join(bench.WORK, "demo-pg"), "--files-dir", bench.FILES]
     else:
         command = [PEER, "--port", str(port), "--database-url", database_url(), "--connections", str(PEER_CONNECTIONS)]
-    process = subprocess.Popen(["taskset", "-c", "0"] + command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        bench.wait_ready(port)
-        return process, check(server, port)
-    except BaseException:
-        bench.stop_server(process)
-        raise
+    return bench.launch(command, port, lambda: check(server, port))
 
 
 def pgbench(clients):

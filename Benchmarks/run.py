@@ -266,16 +266,21 @@ def measure(server, pid, port, route, etag):
     return result
 
 
-def start_server(server, port):
-    """The server pinned to CPU 0, answering; returns its process and the ETag of /users/1."""
-    command = ["taskset", "-c", "0"] + SERVERS[server](port)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def launch(command, port, check_ready, output=subprocess.DEVNULL):
+    """`command` pinned to CPU 0, listening on `port` and passing `check_ready()`; returns its
+    process and what the check returned. Stopped again when it does not get that far."""
+    process = subprocess.Popen(["taskset", "-c", "0"] + command, stdout=output, stderr=output)
     try:
         wait_ready(port)
-        return process, check(server, port)
+        return process, check_ready()
     except BaseException:
         stop_server(process)
         raise
+
+
+def start_server(server, port):
+    """The server pinned to CPU 0, answering; returns its process and the ETag of /users/1."""
+    return launch(SERVERS[server](port), port, lambda: check(server, port))
 
 
 def stop_server(process):
@@ -377,7 +382,7 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), Linux {os.uname().release}"
 
 
-def report(results, servers, writes, postgres):
+def report(results, servers, writes, postgres, shipped):
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     lines = [f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}; "
              f"{ROUNDS} round(s), medians; server pinned to CPU 0 (one thread or worker), "
@@ -416,6 +421,10 @@ def report(results, servers, writes, postgres):
             lines.append(f"| {name} | {when} | {result['rps']:,.0f} | {result['p50']*1e3:.2f} ms | {result['p99']*1e3:.2f} ms | "
                          f"{result['server_cores']:.2f} | {cpu} | {result['bad'] + result['errors']} |")
     raw = [{"server": server, "route": route, "runs": runs} for (server, route), runs in results.items()]
+    if shipped:
+        import shipped_bench
+        lines += ["", shipped_bench.report(shipped)]
+        raw += [{"server": server, "route": route, "runs": runs, "part": "shipped"} for (server, route), runs in shipped.items()]
     if postgres:
         import postgres_bench
         lines += ["", postgres_bench.report(postgres)]
@@ -468,14 +477,18 @@ def main():
         order = rotated(servers, round_index)
         print(f"round {round_index + 1} of {ROUNDS}: {', '.join(order)}, each route's turn rotated one further", flush=True)
         run_round(order, 18081 + round_index * len(servers), results)
+    shipped = {}
+    if "shipped" in (os.environ.get("SERVERS") or "shipped").split():
+        import shipped_bench
+        shipped = shipped_bench.run()
     writes = [] if QUICK or "tern" not in servers else demo_writes()
     postgres = {}
     if "postgres" in (os.environ.get("SERVERS") or "postgres").split():
         import postgres_bench
         postgres = postgres_bench.run()
-    report(results, servers, writes, postgres)
+    report(results, servers, writes, postgres, shipped)
     bad = (sum(r["bad"] + r["errors"] for runs in results.values() for r in runs) + sum(r["bad"] + r["errors"] for _, _, r in writes)
-           + (postgres_bench.failures(postgres) if postgres else 0))
+           + (postgres_bench.failures(postgres) if postgres else 0) + (shipped_bench.failures(shipped) if shipped else 0))
     if bad:
         print(f"{bad} non-2xx/3xx responses or socket errors: the figures are not valid", file=sys.stderr)
         sys.exit(1)

@@ -46,6 +46,8 @@ public func benchETag(_ bytes: [UInt8]) -> String {
 public struct BenchArguments: Sendable {
     public let port: Int
     public let files: String
+    /// `--batteries`: the middleware a service ships with (a request log, metrics, CORS).
+    public let batteries: Bool
 
     public init() {
         let arguments = CommandLine.arguments
@@ -54,6 +56,7 @@ public struct BenchArguments: Sendable {
         }
         port = value("--port").flatMap(Int.init) ?? 8080
         files = value("--files") ?? "./files"
+        batteries = arguments.contains("--batteries")
     }
 }
 

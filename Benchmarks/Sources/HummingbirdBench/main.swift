@@ -1,12 +1,23 @@
 import BenchPayload
 import Hummingbird
+import Logging
+import Metrics
 import NIOCore
 import NIOPosix
+import Prometheus
 
 /// Hummingbird 2's bench server: one event-loop thread, the bench routes, files from
-/// Hummingbird's FileMiddleware (which supports single ranges).
+/// Hummingbird's FileMiddleware (which supports single ranges). With `--batteries`, as a service
+/// ships: a line per request (`LogRequestsMiddleware`, to standard error), Prometheus metrics
+/// (`MetricsMiddleware` over swift-prometheus) and `CORSMiddleware`, like tern-demo's defaults.
 let arguments = BenchArguments()
 let router = Router()
+if arguments.batteries {
+    MetricsSystem.bootstrap(PrometheusMetricsFactory())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: CORSMiddleware())
+}
 router.add(middleware: FileMiddleware(arguments.files, urlBasePath: "/files", searchForIndexHtml: false))
 router.get("/plaintext") { _, _ in
     Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "Hello, World!")))
