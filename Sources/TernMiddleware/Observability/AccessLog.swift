@@ -41,14 +41,15 @@ public struct AccessLog: Middleware {
         guard context.logger.logLevel <= level else { return try await next.respond(to: request, context: context) }
         let started = ContinuousClock.now
         let response = await next.respondRenderingErrors(to: request, context: context)
-        let sent = request.method == .head || response.status == .notModified || response.status == .noContent ? 0 : response.body.count ?? 0
+        let status = response.status
+        let sent = request.method == .head || status == .notModified || status == .noContent ? 0 : response.body.count ?? 0
         let client: AccessLogLine.Client =
             if let forwarded = TrustedProxies.forwardedClient(in: context) { .forwarded(forwarded) }
             else if let peer = context.remoteAddress { .peer(peer) }
             else { .unknown }
         let line = AccessLogLine(
             timestamp: .now, level: level, label: context.logger.label, method: request.method.rawValue, path: request.path,
-            status: response.status.code, bytes: sent, duration: ContinuousClock.now - started, client: client,
+            status: status.code, bytes: sent, duration: ContinuousClock.now - started, client: client,
             route: context.route, metadata: Self.metadata(of: context.logger))
         output.append { line.write(format, to: &$0) }
         return response

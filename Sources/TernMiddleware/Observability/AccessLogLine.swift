@@ -92,7 +92,8 @@ struct AccessLogLine {
     /// `Field.allCases`, made once (the synthesized property makes an array at every call).
     private static let fields = Field.allCases
     private static let fieldKeys = fields.map(\.key)
-    private static let fieldInitials = fieldKeys.map { $0.utf8.first! }
+    /// The first byte of each field's key, the first key's lowest: `b`, `c`, `d`, `m`, `p`, `r`, `s`.
+    private static let fieldInitials: UInt64 = fieldKeys.reversed().reduce(0) { $0 << 8 | UInt64($1.utf8.first!) }
     /// Each field's key as the format writes it before the value: ` bytes=`, `,"bytes":"`.
     private static let textKeys = fields.map { Array(" \($0.key)=".utf8) }
     private static let jsonKeys = fields.map { Array(",\"\($0.key)\":\"".utf8) }
@@ -149,15 +150,15 @@ struct AccessLogLine {
     /// metadata holds a few keys (a request id, trace ids): each is placed among the fields
     /// once, and the fields' keys are written from bytes made once.
     private func writeMembers(_ format: LogFormat, to out: inout [UInt8]) {
-        // Each extra member with the number of fields whose keys sort before its own.
+        // Each extra member with the number of fields whose keys sort before its own, in key
+        // order (appended, then sorted only when there are several).
         var extras: [(key: String, value: Logger.Metadata.Value, after: Int)] = []
         if !metadata.isEmpty {
             extras.reserveCapacity(metadata.count)
             for (key, value) in metadata where !Self.fieldKeys.contains(key) && !(format == .json && Self.reservedJSONKeys.contains(key)) {
-                var position = extras.count
-                while position > 0, UTF8Order.compare(key, extras[position - 1].key) < 0 { position -= 1 }
-                extras.insert((key, value, Self.fieldsBefore(key)), at: position)
+                extras.append((key, value, Self.fieldsBefore(key)))
             }
+            if extras.count > 1 { extras.sort { UTF8Order.compare($0.key, $1.key) < 0 } }
         }
         var next = 0
         // Read once per member: reading `extras[next].after` in the loop copies the whole member.
@@ -178,14 +179,18 @@ struct AccessLogLine {
         while next < extras.count { writeExtra(to: &out) }
     }
 
-    /// How many of the fields' keys sort before `key`. The keys begin with different letters,
-    /// so the first byte decides but for a key that begins like one of them.
+    /// How many of the fields' keys sort before `key`. The keys begin with different letters
+    /// (`fieldInitials`, one byte each, in order), so the first byte decides but for a key that
+    /// begins like one of them.
     private static func fieldsBefore(_ key: String) -> Int {
-        let first = key.utf8.first ?? 0
+        let first = UInt64(key.utf8.first ?? 0)
+        var initials = fieldInitials
         var count = 0
-        for (index, initial) in fieldInitials.enumerated() {
-            if initial < first || (initial == first && UTF8Order.compare(fieldKeys[index], key) < 0) { count += 1 }
+        while initials != 0, initials & 0xFF < first {
+            count += 1
+            initials >>= 8
         }
+        if initials & 0xFF == first, UTF8Order.compare(fieldKeys[count], key) < 0 { count += 1 }
         return count
     }
 
