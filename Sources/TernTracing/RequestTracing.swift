@@ -90,7 +90,7 @@ public struct RequestTracing: Middleware {
             attributes.server.address = host
             if let port { attributes.server.port = port }
         }
-        if let client = TrustedProxies.forwardedClient(in: context) ?? context.remoteAddress?.host {
+        if let client = TrustedProxies.clientAddress(in: context) {
             attributes.client.address = client
         }
         if let agent = request.headerFields[.userAgent] { attributes.userAgent.original = agent }

@@ -35,6 +35,12 @@ public struct TrustedProxies: Middleware {
         context.storage[ForwardedClientKey.self]
     }
 
+    /// The client's address: the one a trusted proxy forwarded, else the peer's; nil when the
+    /// transport has no address (a Unix socket's peer, when no proxy forwarded one).
+    public static func clientAddress(in context: RequestContext) -> String? {
+        forwardedClient(in: context) ?? context.remoteAddress?.host
+    }
+
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
         let peer: String
         if let address = context.remoteAddress {

@@ -83,7 +83,7 @@ public struct RateLimit: Middleware {
     /// (the address a trusted proxy forwarded, else the peer's).
     public static func principalOrHost(_ request: Request, _ context: RequestContext) -> String {
         if let principal = Principal.current(in: context) { return "principal:" + principal.name }
-        return "host:" + (TrustedProxies.forwardedClient(in: context) ?? context.remoteAddress?.host ?? "-")
+        return "host:" + (TrustedProxies.clientAddress(in: context) ?? "-")
     }
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {

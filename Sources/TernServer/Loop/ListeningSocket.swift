@@ -73,7 +73,8 @@ enum ListeningSocket {
         }
     }
 
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
+    /// The text of the last system call's `errno`.
+    static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
 extension SocketAddress {

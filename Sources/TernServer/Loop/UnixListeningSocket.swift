@@ -29,18 +29,18 @@ struct UnixListeningSocket {
         }
         try removeStale(path, address: address)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .address("socket: \(errnoText())") }
+        guard fd >= 0 else { throw .address("socket: \(ListeningSocket.errnoText())") }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard bound == 0 else {
-            let text = errnoText()
+            let text = ListeningSocket.errnoText()
             close(fd)
             throw .address("\(path): \(text)")
         }
         var status = stat()
         guard chmod(path, mode_t(permissions)) == 0, lstat(path, &status) == 0, listen(fd, backlog) == 0 else {
-            let text = errnoText()
+            let text = ListeningSocket.errnoText()
             close(fd)
             unlink(path)
             throw .address("\(path): \(text)")
@@ -55,21 +55,21 @@ struct UnixListeningSocket {
         guard lstat(path, &status) == 0 else { return }
         guard status.st_mode & S_IFMT == S_IFSOCK else { throw .address("\(path) exists and is not a socket") }
         let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard probe >= 0 else { throw .address("socket: \(errnoText())") }
+        guard probe >= 0 else { throw .address("socket: \(ListeningSocket.errnoText())") }
         defer { close(probe) }
         var address = address
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         if connected == 0 { throw .address("\(path): a server is listening there") }
-        guard errno == ECONNREFUSED else { throw .address("\(path): \(errnoText())") }
+        guard errno == ECONNREFUSED else { throw .address("\(path): \(ListeningSocket.errnoText())") }
         unlink(path)
     }
 
     /// Another descriptor for the same socket, for another loop's listener.
     func duplicate() throws(ServerError) -> Int32 {
         let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
-        guard copy >= 0 else { throw .address("dup: \(Self.errnoText())") }
+        guard copy >= 0 else { throw .address("dup: \(ListeningSocket.errnoText())") }
         return copy
     }
 
@@ -79,6 +79,4 @@ struct UnixListeningSocket {
         guard lstat(path, &status) == 0, UInt(status.st_dev) == file.device, UInt(status.st_ino) == file.inode else { return }
         unlink(path)
     }
-
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }
