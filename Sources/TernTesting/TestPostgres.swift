@@ -98,6 +98,12 @@ public final class TestPostgres: Sendable {
         stop(removingFolder: false)
     }
 
+    /// Stops the server, as `stop()`, and removes its folder: the end of a server a test
+    /// started for itself.
+    public func stopAndRemove() {
+        stop(removingFolder: true)
+    }
+
     private func stop(removingFolder: Bool) {
         let postmaster = state.withLock { state in
             defer { state.postmaster = nil }

@@ -99,7 +99,7 @@ struct ClusterTests {
 
     @Test func whileTheDatabaseIsDownRequestsGet503AndTheInstancesRecover() async throws {
         let postgres = try await TestPostgres.start()
-        defer { postgres.stop() }
+        defer { postgres.stopAndRemove() }
         let cluster = try await DemoCluster(instances: 2, postgres: postgres)
         let api = cluster.api
         #expect(api.get(0, "/users/1")?.status == 200)
