@@ -27,31 +27,37 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// IMF-fixdate.
     public var description: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(29)
-        write(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        String(unsafeUninitializedCapacity: Self.length) { buffer in
+            fill(FixedWidthText(buffer: buffer))
+            return Self.length
+        }
     }
 
     /// Appends the 29 bytes of the IMF-fixdate form.
     public func write(to bytes: inout [UInt8]) {
+        FixedWidthText.append(count: Self.length, to: &bytes, fill)
+    }
+
+    /// The length of the IMF-fixdate form.
+    private static let length = 29
+
+    /// Writes the IMF-fixdate form into `text`.
+    private func fill(_ text: FixedWidthText) {
         let days = secondsSince1970 >= 0 ? secondsSince1970 / 86400 : (secondsSince1970 - 86399) / 86400
         let secondOfDay = Int(secondsSince1970 - days * 86400)
         let civil = CivilDate(daysSince1970: days)
         let weekday = Int((days % 7 + 7 + 4) % 7)  // 1970-01-01 was a Thursday.
         // `Sun, 06 Nov 1994 08:49:37 GMT`
-        FixedWidthText.append(count: 29, to: &bytes) { text in
-            text.word(HTTPDate.shortDayNames[weekday], at: 0)
-            text.word(", ", at: 3)
-            text.digits(civil.day, at: 5, count: 2)
-            text.byte(UInt8(ascii: " "), at: 7)
-            text.word(HTTPDate.monthNames[civil.month - 1], at: 8)
-            text.byte(UInt8(ascii: " "), at: 11)
-            text.digits(Int(civil.year), at: 12, count: 4)
-            text.byte(UInt8(ascii: " "), at: 16)
-            text.time(secondOfDay: secondOfDay, at: 17)
-            text.word(" GMT", at: 25)
-        }
+        text.word(HTTPDate.shortDayNames[weekday], at: 0)
+        text.word(", ", at: 3)
+        text.digits(civil.day, at: 5, count: 2)
+        text.byte(UInt8(ascii: " "), at: 7)
+        text.word(HTTPDate.monthNames[civil.month - 1], at: 8)
+        text.byte(UInt8(ascii: " "), at: 11)
+        text.digits(Int(civil.year), at: 12, count: 4)
+        text.byte(UInt8(ascii: " "), at: 16)
+        text.time(secondOfDay: secondOfDay, at: 17)
+        text.word(" GMT", at: 25)
     }
 
     /// Parses any of the three forms; RFC 850's two-digit year is read relative to the

@@ -6,11 +6,24 @@ extension HTTPFields {
     /// absent) at a fraction of its cost when the field appears once, which is nearly always:
     /// the general subscript joins through a lazy sequence even for one value.
     public func value(of name: HTTPField.Name) -> String? {
+        guard let (value, repeated) = firstValue(of: name) else { return nil }
+        return repeated ? self[name] : value
+    }
+
+    /// The value of the only line named `name`; nil when there is none or more than one (a
+    /// field that must appear once, such as an id, is then treated as absent or invalid).
+    public func onlyValue(of name: HTTPField.Name) -> String? {
+        guard let (value, repeated) = firstValue(of: name) else { return nil }
+        return repeated ? nil : value
+    }
+
+    /// The first line named `name`'s value, and whether another line has the name.
+    private func firstValue(of name: HTTPField.Name) -> (String, repeated: Bool)? {
         var found: String?
-        for field in self where field.name == name {
-            if found != nil { return self[name] }
+        for field in self where Self.sameName(field.name, name) {
+            if let found { return (found, true) }
             found = field.value
         }
-        return found
+        return found.map { ($0, false) }
     }
 }

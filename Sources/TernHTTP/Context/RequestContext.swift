@@ -37,15 +37,36 @@ public protocol ContextKey {
 }
 
 /// Values stored per request, keyed by type.
+///
+/// A request carries a handful (a request id, a principal, a client address), so they are
+/// kept in one small array searched in order: storing one costs an append, not a hash table
+/// of its own.
 public struct ContextStorage: Sendable {
-    private var values: [ObjectIdentifier: any Sendable] = [:]
+    private struct Entry: Sendable {
+        let key: ObjectIdentifier
+        var value: any Sendable
+    }
+
+    /// A struct, not a tuple: an array of tuples copies through generic value witnesses.
+    private var values: [Entry] = []
 
     /// Empty storage.
     public init() {}
 
     /// The value stored under `key`, or nil.
     public subscript<Key: ContextKey>(key: Key.Type) -> Key.Value? {
-        get { values[ObjectIdentifier(key)] as? Key.Value }
-        set { values[ObjectIdentifier(key)] = newValue }
+        get {
+            let id = ObjectIdentifier(key)
+            return values.first { $0.key == id }?.value as? Key.Value
+        }
+        set {
+            let id = ObjectIdentifier(key)
+            switch (values.firstIndex { $0.key == id }, newValue) {
+            case (let index?, let newValue?): values[index].value = newValue
+            case (let index?, nil): values.remove(at: index)
+            case (nil, let newValue?): values.append(Entry(key: id, value: newValue))
+            case (nil, nil): break
+            }
+        }
     }
 }

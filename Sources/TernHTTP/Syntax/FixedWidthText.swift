@@ -3,6 +3,12 @@
 package struct FixedWidthText {
     private let buffer: UnsafeMutableBufferPointer<UInt8>
 
+    /// Text written into `buffer`, which has room for every byte the caller writes.
+    @inline(__always)
+    package init(buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
     /// Runs `fill` on `count` bytes of scratch space, then appends them to `out`.
     @inline(__always)
     package static func append(count: Int, to out: inout [UInt8], _ fill: (FixedWidthText) -> Void) {
@@ -41,6 +47,9 @@ package struct FixedWidthText {
     /// An ASCII word at `offset`.
     @inline(__always)
     package func word(_ text: String, at offset: Int) {
-        for (index, byte) in text.utf8.enumerated() { buffer[offset + index] = byte }
+        var text = text
+        text.withUTF8 { bytes in
+            for index in bytes.indices { buffer[offset + index] = bytes[index] }
+        }
     }
 }

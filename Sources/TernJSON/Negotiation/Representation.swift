@@ -1,3 +1,4 @@
+import HTTPTypes
 public import TernHTTP
 
 /// One way to render a handler's result: a media type and how to produce its bytes. A route
@@ -11,14 +12,14 @@ public struct Representation<Value: Sendable>: Sendable {
     /// What `Content-Type` says (parameters included) and what `Accept` is matched against
     /// (parameters aside).
     public let contentType: MediaType
-    /// `contentType` as sent, formatted once.
-    let contentTypeText: String
+    /// The `Content-Type` line, made (and its value checked) once.
+    let contentTypeField: HTTPField
     let render: @Sendable (Value) throws -> [UInt8]
 
     /// A representation rendered by `render`.
     public init(contentType: MediaType, render: @escaping @Sendable (Value) throws -> [UInt8]) {
         self.contentType = contentType
-        self.contentTypeText = contentType.description
+        self.contentTypeField = HTTPField(name: .contentType, value: contentType.description)
         self.render = render
     }
 }

@@ -23,8 +23,8 @@ public struct RateLimit: Middleware {
     public static let limitField = HTTPField.Name("RateLimit")!
 
     private let limiter: Limiter
-    /// `RateLimit-Policy`'s value and the start of `RateLimit`'s, formatted once.
-    private let policyValue: String
+    /// `RateLimit-Policy`, made once, and the start of `RateLimit`'s value.
+    private let policyLine: HTTPField
     private let limitPrefix: String
     private let key: @Sendable (Request, RequestContext) -> String
     /// A handful of templates: a linear scan beats hashing the route per request.
@@ -72,7 +72,7 @@ public struct RateLimit: Middleware {
         clock: @escaping @Sendable () -> ContinuousClock.Instant
     ) {
         self.limiter = limiter
-        self.policyValue = limiter.policy.policyFieldValue
+        self.policyLine = HTTPField(name: Self.policyField, value: limiter.policy.policyFieldValue)
         self.limitPrefix = limiter.policy.quotedName + ";r="
         self.key = key
         self.exemptRoutes = Array(exemptRoutes)
@@ -86,26 +86,40 @@ public struct RateLimit: Middleware {
         return "host:" + (TrustedProxies.clientAddress(in: context) ?? "-")
     }
 
+    /// `"default";r=42;t=1`: the prefix made once, the numbers written in place, one string.
+    private func limitValue(_ outcome: TokenBucket.Outcome) -> String {
+        let prefix = limitPrefix.utf8
+        return String(unsafeUninitializedCapacity: prefix.count + 3 + 2 * DecimalText.maxLength) { buffer in
+            var index = buffer.initialize(fromContentsOf: prefix)
+            index = DecimalText.write(Int64(outcome.remaining), into: buffer, at: index)
+            for byte in ";t=".utf8 {
+                buffer[index] = byte
+                index += 1
+            }
+            return DecimalText.write(Int64(outcome.secondsUntilRefill), into: buffer, at: index)
+        }
+    }
+
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
         if let route = context.route, exemptRoutes.contains(route) {
             return try await next.respond(to: request, context: context)
         }
         let outcome = await limiter.take(key(request, context), at: clock())
         let policy = limiter.policy
-        let limit = limitPrefix + String(outcome.remaining) + ";t=" + String(outcome.secondsUntilRefill)
+        let limit = limitValue(outcome)
         guard outcome.allowed else {
             throw HTTPError(
                 .tooManyRequests,
                 detail: "more than \(policy.quota) requests in \(policy.windowSeconds) s; retry after \(outcome.secondsUntilRefill) s",
                 headerFields: [
                     .retryAfter: String(outcome.secondsUntilRefill),
-                    Self.policyField: policyValue,
+                    Self.policyField: policyLine.value,
                     Self.limitField: limit,
                 ])
         }
         var response = await next.respondRenderingErrors(to: request, context: context)
-        response.headerFields[Self.policyField] = policyValue
-        response.headerFields[Self.limitField] = limit
+        response.headerFields.set(policyLine)
+        response.headerFields.set(HTTPField(name: Self.limitField, value: limit))
         return response
     }
 }

@@ -22,7 +22,8 @@ struct TokenBucket: Sendable {
     /// The tokens at `now`, refilled up to the quota.
     func tokens(at now: ContinuousClock.Instant, policy: RateLimitPolicy) -> Double {
         let elapsed = max(.zero, now - updated)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let (wholeSeconds, attoseconds) = elapsed.components
+        let seconds = Double(wholeSeconds) + Double(attoseconds) / 1e18
         return min(Double(policy.quota), tokens + seconds * policy.refillRate)
     }
 

@@ -30,13 +30,12 @@ public struct RequestID: Middleware {
     }
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        let values = request.headerFields[values: Self.fieldName]
-        let id = values.count == 1 && Self.isSane(values[0]) ? values[0] : generator.next()
+        let id = request.headerFields.onlyValue(of: Self.fieldName).flatMap { Self.isSane($0) ? $0 : nil } ?? generator.next()
         var context = context
         context.storage[RequestIDKey.self] = id
-        context.logger[metadataKey: "request-id"] = "\(id)"
+        context.logger[metadataKey: "request-id"] = .string(id)
         var response = await next.respondRenderingErrors(to: request, context: context)
-        response.headerFields[Self.fieldName] = id
+        response.headerFields.set(HTTPField(name: Self.fieldName, value: id))
         return response
     }
 
@@ -59,16 +58,17 @@ public struct RequestID: Middleware {
 
     /// A process-wide random prefix and an atomic counter.
     final class Generator: Sendable {
+        /// The random part and its `-`.
         private let prefix: String
         private let counter = Atomic<UInt64>(0)
 
         init() {
-            prefix = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
+            prefix = String(UInt64.random(in: 0..<(1 << 48)), radix: 16) + "-"
         }
 
         func next() -> String {
             let value = counter.add(1, ordering: .relaxed).newValue
-            return prefix + "-" + String(value, radix: 16)
+            return prefix + String(value, radix: 16)
         }
     }
 }
