@@ -50,4 +50,12 @@ struct RequestIDTests {
         #expect(response.status == .notFound)
         #expect(response.headerFields[name] == "abc")
     }
+
+    @Test func newIDsAreTheRandomPrefixThenTheCounterInHex() {
+        let requestID = RequestID()
+        let ids = (1...300).map { _ in requestID.newID() }
+        let prefix = ids[0].prefix { $0 != "-" }
+        #expect(!prefix.isEmpty && prefix.allSatisfy(\.isHexDigit))
+        #expect(ids.map { String($0.dropFirst(prefix.count)) } == (1...300).map { "-" + String($0, radix: 16) })
+    }
 }

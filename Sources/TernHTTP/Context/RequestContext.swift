@@ -40,14 +40,21 @@ public protocol ContextKey {
 ///
 /// A request carries a handful (a request id, a principal, a client address), so they are
 /// kept in one small array searched in order: storing one costs an append, not a hash table
-/// of its own.
+/// of its own. Each value sits in a box of its key's value type, so reading it back is a
+/// pointer conversion rather than a dynamic cast from `any Sendable`.
 public struct ContextStorage: Sendable {
-    private struct Entry: Sendable {
-        let key: ObjectIdentifier
-        var value: any Sendable
+    private final class Box<Value: Sendable>: Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
     }
 
-    /// A struct, not a tuple: an array of tuples copies through generic value witnesses.
+    private struct Entry: Sendable {
+        let key: ObjectIdentifier
+        /// A `Box<Key.Value>` for the key `key` identifies: the subscript's setter stores
+        /// nothing else under it.
+        var box: any AnyObject & Sendable
+    }
+
     private var values: [Entry] = []
 
     /// Empty storage.
@@ -57,14 +64,15 @@ public struct ContextStorage: Sendable {
     public subscript<Key: ContextKey>(key: Key.Type) -> Key.Value? {
         get {
             let id = ObjectIdentifier(key)
-            return values.first { $0.key == id }?.value as? Key.Value
+            guard let entry = values.first(where: { $0.key == id }) else { return nil }
+            return unsafeDowncast(entry.box, to: Box<Key.Value>.self).value
         }
         set {
             let id = ObjectIdentifier(key)
             switch (values.firstIndex { $0.key == id }, newValue) {
-            case (let index?, let newValue?): values[index].value = newValue
+            case (let index?, let newValue?): values[index].box = Box(newValue)
             case (let index?, nil): values.remove(at: index)
-            case (nil, let newValue?): values.append(Entry(key: id, value: newValue))
+            case (nil, let newValue?): values.append(Entry(key: id, box: Box(newValue)))
             case (nil, nil): break
             }
         }

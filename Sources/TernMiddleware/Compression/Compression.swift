@@ -28,7 +28,8 @@ public struct Compression: Middleware {
 
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
         var response = try await next.respond(to: request, context: context)
-        if response.status == .notModified {
+        let status = response.status.code
+        if status == 304 {
             // A 304 has no Content-Type to judge by, yet must carry the Vary its 200 would
             // (RFC 9110 section 15.4.5): say it varies, as the 200 of a compressible type does.
             response.headerFields.appendVary("Accept-Encoding")
@@ -36,7 +37,6 @@ public struct Compression: Middleware {
         }
         guard let type = response.headerFields.value(of: .contentType), Self.isCompressible(type) else { return response }
         response.headerFields.appendVary("Accept-Encoding")
-        let status = response.status.code
         guard request.method != .head, (200..<300).contains(status), status != 206, status != 204,
             !response.headerFields.contains(.contentEncoding),
             let bytes = response.body.bufferedBytes, bytes.count >= minimumLength,
@@ -53,12 +53,24 @@ public struct Compression: Middleware {
         return response
     }
 
+    /// Whether `text`'s bytes begin with `prefix`'s.
+    private static func starts(_ text: String, with prefix: StaticString) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            prefix.withUTF8Buffer { wanted in
+                bytes.count >= wanted.count && bytes.prefix(wanted.count).elementsEqual(wanted)
+            }
+        }
+    }
+
     /// Text, JSON, XML, JavaScript, SVG, CSV and their `+json`/`+xml` kin; never images,
     /// archives or anything already compressed.
     static func isCompressible(_ contentType: String) -> Bool {
-        // The common answers without parsing.
-        if contentType.hasPrefix("application/json") || contentType.hasPrefix("text/") { return true }
-        if contentType.hasPrefix("image/") && !contentType.hasPrefix("image/svg") || contentType.hasPrefix("application/octet-stream") { return false }
+        // The common answers without parsing, comparing bytes (`hasPrefix` compares Unicode text).
+        if starts(contentType, with: "application/json") || starts(contentType, with: "text/") { return true }
+        if starts(contentType, with: "image/") && !starts(contentType, with: "image/svg") || starts(contentType, with: "application/octet-stream") {
+            return false
+        }
         guard let type = MediaType(contentType) else { return false }
         switch type.type {
         case "text": return true

@@ -216,7 +216,8 @@ struct AccessLogLine {
 
     /// `host:port`, an IPv6 host in brackets (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.2).
     static func append(_ address: SocketAddress, to out: inout [UInt8]) {
-        let bracketed = address.host.utf8.contains(UInt8(ascii: ":"))
+        var host = address.host
+        let bracketed = host.withUTF8 { $0.contains(UInt8(ascii: ":")) }
         if bracketed { out.append(UInt8(ascii: "[")) }
         LogLine.append(address.host, to: &out)
         if bracketed { out.append(UInt8(ascii: "]")) }

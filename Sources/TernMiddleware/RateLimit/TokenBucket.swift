@@ -38,7 +38,7 @@ struct TokenBucket: Sendable {
         if allowed { available -= 1 }
         tokens = available
         updated = now
-        let missing = available >= Double(policy.quota) ? 0 : 1 - available.truncatingRemainder(dividingBy: 1)
+        let missing = available >= Double(policy.quota) ? 0 : 1 - (available - available.rounded(.down))
         // Less a nanosecond, so float error does not turn an exact 20 s into 21.
         let wait = missing == 0 ? 0 : max(1, Int((missing / policy.refillRate - 1e-9).rounded(.up)))
         return Outcome(allowed: allowed, remaining: Int(available), secondsUntilRefill: wait)
