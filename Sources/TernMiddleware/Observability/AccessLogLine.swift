@@ -155,8 +155,12 @@ struct AccessLogLine {
         var extras: [(key: String, value: Logger.Metadata.Value, after: Int)] = []
         if !metadata.isEmpty {
             extras.reserveCapacity(metadata.count)
-            for (key, value) in metadata where !Self.fieldKeys.contains(key) && !(format == .json && Self.reservedJSONKeys.contains(key)) {
-                extras.append((key, value, Self.fieldsBefore(key)))
+            for (key, value) in metadata where !(format == .json && Self.reservedJSONKeys.contains(key)) {
+                let after = Self.fieldsBefore(key)
+                // A field's own key sorts right after the fields before it: one comparison
+                // tells whether the key is the field's, which then wins.
+                if after < Self.fieldKeys.count, Self.fieldKeys[after] == key { continue }
+                extras.append((key, value, after))
             }
             if extras.count > 1 { extras.sort { UTF8Order.compare($0.key, $1.key) < 0 } }
         }
