@@ -221,10 +221,12 @@ struct AccessLogLine {
     /// `host:port`, an IPv6 host in brackets (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.2).
     static func append(_ address: SocketAddress, to out: inout [UInt8]) {
         var host = address.host
-        let bracketed = host.withUTF8 { $0.contains(UInt8(ascii: ":")) }
-        if bracketed { out.append(UInt8(ascii: "[")) }
-        LogLine.append(address.host, to: &out)
-        if bracketed { out.append(UInt8(ascii: "]")) }
+        host.withUTF8 { bytes in
+            let bracketed = bytes.contains(UInt8(ascii: ":"))
+            if bracketed { out.append(UInt8(ascii: "[")) }
+            out.append(contentsOf: bytes)
+            if bracketed { out.append(UInt8(ascii: "]")) }
+        }
         out.append(UInt8(ascii: ":"))
         DecimalText.append(Int64(address.port), to: &out)
     }

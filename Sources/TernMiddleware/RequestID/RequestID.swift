@@ -68,22 +68,8 @@ public struct RequestID: Middleware {
 
         func next() -> String {
             let value = counter.add(1, ordering: .relaxed).newValue
-            let length = prefix.utf8.count + max(1, (64 - value.leadingZeroBitCount + 3) / 4)
-            // One string: the counter's hex digits written after the prefix in place.
-            return String(unsafeUninitializedCapacity: length) { buffer in
-                _ = buffer.initialize(fromContentsOf: prefix.utf8)
-                var index = length
-                var rest = value
-                repeat {
-                    index -= 1
-                    buffer[index] = Self.hexDigits[Int(rest & 0xF)]
-                    rest >>= 4
-                } while rest > 0
-                return length
-            }
+            return prefix + String(value, radix: 16)
         }
-
-        private static let hexDigits = Array("0123456789abcdef".utf8)
     }
 }
 
