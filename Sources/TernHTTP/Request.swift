@@ -5,23 +5,27 @@ import Darwin
 #endif
 public import HTTPTypes
 
-/// An HTTP request as a handler sees it: the head (swift-http-types) and the whole body.
+/// An HTTP request as a handler sees it: the head (swift-http-types) and its content, read as
+/// it arrives (`RequestBody`).
 ///
-/// The server buffers a request body up to its configured limit before it calls the
-/// responder (a larger one is answered with 413 without reaching it), so `body` is complete.
 /// For HTTP/1.1 the head's `authority` is the `Host` field (or the authority of an
 /// absolute-form target), and `Host` is not repeated in `headerFields`
 /// (https://www.rfc-editor.org/rfc/rfc9112#section-3.2).
 public struct Request: Sendable {
     /// Method, target and header fields.
     public var head: HTTPRequest
-    /// The request content, empty when the request has none.
-    public var body: [UInt8]
+    /// The request content, read as it arrives.
+    public var body: RequestBody
 
     /// A request with `head` and `body`.
-    public init(head: HTTPRequest, body: [UInt8] = []) {
+    public init(head: HTTPRequest, body: RequestBody) {
         self.head = head
         self.body = body
+    }
+
+    /// A request with `head` and a content already in memory.
+    public init(head: HTTPRequest, body: [UInt8] = []) {
+        self.init(head: head, body: RequestBody(body))
     }
 
     /// The request method.

@@ -6,8 +6,10 @@ import Foundation
 public import TernHTTP
 
 extension Request {
-    /// Decodes the body as JSON into `T`.
+    /// Reads the whole content (up to the body's limit: the route's, else the server's) and
+    /// decodes it as JSON into `T`.
     ///
+    /// - Content longer than the limit: 413 (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14).
     /// - `Content-Type` not among `contentTypes` (parameters aside; a `charset` must be
     ///   UTF-8): 415 (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16).
     /// - Not JSON: 400, saying where it broke.
@@ -15,10 +17,12 @@ extension Request {
     ///   `Validatable` rules: 422 with `errors: [{field, message}]`.
     ///
     /// ```swift
-    /// let user = try request.decode(NewUser.self)
+    /// let user = try await request.decode(NewUser.self)
     /// ```
-    public func decode<T: Decodable>(_ type: T.Type, contentTypes: [MediaType] = [.json]) throws -> T {
+    public func decode<T: Decodable>(_ type: T.Type, contentTypes: [MediaType] = [.json]) async throws -> T {
+        // The type is checked before any content is read: a refused request is never sent.
         try checkContentType(contentTypes)
+        let body = try await self.body.collect()
         if body.isEmpty { throw HTTPError(.badRequest, detail: "the content is empty; a JSON value is expected") }
         if let failure = JSONSyntax.check(body) {
             throw HTTPError(.badRequest, detail: "malformed JSON: \(failure.description)")

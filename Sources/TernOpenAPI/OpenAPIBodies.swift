@@ -33,6 +33,12 @@ public enum OpenAPIBodies {
         return error
     }
 
+    /// A request's content for the generated code: read once, as the operation consumes it.
+    static func requestBody(_ body: RequestBody) -> HTTPBody {
+        let length: HTTPBody.Length = body.length.map { .known(Int64($0)) } ?? .unknown
+        return HTTPBody(body, length: length, iterationBehavior: .single)
+    }
+
     /// `body` as a Tern response body.
     static func responseBody(_ body: HTTPBody?) async throws -> ResponseBody {
         guard let body else { return .bytes([]) }

@@ -29,7 +29,7 @@ extension Router: ServerTransport {
     ) throws {
         on(method, path) { request, context in
             let metadata = ServerRequestMetadata(pathParameters: OpenAPIBodies.pathParameters(of: context))
-            let body = request.body.isEmpty ? nil : HTTPBody(request.body)
+            let body = request.body.isEmpty ? nil : OpenAPIBodies.requestBody(request.body)
             let head: HTTPResponse
             let responseBody: HTTPBody?
             do {

@@ -11,6 +11,7 @@ extension RouteTrie {
             var catchAll: Node?
             var template: String?
             var handlers: [HTTPRequest.Method: Endpoint] = [:]
+            var bodyLimits: [HTTPRequest.Method: Int] = [:]
         }
 
         private let root = Node()
@@ -57,6 +58,7 @@ extension RouteTrie {
             }
             guard node.handlers[route.method] == nil else { throw .duplicateRoute(route.method.rawValue, template) }
             node.template = template
+            node.bodyLimits[route.method] = route.bodyLimit
             node.handlers[route.method] =
                 route.middleware.isEmpty ? route.endpoint : .responder(route.middleware.wrapping(route.endpoint.responder))
         }
@@ -66,7 +68,8 @@ extension RouteTrie {
                 var methods = Set(node.handlers.keys)
                 if methods.contains(.get) { methods.insert(.head) }
                 methods.insert(.options)
-                return Resource(template: template, handlers: node.handlers, allow: RouteTrie.allowValue(methods))
+                return Resource(
+                    template: template, handlers: node.handlers, bodyLimits: node.bodyLimits, allow: RouteTrie.allowValue(methods))
             }
             return RouteTrie.Node(
                 constants: node.constants.mapValues(freeze),

@@ -38,12 +38,20 @@ final class RouteTrie: Sendable {
         let template: String
         /// A path has a few methods: a list compared in order costs less than hashing one.
         let handlers: [(method: HTTPRequest.Method, endpoint: Endpoint)]
+        /// The content limits of the routes that set their own (most set none).
+        let bodyLimits: [(method: HTTPRequest.Method, limit: Int)]
         let allow: String
 
-        init(template: String, handlers: [HTTPRequest.Method: Endpoint], allow: String) {
+        init(template: String, handlers: [HTTPRequest.Method: Endpoint], bodyLimits: [HTTPRequest.Method: Int], allow: String) {
             self.template = template
             self.handlers = handlers.map { (method: $0.key, endpoint: $0.value) }
+            self.bodyLimits = bodyLimits.map { (method: $0.key, limit: $0.value) }
             self.allow = allow
+        }
+
+        /// The content limit of the route for `method`, when it sets one.
+        func bodyLimit(for method: HTTPRequest.Method) -> Int? {
+            bodyLimits.isEmpty ? nil : bodyLimits.first { $0.method == method }?.limit
         }
 
         func handler(for method: HTTPRequest.Method) -> Endpoint? {

@@ -29,7 +29,7 @@ public import TernHTTP
 /// Middleware registered with `use` runs for every request, in registration order (the first
 /// is outermost), 404 and 405 included; a group's middleware runs inside it, for the group's
 /// routes only. Both are folded once, at `build()`.
-public final class Router {
+public final class Router: RouteBuilder {
     struct Route {
         let method: HTTPRequest.Method
         let template: RouteTemplate
@@ -37,6 +37,8 @@ public final class Router {
         let middleware: [any Middleware]
         /// A closure route keeps its closure, which the router calls directly.
         let endpoint: Endpoint
+        /// The most content the route reads; nil: the server's limit.
+        let bodyLimit: Int?
     }
 
     private(set) var routes: [Route] = []
@@ -51,38 +53,25 @@ public final class Router {
         self.middleware.append(middleware)
     }
 
-    /// Adds a route.
-    public func add(_ method: HTTPRequest.Method, _ path: String, responder: any Responder) {
-        add(method, path, prefix: RouteTemplate(segments: []), middleware: [], endpoint: .responder(responder))
+    /// Adds a route. `bodyLimit` is the most request content it reads (a longer content is
+    /// 413, before any of it is read when its length is announced); nil: the server's limit.
+    public func add(_ method: HTTPRequest.Method, _ path: String, bodyLimit: Int? = nil, responder: any Responder) {
+        add(method, path, prefix: RouteTemplate(segments: []), middleware: [], bodyLimit: bodyLimit, endpoint: .responder(responder))
     }
 
-    /// Adds a route answered by `handler`.
+    /// Adds a route answered by `handler`; `bodyLimit` as for `add(_:_:bodyLimit:responder:)`.
     public func on(
-        _ method: HTTPRequest.Method, _ path: String,
+        _ method: HTTPRequest.Method, _ path: String, bodyLimit: Int? = nil,
         _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
     ) {
-        add(method, path, prefix: RouteTemplate(segments: []), middleware: [], endpoint: .handler(handler))
+        add(method, path, prefix: RouteTemplate(segments: []), middleware: [], bodyLimit: bodyLimit, endpoint: .handler(handler))
     }
 
-    /// Adds a GET route answered by `handler`.
-    public func get(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.get, path, handler) }
-    /// Adds a HEAD route answered by `handler`.
-    public func head(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.head, path, handler) }
-    /// Adds a POST route answered by `handler`.
-    public func post(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.post, path, handler) }
-    /// Adds a PUT route answered by `handler`.
-    public func put(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.put, path, handler) }
-    /// Adds a PATCH route answered by `handler`.
-    public func patch(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.patch, path, handler) }
-    /// Adds a DELETE route answered by `handler`.
-    public func delete(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.delete, path, handler) }
-    /// Adds a OPTIONS route answered by `handler`.
-    public func options(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.options, path, handler) }
-
-    /// Routes under `prefix`, with `middleware` around them (inside the router's own).
-    public func group(_ prefix: String, middleware: [any Middleware] = [], _ build: (RouteGroup) -> Void) {
+    /// Routes under `prefix`, with `middleware` around them (inside the router's own);
+    /// `bodyLimit` applies to the group's routes that do not set their own.
+    public func group(_ prefix: String, middleware: [any Middleware] = [], bodyLimit: Int? = nil, _ build: (RouteGroup) -> Void) {
         do {
-            build(RouteGroup(router: self, prefix: try RouteTemplate(prefix), middleware: middleware))
+            build(RouteGroup(router: self, prefix: try RouteTemplate(prefix), middleware: middleware, bodyLimit: bodyLimit))
         } catch {
             record(error)
         }
@@ -96,7 +85,7 @@ public final class Router {
             for route in other.routes {
                 routes.append(Route(
                     method: route.method, template: route.template.prefixed(by: template),
-                    middleware: other.middleware + route.middleware, endpoint: route.endpoint))
+                    middleware: other.middleware + route.middleware, endpoint: route.endpoint, bodyLimit: route.bodyLimit))
             }
         } catch {
             record(error)
@@ -108,10 +97,13 @@ public final class Router {
         errors.append(error)
     }
 
-    func add(_ method: HTTPRequest.Method, _ path: String, prefix: RouteTemplate, middleware: [any Middleware], endpoint: Endpoint) {
+    func add(
+        _ method: HTTPRequest.Method, _ path: String, prefix: RouteTemplate, middleware: [any Middleware], bodyLimit: Int?,
+        endpoint: Endpoint
+    ) {
         do {
             let template = try RouteTemplate(path).prefixed(by: prefix)
-            routes.append(Route(method: method, template: template, middleware: middleware, endpoint: endpoint))
+            routes.append(Route(method: method, template: template, middleware: middleware, endpoint: endpoint, bodyLimit: bodyLimit))
         } catch {
             record(error)
         }
@@ -130,34 +122,27 @@ public final class Router {
 }
 
 /// Routes sharing a path prefix and middleware; made by `Router.group`.
-public struct RouteGroup {
+public struct RouteGroup: RouteBuilder {
     let router: Router
     let prefix: RouteTemplate
     let middleware: [any Middleware]
+    let bodyLimit: Int?
 
-    /// Adds a route under the group's prefix.
+    /// Adds a route under the group's prefix; `bodyLimit` nil: the group's.
     public func on(
-        _ method: HTTPRequest.Method, _ path: String,
+        _ method: HTTPRequest.Method, _ path: String, bodyLimit: Int? = nil,
         _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
     ) {
-        router.add(method, path, prefix: prefix, middleware: middleware, endpoint: .handler(handler))
+        router.add(method, path, prefix: prefix, middleware: middleware, bodyLimit: bodyLimit ?? self.bodyLimit, endpoint: .handler(handler))
     }
 
-    /// Adds a GET route under the group's prefix.
-    public func get(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.get, path, handler) }
-    /// Adds a POST route under the group's prefix.
-    public func post(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.post, path, handler) }
-    /// Adds a PUT route under the group's prefix.
-    public func put(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.put, path, handler) }
-    /// Adds a PATCH route under the group's prefix.
-    public func patch(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.patch, path, handler) }
-    /// Adds a DELETE route under the group's prefix.
-    public func delete(_ path: String, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response) { on(.delete, path, handler) }
-
-    /// A nested group: its prefix after this one's, its middleware inside this one's.
-    public func group(_ path: String, middleware: [any Middleware] = [], _ build: (RouteGroup) -> Void) {
+    /// A nested group: its prefix after this one's, its middleware inside this one's, its
+    /// `bodyLimit` (nil: this one's) for its routes that do not set their own.
+    public func group(_ path: String, middleware: [any Middleware] = [], bodyLimit: Int? = nil, _ build: (RouteGroup) -> Void) {
         do {
-            build(RouteGroup(router: router, prefix: try RouteTemplate(path).prefixed(by: prefix), middleware: self.middleware + middleware))
+            build(RouteGroup(
+                router: router, prefix: try RouteTemplate(path).prefixed(by: prefix), middleware: self.middleware + middleware,
+                bodyLimit: bodyLimit ?? self.bodyLimit))
         } catch {
             router.record(error)
         }

@@ -26,14 +26,17 @@ public struct RouterResponder: Responder {
     @inline(__always)
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
         var context = context
-        resolve(request, into: &context)
+        var request = request
+        resolve(&request, into: &context)
         // One async call fewer for a router without middleware of its own.
         guard !hasMiddleware, let endpoint = context.endpoint else { return try await chain.respond(to: request, context: context) }
         return try await endpoint.run(request, context: context)
     }
 
-    /// Sets the context's route, parameters and endpoint.
-    func resolve(_ request: Request, into context: inout RequestContext) {
+    /// Sets the context's route, parameters and endpoint, and the request content's limit to
+    /// the route's own when it sets one: a content announced longer is refused with 413 before
+    /// any of it is read (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14).
+    func resolve(_ request: inout Request, into context: inout RequestContext) {
         let path = request.path
         if path == "*", request.method == .options {
             context.endpoint = .responder(Options(allow: trie.allMethods))
@@ -43,6 +46,7 @@ public struct RouterResponder: Responder {
             context.route = resource.template
             context.parameters = Parameters()
             context.endpoint = resource.endpoint(for: request.method)
+            limitBody(of: &request, by: resource, endpoint: &context.endpoint)
             return
         }
         guard let segments = Self.segments(of: path) else {
@@ -56,6 +60,13 @@ public struct RouterResponder: Responder {
         context.route = resource.template
         context.parameters = parameters
         context.endpoint = resource.endpoint(for: request.method)
+        limitBody(of: &request, by: resource, endpoint: &context.endpoint)
+    }
+
+    /// Applies the route's content limit, if it sets one; the server's stands otherwise.
+    private func limitBody(of request: inout Request, by resource: RouteTrie.Resource, endpoint: inout Endpoint?) {
+        if let limit = resource.bodyLimit(for: request.method) { request.body.limit = limit }
+        if request.body.exceedsLimit { endpoint = .responder(ErrorEndpoint(error: RequestBody.tooLarge(limit: request.body.limit))) }
     }
 
     /// The path's segments, split on `/` as sent and then percent-decoded; nil when a segment

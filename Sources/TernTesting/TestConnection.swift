@@ -50,9 +50,10 @@ public final class TestConnection: Sendable {
         try await send(Array(text.utf8))
     }
 
-    /// Reads one response; `toHEAD` when it answers a HEAD request (no body follows).
-    public func readResponse(toHEAD: Bool = false) async throws -> TestResponse {
-        try await runBlocking { try self.state.withLock { try $0.readResponse(toHEAD: toHEAD) } }
+    /// Reads one response; `toHEAD` when it answers a HEAD request (no body follows). Interim
+    /// (1xx) responses are skipped unless `returningInterim`, which returns the first one.
+    public func readResponse(toHEAD: Bool = false, returningInterim: Bool = false) async throws -> TestResponse {
+        try await runBlocking { try self.state.withLock { try $0.readResponse(toHEAD: toHEAD, returningInterim: returningInterim) } }
     }
 
     /// Sends `request` and reads its response.
@@ -174,7 +175,7 @@ struct Reader: ~Copyable {
         return taken
     }
 
-    mutating func readResponse(toHEAD: Bool) throws -> TestResponse {
+    mutating func readResponse(toHEAD: Bool, returningInterim: Bool = false) throws -> TestResponse {
         while true {
             let statusLine = try line()
             let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
@@ -190,7 +191,10 @@ struct Reader: ~Copyable {
             }
             var response = TestResponse(
                 status: status, reason: parts.count > 2 ? String(parts[2]) : "", fields: fields, body: [], wasChunked: false)
-            if (100..<200).contains(status) { continue }
+            if (100..<200).contains(status) {
+                if returningInterim { return response }
+                continue
+            }
             if toHEAD || status == 204 || status == 304 { return response }
             if response.field("transfer-encoding")?.lowercased() == "chunked" {
                 response.wasChunked = true

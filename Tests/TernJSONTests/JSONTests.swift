@@ -61,11 +61,11 @@ struct JSONResponderTests {
         let router = Router()
         router.use(ErrorMiddleware())
         router.post("/users") { request, _ in
-            let user = try request.decode(NewUser.self)
+            let user = try await request.decode(NewUser.self)
             return try .created(json: user, location: "/users/1")
         }
         router.patch("/users/1") { request, _ in
-            try Response(json: request.decode(NewUser.self, contentTypes: [.json, .mergePatchJSON]))
+            try await Response(json: request.decode(NewUser.self, contentTypes: [.json, .mergePatchJSON]))
         }
         return try router.build()
     }

@@ -22,6 +22,11 @@ struct ConnectionStateMachineTests {
         return nil
     }
 
+    func dispatchedBody(_ action: HTTP1ConnectionStateMachine.Action) -> HTTP1ConnectionStateMachine.DispatchedBody? {
+        if case .dispatch(_, let body) = action { return body }
+        return nil
+    }
+
     @Test func aNewConnectionMustSendItsHeadWithinTheHeadTimeout() {
         var m = machine()
         #expect(m.deadline == start + .seconds(10))
@@ -43,16 +48,25 @@ struct ConnectionStateMachineTests {
         #expect(!m.wantsInput)
     }
 
+    /// The body's idle deadline runs only while the handler waits for content, and restarts
+    /// with each piece.
     @Test func theBodyIdleTimerRestartsWithEachPiece() {
         var m = machine()
         m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nab".utf8), now: start)
-        #expect(m.nextAction(now: start) == .wait)
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 4))
+        #expect(m.deadline == nil, "no deadline while the handler does not read")
+        #expect(m.bodyRequested(now: start) == .deliverBody(Array("ab".utf8)))
+        #expect(m.bodyRequested(now: start) == .wait)
         #expect(m.deadline == start + .seconds(30))
         m.received(Array("c".utf8), now: start + .seconds(20))
-        #expect(m.nextAction(now: start + .seconds(20)) == .wait)
+        #expect(m.nextAction(now: start + .seconds(20)) == .deliverBody(Array("c".utf8)))
+        #expect(m.bodyRequested(now: start + .seconds(20)) == .wait)
         #expect(m.deadline == start + .seconds(50))
         #expect(m.timerFired(now: start + .seconds(40)) == .wait)
-        #expect(m.timerFired(now: start + .seconds(50)) == .sendError(.requestTimeout, reason: "the request was not received in time", instance: "/"))
+        #expect(m.timerFired(now: start + .seconds(50)) == .failBody(.requestTimeout, reason: "the request content was not received in time"))
+        #expect(m.bodyRequested(now: start + .seconds(50)) == .failBody(.requestTimeout, reason: "the request content was not received in time"))
+        #expect(!m.mayKeepAlive)
+        #expect(m.responseSent(keepAlive: false, now: start + .seconds(51)) == .close)
     }
 
     @Test func keepAliveThenIdleTimeout() {
@@ -71,7 +85,6 @@ struct ConnectionStateMachineTests {
         m.received(Array("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/1")
         #expect(m.nextAction(now: start) == .wait, "the second waits for the first's response")
-        #expect(!m.wantsInput)
         #expect(dispatchedPath(m.responseSent(keepAlive: true, now: start)) == "/2")
         #expect(m.responseSent(keepAlive: true, now: start) == .wait)
     }
@@ -84,27 +97,155 @@ struct ConnectionStateMachineTests {
         #expect(m.responseSent(keepAlive: false, now: start) == .close)
     }
 
-    @Test func expectContinueIsAnsweredBeforeTheBody() {
+    /// RFC 9110 section 10.1.1: the client holds its content back until it hears 100; the
+    /// server says it when the handler first reads.
+    @Test func expectContinueIsAnsweredAtTheFirstRead() {
         var m = machine()
         m.received(Array("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n".utf8), now: start)
-        #expect(m.nextAction(now: start) == .sendContinue)
-        #expect(m.nextAction(now: start) == .wait)
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 2))
+        #expect(m.nextAction(now: start) == .wait, "nothing said before the handler reads")
+        #expect(m.bodyRequested(now: start) == .sendContinue)
         m.received(Array("ok".utf8), now: start)
-        let head = m.currentHeadForTesting
-        #expect(head?.request.method == .put)
-        #expect(m.nextAction(now: start) == head.map { .dispatch($0, body: Array("ok".utf8)) })
+        #expect(m.nextAction(now: start) == .deliverBody(Array("ok".utf8)))
+        #expect(m.bodyRequested(now: start) == .endBody)
+        #expect(m.mayKeepAlive)
+        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.deadline == start + .seconds(60), "idle again")
     }
 
     @Test func noContinueWhenTheBodyIsAlreadyHere() {
         var m = machine()
         m.received(Array("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok".utf8), now: start)
-        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(dispatchedBody(m.nextAction(now: start)) == .complete(Array("ok".utf8)))
+        #expect(m.bodyRequested(now: start) == .endBody)
     }
 
-    @Test func aTooLargeBodyIsRefusedWithoutContinue() {
+    /// A handler that refuses (401, 412, 413) without reading never makes the client send the
+    /// content: no 100, and the connection closes after the refusal.
+    @Test func aRefusalWithoutReadingNeverSaysContinueAndCloses() {
         var m = machine()
         m.received(Array("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n".utf8), now: start)
-        #expect(m.nextAction(now: start) == .sendError(.contentTooLarge, reason: "content too large", instance: "/"))
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 2_000_000))
+        #expect(!m.mayKeepAlive, "the client may or may not send the content: close")
+        #expect(m.responseSent(keepAlive: false, now: start) == .close)
+    }
+
+    /// The socket is read no faster than the handler consumes: past the buffer's limit the
+    /// machine wants no input until a read takes some.
+    @Test func contentIsReadNoFasterThanTheHandlerConsumes() {
+        var m = machine()
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n".utf8), now: start)
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 1_000_000))
+        let piece = [UInt8](repeating: 7, count: 16 * 1024)
+        for _ in 0..<4 {
+            #expect(m.wantsInput)
+            m.received(piece, now: start)
+            #expect(m.nextAction(now: start) == .wait, "no read pending: nothing delivered")
+        }
+        #expect(!m.wantsInput, "64 KiB unread: stop reading the socket")
+        guard case .deliverBody(let delivered) = m.bodyRequested(now: start) else {
+            Issue.record("the buffered content was not delivered")
+            return
+        }
+        #expect(delivered.count == 64 * 1024)
+        #expect(m.wantsInput)
+    }
+
+    /// A handler that answers without reading a short content: the rest is read and dropped,
+    /// and the next request is served on the same connection.
+    @Test func aShortUnreadContentIsSkippedAndTheConnectionKeptOpen() {
+        var m = machine()
+        m.received(Array("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc".utf8), now: start)
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 10))
+        #expect(m.mayKeepAlive)
+        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.deadline == start + .seconds(30), "the rest is due within the body timeout")
+        m.received(Array("defghijGET /b HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/b")
+    }
+
+    /// Unknown or large rest (chunked, or more than 64 KiB to come): closing costs less than
+    /// reading it.
+    @Test(arguments: ["Transfer-Encoding: chunked", "Content-Length: 100000"])
+    func aLongOrUnknownUnreadContentCloses(framing: String) {
+        var m = machine()
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\n\(framing)\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(!m.mayKeepAlive)
+        #expect(m.responseSent(keepAlive: false, now: start) == .close)
+    }
+
+    @Test func chunkedContentIsDeliveredPieceByPieceThenTheNextRequest() {
+        var m = machine()
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n".utf8), now: start)
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: nil))
+        #expect(m.bodyRequested(now: start) == .deliverBody(Array("abc".utf8)))
+        #expect(m.bodyRequested(now: start) == .wait)
+        m.received(Array("2\r\nde\r\n0\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(m.nextAction(now: start) == .deliverBody(Array("de".utf8)))
+        #expect(m.bodyRequested(now: start) == .endBody)
+        #expect(m.nextAction(now: start) == .wait, "the next request waits for this one's response")
+        #expect(dispatchedPath(m.responseSent(keepAlive: true, now: start)) == "/next")
+    }
+
+    @Test func aMalformedChunkFailsTheReadAndTheConnectionCloses() {
+        var m = machine()
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.bodyRequested(now: start) == .failBody(.badRequest, reason: "invalid chunk size"))
+        #expect(!m.mayKeepAlive)
+    }
+
+    /// The client leaves mid-content: the pending read fails (the transport cancels the handler).
+    @Test func theClientLeavingMidContentFailsThePendingRead() {
+        var m = machine()
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.bodyRequested(now: start) == .deliverBody(Array("abc".utf8)))
+        #expect(m.bodyRequested(now: start) == .wait)
+        #expect(m.inputEnded(now: start) == .failBody(.badRequest, reason: "the request content ended early"))
+        #expect(!m.mayKeepAlive)
+        #expect(m.responseSent(keepAlive: false, now: start) == .close)
+    }
+
+    /// Content that all arrived before the peer's FIN is still read whole.
+    @Test func contentBufferedBeforeTheFINIsStillDelivered() {
+        var m = machine()
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 70000\r\n\r\n".utf8) + [UInt8](repeating: 1, count: 70_000), now: start)
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 70_000))
+        #expect(m.inputEnded(now: start) == .wait)
+        guard case .deliverBody(let piece) = m.bodyRequested(now: start) else {
+            Issue.record("nothing delivered")
+            return
+        }
+        #expect(piece.count == 70_000)
+        #expect(m.bodyRequested(now: start) == .endBody)
+    }
+
+    @Test func aSecondReaderFailsAndTheFirstStaysPending() {
+        var m = machine()
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.bodyRequested(now: start) == .wait)
+        #expect(m.bodyRequested(now: start) == .failBody(.internalServerError, reason: "the request content is already being read"))
+        m.received(Array("abc".utf8), now: start)
+        #expect(m.nextAction(now: start) == .deliverBody(Array("abc".utf8)))
+    }
+
+    @Test func aReadAfterTheResponseFails() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedBody(m.nextAction(now: start)) == HTTP1ConnectionStateMachine.DispatchedBody.none)
+        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.bodyRequested(now: start) == .failBody(.badRequest, reason: "the request is no longer being answered"))
+    }
+
+    @Test func shutdownWhileSkippingAnUnreadContentCloses() {
+        var m = machine()
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.shutdown() == .close)
     }
 
     @Test func inputEndingMidRequestCloses() {
@@ -148,7 +289,7 @@ struct ConnectionStateMachineTests {
         ("GET /users?limit=5 HTTP/1.1\r\nHost: h\r\nBad Field: x\r\n\r\n", HTTPResponse.Status.badRequest, "/users" as String?),
         ("POST /a%20b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", .notImplemented, "/a%20b"),
         ("GET /p HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "v", count: 20_000))\r\n\r\n", .requestHeaderFieldsTooLarge, "/p"),
-        ("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n", .contentTooLarge, "/upload"),
+        ("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 10000000000000000000\r\n\r\n", .contentTooLarge, "/upload"),
         ("\u{16}\u{03}\u{01}", .badRequest, nil),
         ("GET /\(String(repeating: "x", count: 9_000)) HTTP/1.1\r\n", .uriTooLong, nil),
     ])
@@ -179,13 +320,5 @@ struct ConnectionStateMachineTests {
             Issue.record("a 408 before the request line must not name a path")
             return
         }
-    }
-}
-
-extension HTTP1ConnectionStateMachine {
-    /// The head whose content is being read, for building expected actions.
-    var currentHeadForTesting: HTTP1RequestHead? {
-        if case .readingBody(let head, _) = state { return head }
-        return nil
     }
 }

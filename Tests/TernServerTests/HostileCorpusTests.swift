@@ -55,7 +55,7 @@ struct HostileCorpusTests {
                 do {
                     let event = try parser.next()
                     if event == .needMoreData { break }
-                    if case .message = event {
+                    if case .end = event {
                         verdicts.append("accept")
                         inMessage = false
                     } else {
@@ -79,7 +79,12 @@ struct HostileCorpusTests {
     }
 
     @Test func live() async throws {
-        let application = ClosureResponder { _, _ in Response(status: .ok, body: .string("ok")) }
+        // Reads the content, as a handler that takes one does: a content over the server's
+        // limit, or one that ends early, is found as it is read.
+        let application = ClosureResponder { request, _ in
+            _ = try await request.body.collect()
+            return Response(status: .ok, body: .string("ok"))
+        }
         try await LiveServer.with(responder: application, configure: { $0.timeouts.head = .seconds(3); $0.timeouts.bodyIdle = .seconds(3) }) { server in
             for hostile in try Self.cases() {
                 let connection = try server.connect(timeout: .seconds(10))
@@ -94,8 +99,12 @@ struct HostileCorpusTests {
                 let expected = hostile.live.filter { $0 != "close" }
                 #expect(answers == expected, "\(hostile.name)")
                 // Differential: a framing error the parser reports is the status the server sends.
+                // (A message the parser leaves incomplete is judged by its reader: the content's
+                // limit, or its early end.)
                 let parserErrors = hostile.parser.filter { Int($0) != nil }
-                #expect(parserErrors == answers.filter { Int($0) != nil }, "\(hostile.name): parser and server agree")
+                if !hostile.parser.contains("incomplete") {
+                    #expect(parserErrors == answers.filter { Int($0) != nil }, "\(hostile.name): parser and server agree")
+                }
                 let after = try server.connect()
                 #expect(try await after.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status == 200, "\(hostile.name): still serving")
                 after.close()

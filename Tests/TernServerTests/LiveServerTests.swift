@@ -140,15 +140,87 @@ struct LiveServerTests {
         }
     }
 
-    @Test func expectContinueGetsAnInterimResponse() async throws {
+    /// RFC 9110 section 10.1.1: the client sends its content only after `100 Continue`, which
+    /// the server says when the handler reads.
+    @Test func expectContinueIsAnsweredWhenTheHandlerReads() async throws {
         try await LiveServer.with(responder: TestApplication()) { live in
         let connection = try live.connect()
         try await connection.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await connection.readResponse(returningInterim: true).status == 100, "the content is sent only after this")
         try await connection.send("body")
         let response = try await connection.readResponse()
         #expect(response.status == 200)
         #expect(response.text == "body")
+        #expect(try await connection.exchange(Self.get).status == 200, "kept open")
+        }
+    }
+
+    /// A handler that refuses without reading never makes the client send the content: the
+    /// refusal is the first thing it hears, and the connection closes after it.
+    @Test func aRefusalWithoutReadingSendsNoContinue() async throws {
+        try await LiveServer.with(responder: TestApplication()) { live in
+        let connection = try live.connect()
+        try await connection.send("PUT /refuse HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 1000000\r\n\r\n")
+        let response = try await connection.readResponse(returningInterim: true)
+        #expect(response.status == 401, "no 100 before the refusal")
+        #expect(response.field("connection") == "close")
+        #expect(try await connection.waitForClose())
+        }
+    }
+
+    /// A short content the handler did not read is skipped: the connection serves the next
+    /// request.
+    @Test func aShortUnreadContentIsSkipped() async throws {
+        try await LiveServer.with(responder: TestApplication()) { live in
+        let connection = try live.connect()
+        let refused = try await connection.exchange("PUT /refuse HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+        #expect(refused.status == 401)
+        #expect(refused.field("connection") == nil)
+        #expect(try await connection.exchange(Self.get).text == "GET /path t")
+        }
+    }
+
+    /// 64 MiB through a handler that keeps none of it: every byte arrives, in pieces no larger
+    /// than the connection's input buffer and one read (the socket is not read ahead of the
+    /// handler), and the connection is kept open.
+    @Test func aLargeContentStreamsInBoundedPieces() async throws {
+        try await LiveServer.with(responder: TestApplication(), configure: { $0.limits.maxBodyLength = 1 << 30 }) { live in
+        let connection = try live.connect()
+        let size = 64 << 20
+        try await connection.send("PUT /count HTTP/1.1\r\nHost: t\r\nContent-Length: \(size)\r\n\r\n")
+        let block = [UInt8](repeating: 0x5A, count: 1 << 20)
+        for _ in 0..<64 { try await connection.send(block) }
+        let response = try await connection.readResponse()
+        let fields = Dictionary(uniqueKeysWithValues: response.text.split(separator: " ").map { pair in
+            let parts = pair.split(separator: "=")
+            return (String(parts[0]), Int(parts[1]) ?? -1)
+        })
+        #expect(fields["bytes"] == size)
+        #expect((fields["largest"] ?? .max) <= HTTP1ConnectionStateMachine.inputBufferLimit + 64 * 1024)
+        #expect(try await connection.exchange(Self.get).status == 200)
+        }
+    }
+
+    @Test func aChunkedContentOverTheLimitIs413AsItGrows() async throws {
+        try await LiveServer.with(responder: TestApplication(), configure: { $0.limits.maxBodyLength = 8 }) { live in
+        let connection = try live.connect()
+        let response = try await connection.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n")
+        #expect(response.status == 413)
+        #expect(response.field("connection") == "close")
+        }
+    }
+
+    /// The client leaves in the middle of the content: the handler's read throws and its task
+    /// is cancelled; the server keeps serving.
+    @Test func aClientLeavingMidContentEndsTheHandlersRead() async throws {
+        let application = TestApplication()
+        try await LiveServer.with(responder: application) { live in
+        let connection = try live.connect()
+        try await connection.send("PUT /count HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" + String(repeating: "x", count: 1000))
+        #expect(try await TestTiming.eventually { application.observations.started.load(ordering: .relaxed) >= 1 })
+        connection.close()
+        #expect(try await TestTiming.eventually { application.observations.cancelled.load(ordering: .relaxed) }, "the read threw")
+        #expect(try await live.exchange(Self.get).status == 200)
         }
     }
 

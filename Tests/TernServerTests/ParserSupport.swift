@@ -28,7 +28,18 @@ func heads(_ events: [HTTP1RequestParser.Event]) -> [HTTP1RequestHead] {
     events.compactMap { if case .head(let head) = $0 { head } else { nil } }
 }
 
-/// The bodies among `events`, as text.
+/// The content of each complete request among `events` (its pieces joined), as text.
 func bodies(_ events: [HTTP1RequestParser.Event]) -> [String] {
-    events.compactMap { if case .message(let body) = $0 { String(decoding: body, as: UTF8.self) } else { nil } }
+    var bodies: [String] = []
+    var content: [UInt8] = []
+    for event in events {
+        switch event {
+        case .body(let piece): content += piece
+        case .end:
+            bodies.append(String(decoding: content, as: UTF8.self))
+            content = []
+        case .head, .needMoreData: break
+        }
+    }
+    return bodies
 }

@@ -20,7 +20,24 @@ struct TestApplication: Responder {
         observations.started.add(1, ordering: .relaxed)
         switch request.path {
         case "/echo":
-            return Response(status: .ok, headerFields: [.contentType: "application/octet-stream"], body: .bytes(request.body))
+            return Response(status: .ok, headerFields: [.contentType: "application/octet-stream"], body: .bytes(try await request.body.collect()))
+        case "/count":
+            // Reads the content as it arrives, keeping none of it.
+            var bytes = 0, pieces = 0, largest = 0
+            do {
+                for try await piece in request.body {
+                    bytes += piece.count
+                    pieces += 1
+                    largest = max(largest, piece.count)
+                }
+            } catch {
+                observations.cancelled.store(true, ordering: .relaxed)
+                throw error
+            }
+            return Response(status: .ok, body: .string("bytes=\(bytes) pieces=\(pieces) largest=\(largest)"))
+        case "/refuse":
+            // Answers without reading the content.
+            return Response(status: .unauthorized, body: .string("no"))
         case "/path":
             return Response(status: .ok, body: .string("\(request.method.rawValue) \(request.head.path ?? "") \(request.head.authority ?? "-")"))
         case "/throw":

@@ -1,13 +1,17 @@
 import TernServer
 
-/// Drives the connection state machine with input bytes, responses, timer ticks and the end
-/// of input, interleaved as the input chooses; traps if an action contradicts the state.
+/// Drives the connection state machine with input bytes, reads of a request's content,
+/// responses, timer ticks and the end of input, interleaved as the input chooses; traps if an
+/// action contradicts the state: two requests dispatched at once, content delivered with no
+/// read pending or to no request, an empty piece, a connection that does not end closed once
+/// its input has ended and its response is sent.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     var now = ContinuousClock.now
     var machine = HTTP1ConnectionStateMachine(now: now)
     var responding = false
+    var readPending = false
     var closed = false
     var index = 0
     func perform(_ action: HTTP1ConnectionStateMachine.Action) {
@@ -15,38 +19,59 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         case .dispatch:
             precondition(!responding, "two requests dispatched at once")
             responding = true
+        case .deliverBody(let piece):
+            precondition(responding && readPending, "content delivered with no read pending")
+            precondition(!piece.isEmpty, "an empty piece of content")
+            readPending = false
+        case .endBody, .failBody:
+            precondition(responding && readPending, "a read answered with no read pending")
+            readPending = false
         case .close, .sendError:
+            precondition(!responding || !readPending, "closed under a pending read")
             closed = true
         case .wait, .sendContinue:
             break
         }
+    }
+    func respond(keepAlive: Bool) {
+        responding = false
+        // A read still pending ends with its exchange (the transport fails it).
+        readPending = false
+        perform(machine.responseSent(keepAlive: keepAlive && machine.mayKeepAlive, now: now))
     }
     while index < bytes.count, !closed {
         let control = bytes[index]
         index += 1
         switch control % 8 {
         case 0:
-            if responding {
-                responding = false
-                perform(machine.responseSent(keepAlive: control & 0x80 == 0 && machine.mayKeepAlive, now: now))
-            }
+            if responding { respond(keepAlive: control & 0x80 == 0) }
         case 1:
             now += .seconds(Int(control >> 3))
             perform(machine.timerFired(now: now))
         case 2:
             perform(machine.inputEnded(now: now))
+        case 3:
+            if responding, !readPending {
+                readPending = true
+                perform(machine.bodyRequested(now: now))
+            }
         default:
             let length = min(Int(control >> 3) + 1, bytes.count - index)
             machine.received(bytes[index..<index + length], now: now)
             index += length
             var action = machine.nextAction(now: now)
             perform(action)
-            while action == .sendContinue {
+            while action != .wait, !closed {
                 action = machine.nextAction(now: now)
                 perform(action)
             }
         }
-        if machine.wantsInput { precondition(!responding, "wants input while a request is answered") }
     }
+    // Every path ends closed: the peer's input ends, the response (if any) is sent.
+    if !closed { perform(machine.inputEnded(now: now)) }
+    if !closed, responding { respond(keepAlive: true) }
+    if !closed { perform(machine.timerFired(now: now + .seconds(3600))) }
+    precondition(closed, "the connection did not end closed")
+    precondition(!machine.wantsInput, "a closed connection wants input")
     return 0
 }

@@ -50,7 +50,7 @@ struct TransferRoutes: Sendable {
     /// `POST /transfers`, behind `Idempotency` (and authentication, outside it).
     func registerCreate(in routes: RouteGroup) {
         routes.post("/transfers") { request, context in
-            let input = try request.decode(TransferInput.self)
+            let input = try await request.decode(TransferInput.self)
             return try await store.transfer(
                 input.amount, from: input.from, to: input.to, at: Int64(Date().timeIntervalSince1970),
                 claim: Idempotency.claim(in: context)

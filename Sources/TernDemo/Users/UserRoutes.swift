@@ -22,11 +22,11 @@ struct UserRoutes: Sendable {
         routes.post("/users") { request, _ in try await create(request) }
         routes.get("/users/{id}") { request, context in try await show(request, id: try Self.id(context)) }
         routes.put("/users/{id}") { request, context in
-            let input = try request.decode(UserInput.self)
+            let input = try await request.decode(UserInput.self)
             return try await update(request, id: try Self.id(context)) { _ in input.fields }
         }
         routes.patch("/users/{id}") { request, context in
-            let patch = try request.decode(UserPatch.self, contentTypes: [.mergePatchJSON, .json])
+            let patch = try await request.decode(UserPatch.self, contentTypes: [.mergePatchJSON, .json])
             return try await update(request, id: try Self.id(context)) { user in
                 patch.applied(to: UserFields(name: user.name, email: user.email))
             }
@@ -55,7 +55,7 @@ struct UserRoutes: Sendable {
     }
 
     private func create(_ request: Request) async throws -> Response {
-        let input = try request.decode(UserInput.self)
+        let input = try await request.decode(UserInput.self)
         do {
             let user = try await store.create(name: input.name, email: input.email, at: Self.now())
             var response = try respond(with: user, to: request, status: .created)

@@ -97,7 +97,12 @@ public struct Idempotency: Middleware {
         }
         let scope = Principal.current(in: context).map { "principal:" + $0.name } ?? "host:" + (context.remoteAddress?.host ?? "-")
         let recordKey = IdempotencyRecordKey(scope: scope, key: key.value)
-        let fingerprint = fingerprint(of: request, route: context.route)
+        // The fingerprint needs the whole content: read once (bounded by the route's limit)
+        // and handed on in memory.
+        var request = request
+        let content = try await request.body.collect()
+        request.body = RequestBody(content, limit: request.body.limit)
+        let fingerprint = fingerprint(of: request, content: content, route: context.route)
         guard claims.take(recordKey) else { throw Self.keyInUse }
         do {
             let now = now()
@@ -125,9 +130,9 @@ public struct Idempotency: Middleware {
 
     /// Method, route template (or path) and canonical content, hashed: 16 hex digits of
     /// FNV-1a over the three, length-prefixed so no two splits give the same input.
-    private func fingerprint(of request: Request, route: String?) -> String {
+    private func fingerprint(of request: Request, content: [UInt8], route: String?) -> String {
         var material: [UInt8] = []
-        for part in [Array(request.method.rawValue.utf8), Array((route ?? String(request.path)).utf8), canonicalContent(request.body)] {
+        for part in [Array(request.method.rawValue.utf8), Array((route ?? String(request.path)).utf8), canonicalContent(content)] {
             material += Array(String(part.count).utf8) + [0] + part
         }
         return EntityTag.strong(forContent: material).opaqueTag

@@ -7,7 +7,7 @@ import TernHTTP
 /// A parsed request waiting for the connection's task.
 struct ReceivedRequest: Sendable {
     let head: HTTP1RequestHead
-    let body: [UInt8]
+    let body: RequestBody
 }
 
 extension HTTP1Connection {
@@ -15,8 +15,9 @@ extension HTTP1Connection {
     /// leaves the request for it (it is finishing the previous response), starting it first if
     /// this is the connection's first request. When the responder never suspends, the request
     /// is answered before the current callback returns.
-    func dispatch(_ head: HTTP1RequestHead, body: [UInt8]) {
-        let received = ReceivedRequest(head: head, body: body)
+    func dispatch(_ head: HTTP1RequestHead, body: HTTP1ConnectionStateMachine.DispatchedBody) {
+        exchange &+= 1
+        let received = ReceivedRequest(head: head, body: requestBody(body))
         if let waiter = requestWaiter {
             requestWaiter = nil
             waiter.resume(returning: received)
@@ -110,6 +111,8 @@ extension HTTP1Connection {
         }
         let now = ContinuousClock.now
         responseSentAt = HTTP1ConnectionStateMachine.offset(now)
+        // A read still pending (a child task of the handler's) ends with the exchange.
+        failBodyRead(BodyReadAfterResponse())
         perform(machine.responseSent(keepAlive: framing.keepAlive, now: now))
         process(now: now)
     }

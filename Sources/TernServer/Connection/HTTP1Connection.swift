@@ -23,9 +23,7 @@ final class HTTP1Connection {
     /// Reads the socket (the bufferevent only writes): one `recv` per readable event, where
     /// libevent's read path adds an `ioctl(FIONREAD)` to size each read.
     @exclusivity(unchecked) private var readEvent: OpaquePointer?
-    /// Input received while the machine does not take it (a request is being answered, or
-    /// output is backed up); reading pauses once it holds `inputHighWatermark` bytes.
-    @exclusivity(unchecked) private var pendingInput: [UInt8] = []
+    /// Set while the machine's input buffer is full: the socket is not read until it is consumed.
     @exclusivity(unchecked) private var readingPaused = false
     @exclusivity(unchecked) var machine: HTTP1ConnectionStateMachine
     /// The task that answers the connection's requests, one after another.
@@ -36,14 +34,17 @@ final class HTTP1Connection {
     @exclusivity(unchecked) var pendingRequest: ReceivedRequest?
     /// Set while a streamed body waits for output to drain.
     var drainWaiter: CheckedContinuation<Void, any Error>?
+    /// The handler, waiting for a piece of its request's content.
+    @exclusivity(unchecked) var bodyWaiter: UnsafeContinuation<[UInt8]?, any Error>?
+    /// Counts dispatched requests: a request's content source reads only while its request
+    /// is the one being answered.
+    @exclusivity(unchecked) var exchange: UInt64 = 0
     /// Output to flush before lingering and closing.
     @exclusivity(unchecked) private(set) var closing = false
     /// Reading and discarding after our side's shutdown, until EOF or the linger timeout.
     private var lingering = false
     /// The peer has sent its FIN.
     @exclusivity(unchecked) private var inputEnded = false
-    /// Unconsumed input past which the socket is not read until the machine takes it.
-    private static let inputHighWatermark = 64 * 1024
     /// Pipelined requests wait while this much output is unsent.
     private static let outputHighWatermark = 256 * 1024
     /// Set when `process` stopped because output was above the watermark.
@@ -107,16 +108,10 @@ final class HTTP1Connection {
         let buffer = loop.readBuffer
         let count = recv(bufferevent_getfd(bufferEvent), buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
         if count > 0 {
-            if lingering { return }
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            if lingering || closing { return }
             // The clock is read once for all the machine does with these bytes.
             let now = ContinuousClock.now
-            if pendingInput.isEmpty, !closing, !waitingForOutput, machine.wantsInput {
-                machine.received(bytes, now: now)
-            } else {
-                pendingInput.append(contentsOf: bytes)
-                if pendingInput.count >= Self.inputHighWatermark { pauseReading() }
-            }
+            machine.received(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now)
             process(now: now)
         } else if count == 0 {
             if let readEvent { event_del(readEvent) }
@@ -126,16 +121,11 @@ final class HTTP1Connection {
         }
     }
 
-    private func pauseReading() {
-        guard !readingPaused, let readEvent else { return }
-        readingPaused = true
-        event_del(readEvent)
-    }
-
-    private func resumeReading() {
-        guard readingPaused, let readEvent else { return }
-        readingPaused = false
-        event_add(readEvent, nil)
+    /// Reads the socket while the machine wants input, and stops while its buffer is full.
+    func syncReading() {
+        guard machine.wantsInput == readingPaused, let readEvent, !lingering, !inputEnded else { return }
+        readingPaused.toggle()
+        if readingPaused { event_del(readEvent) } else { event_add(readEvent, nil) }
     }
 
     private func writable() {
@@ -171,6 +161,7 @@ final class HTTP1Connection {
         inputEnded = true
         if machine.isResponding { task?.cancel() }
         perform(machine.inputEnded(now: .now))
+        failBodyRead(CancellationError())
     }
 
     private func timerFired() {
@@ -185,48 +176,42 @@ final class HTTP1Connection {
 
     // MARK: driving the state machine
 
-    /// Moves buffered input into the machine (while it wants input and output is not backed
-    /// up) and performs what it answers, until it waits or a request is dispatched. `now` is
-    /// the time of the event that called it.
+    /// Performs what the machine answers for the input it holds, until it waits: the next
+    /// request (unless output is backed up), or content for a pending read. `now` is the time
+    /// of the event that called it.
     func process(now: ContinuousClock.Instant = .now) {
-        guard isOpen, !closing else { return }
-        while machine.wantsInput {
-            if let output, evbuffer_get_length(output) > Self.outputHighWatermark {
+        defer { syncReading() }
+        while isOpen, !closing {
+            if !machine.isResponding, let output, evbuffer_get_length(output) > Self.outputHighWatermark {
                 waitingForOutput = true
                 return
             }
-            if !pendingInput.isEmpty {
-                machine.received(pendingInput, now: now)
-                pendingInput.removeAll(keepingCapacity: pendingInput.count <= 4096)
-                resumeReading()
-            }
             let action = machine.nextAction(now: now)
             perform(action)
-            if action == .wait || !isOpen || closing { return }
+            if action == .wait { return }
         }
     }
 
-    /// Does what the machine said; continues until it waits.
-    func perform(_ first: HTTP1ConnectionStateMachine.Action) {
-        var action = first
-        while true {
-            switch action {
-            case .wait:
-                armTimer()
-                return
-            case .sendContinue:
-                if let output { evbuffer_add(output, Self.continueLine, Self.continueLine.count) }
-                action = machine.nextAction(now: .now)
-            case .dispatch(let head, let body):
-                dispatch(head, body: body)
-                return
-            case .sendError(let status, let reason, let instance):
-                sendError(status, reason: reason, instance: instance)
-                return
-            case .close:
-                beginClose()
-                return
-            }
+    /// Does what the machine said.
+    func perform(_ action: HTTP1ConnectionStateMachine.Action) {
+        switch action {
+        case .wait:
+            armTimer()
+        case .sendContinue:
+            if let output { evbuffer_add(output, Self.continueLine, Self.continueLine.count) }
+            armTimer()
+        case .dispatch(let head, let body):
+            dispatch(head, body: body)
+        case .deliverBody(let piece):
+            resumeBodyRead(returning: piece)
+        case .endBody:
+            resumeBodyRead(returning: nil)
+        case .failBody(let status, let reason):
+            failBodyRead(HTTPError(status, detail: reason))
+        case .sendError(let status, let reason, let instance):
+            sendError(status, reason: reason, instance: instance)
+        case .close:
+            beginClose()
         }
     }
 
@@ -256,6 +241,7 @@ final class HTTP1Connection {
         closing = true
         task?.cancel()
         releaseWaitingTask()
+        failBodyRead(CancellationError())
         if let output, evbuffer_get_length(output) == 0 { linger() }
     }
 
@@ -268,10 +254,12 @@ final class HTTP1Connection {
             free()
             return
         }
-        lingering = true
         Glibc.shutdown(bufferevent_getfd(bufferEvent), Int32(SHUT_WR))
-        pendingInput = []
-        resumeReading()
+        if readingPaused, let readEvent {
+            readingPaused = false
+            event_add(readEvent, nil)
+        }
+        lingering = true
         tern_event_add_timeout(timer, Int64(server.configuration.timeouts.linger.nanoseconds))
         armedDeadline = nil
     }
@@ -286,6 +274,7 @@ final class HTTP1Connection {
             drainWaiter = nil
             waiter.resume(throwing: CancellationError())
         }
+        failBodyRead(CancellationError())
         if let timer {
             event_free(timer)
             self.timer = nil

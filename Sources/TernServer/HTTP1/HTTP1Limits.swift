@@ -7,8 +7,9 @@ public struct HTTP1Limits: Sendable, Hashable {
     public var maxHeadLength: Int = 16 * 1024
     /// Most field lines in a head (and in a trailer section); past it, 431.
     public var maxFieldCount: Int = 100
-    /// Largest request content; past it, 413 — before any of it is read when
-    /// `Content-Length` announces it (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14).
+    /// Largest request content a handler reads, for routes that set no limit of their own
+    /// (`RequestBody.limit`); past it, 413 — before any of it is read when `Content-Length`
+    /// announces it (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14).
     public var maxBodyLength: Int = 1024 * 1024
     /// Longest chunk-size line, extensions included; past it, 400.
     public var maxChunkLineLength: Int = 4 * 1024

@@ -8,18 +8,16 @@ extension HTTP1RequestParser {
             switch state {
             case .chunkLine:
                 guard let lineEnd = try chunkLineEnd() else { return .needMoreData }
-                let size = try Self.chunkSize(buffer[index..<lineEnd], bodySoFar: body.count, limits: limits)
+                let size = try Self.chunkSize(buffer[index..<lineEnd])
                 index = lineEnd + 2
                 state = size == 0 ? .trailers(scan: 0, lineStart: 0, fields: 0) : .chunkData(remaining: size)
             case .chunkData(let remaining):
                 let count = min(remaining, bufferedByteCount)
-                body.append(contentsOf: buffer[index..<index + count])
+                guard count > 0 else { return .needMoreData }
+                let piece = Array(buffer[index..<index + count])
                 index += count
-                guard count == remaining else {
-                    state = .chunkData(remaining: remaining - count)
-                    return .needMoreData
-                }
-                state = .chunkDataEnd
+                state = count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - count)
+                return .body(piece)
             case .chunkDataEnd:
                 guard bufferedByteCount >= 2 else {
                     if bufferedByteCount == 1, buffer[index] != CR { throw .bad("chunk data not followed by CRLF") }
@@ -47,18 +45,14 @@ extension HTTP1RequestParser {
         return lf - 1
     }
 
-    /// `chunk-size [ chunk-ext ]`: hex digits only (no sign, prefix or space), checked
-    /// against the content limit as they accumulate, then well-formed extensions, ignored.
-    static func chunkSize(
-        _ line: ArraySlice<UInt8>, bodySoFar: Int, limits: HTTP1Limits
-    ) throws(HTTP1ParseError) -> Int {
+    /// `chunk-size [ chunk-ext ]`: hex digits only (no sign, prefix or space), refused past
+    /// what an `Int` holds as they accumulate, then well-formed extensions, ignored.
+    static func chunkSize(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> Int {
         var size = 0
         var position = line.startIndex
         while position < line.endIndex, let digit = ByteClass.hexValue(line[position]) {
+            if size > (Int.max - digit) / 16 { throw HTTP1ParseError(.contentTooLarge, "content too large") }
             size = size * 16 + digit
-            if size > limits.maxBodyLength - bodySoFar {
-                throw HTTP1ParseError(.contentTooLarge, "content too large")
-            }
             position += 1
         }
         guard position > line.startIndex else { throw .bad("invalid chunk size") }

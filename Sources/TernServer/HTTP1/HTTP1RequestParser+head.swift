@@ -99,7 +99,7 @@ extension HTTP1RequestParser {
             }
             position = next + 2
         }
-        return try special.makeHead(line: line, fields: fields, limits: limits)
+        return try special.makeHead(line: line, fields: fields)
     }
 
     private func bodyState(for head: HTTP1RequestHead) throws(HTTP1ParseError) -> State {

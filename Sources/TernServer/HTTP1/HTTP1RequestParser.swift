@@ -1,7 +1,10 @@
 /// A strict, incremental HTTP/1.1 request parser (https://www.rfc-editor.org/rfc/rfc9112).
 ///
 /// Feed it bytes as they arrive with `append`, then call `next()` until it answers
-/// `.needMoreData`. Each request yields `.head` and then `.message` with the whole content.
+/// `.needMoreData`. Each request yields `.head`, its content as `.body` pieces as they
+/// arrive (none when it has no content), then `.end`. The parser does not limit the
+/// content's length (a route's limit applies as the handler reads it); it only refuses a
+/// length it cannot represent.
 /// Any violation throws an `HTTP1ParseError` carrying the status to answer with; the parser
 /// then stays failed, since the framing of whatever follows can no longer be trusted, and the
 /// connection must close. Strict means: CRLF only (no bare CR or LF), no obs-fold, no
@@ -14,7 +17,7 @@
 /// var parser = HTTP1RequestParser()
 /// parser.append(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
 /// try parser.next()  // .head(...)
-/// try parser.next()  // .message(body: [])
+/// try parser.next()  // .end
 /// try parser.next()  // .needMoreData
 /// ```
 public struct HTTP1RequestParser: Sendable {
@@ -22,10 +25,13 @@ public struct HTTP1RequestParser: Sendable {
     public enum Event: Sendable, Hashable {
         /// The buffered bytes hold no further complete element.
         case needMoreData
-        /// A request head; `.message` follows once its content is complete.
+        /// A request head; its content's pieces and `.end` follow.
         case head(HTTP1RequestHead)
-        /// The content of the request whose head came last (empty when it has none).
-        case message(body: [UInt8])
+        /// A piece of the content of the request whose head came last (never empty; the
+        /// chunked coding removed).
+        case body([UInt8])
+        /// The end of the request whose head came last.
+        case end
     }
 
     enum State: Sendable {
@@ -45,7 +51,6 @@ public struct HTTP1RequestParser: Sendable {
     /// The first byte not yet consumed.
     var index = 0
     var state: State = .head(scan: 0, lineStart: 0)
-    var body: [UInt8] = []
     /// The current head's request line, parsed as soon as it ended.
     var requestLine: RequestLine?
 
@@ -84,13 +89,13 @@ public struct HTTP1RequestParser: Sendable {
         case .head(let scan, let lineStart):
             return try scanHead(from: scan, lineStart: lineStart)
         case .fixedBody(let remaining):
+            if remaining == 0 { return finishMessage() }
             let count = min(remaining, bufferedByteCount)
-            // Appending nothing to an empty array still allocates it (nearly every GET).
-            if count > 0 { body.append(contentsOf: buffer[index..<index + count]) }
+            guard count > 0 else { return .needMoreData }
+            let piece = Array(buffer[index..<index + count])
             index += count
-            if count == remaining { return finishMessage() }
             state = .fixedBody(remaining: remaining - count)
-            return .needMoreData
+            return .body(piece)
         case .chunkLine, .chunkData, .chunkDataEnd, .trailers:
             return try stepChunked()
         }
@@ -99,9 +104,17 @@ public struct HTTP1RequestParser: Sendable {
     /// Ends the current message and gets ready for the next head.
     mutating func finishMessage() -> Event {
         state = .head(scan: 0, lineStart: 0)
-        let content = body
-        body = []
-        return .message(body: content)
+        return .end
+    }
+
+    /// How much of the current request's content is still to come, when its length is known:
+    /// what skipping the rest of an unread body would cost.
+    public var remainingContentLength: Int? {
+        switch state {
+        case .fixedBody(let remaining): remaining
+        case .head: 0
+        default: nil
+        }
     }
 
     /// Drops consumed bytes once they are at least half the buffer; offsets in `state` are

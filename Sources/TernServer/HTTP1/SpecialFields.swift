@@ -81,7 +81,7 @@ struct SpecialFields {
         return rest.dropFirst().allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
-    func makeHead(line: RequestLine, fields: HTTPFields, limits: HTTP1Limits) throws(HTTP1ParseError) -> HTTP1RequestHead {
+    func makeHead(line: RequestLine, fields: HTTPFields) throws(HTTP1ParseError) -> HTTP1RequestHead {
         // Host: exactly one in HTTP/1.1, at most one in 1.0, always valid (RFC 9112 section 3.2).
         if hostCount > 1 { throw .bad("more than one Host field") }
         if line.minorVersion >= 1, host == nil { throw .bad("missing Host field") }
@@ -94,7 +94,7 @@ struct SpecialFields {
         let keepAlive = line.minorVersion >= 1 ? !connectionClose : connectionKeepAlive && !connectionClose
         let head = HTTP1RequestHead(
             request: request, minorVersion: line.minorVersion, keepAlive: keepAlive,
-            expectsContinue: expectsContinue && line.minorVersion >= 1, framing: try framing(line: line, limits: limits))
+            expectsContinue: expectsContinue && line.minorVersion >= 1, framing: try framing(line: line))
         // An expectation other than 100-continue (RFC 9110 section 10.1.1); HTTP/1.0 ignores Expect.
         if unsupportedExpectation, line.minorVersion >= 1 {
             throw HTTP1ParseError(.expectationFailed, "unsupported expectation")
@@ -103,7 +103,7 @@ struct SpecialFields {
     }
 
     /// https://www.rfc-editor.org/rfc/rfc9112#section-6.3
-    private func framing(line: RequestLine, limits: HTTP1Limits) throws(HTTP1ParseError) -> HTTP1RequestHead.Framing {
+    private func framing(line: RequestLine) throws(HTTP1ParseError) -> HTTP1RequestHead.Framing {
         if hasTransferEncoding {
             if line.minorVersion == 0 { throw .bad("Transfer-Encoding in an HTTP/1.0 request") }
             if contentLength != nil { throw .bad("both Content-Length and Transfer-Encoding") }
@@ -118,7 +118,6 @@ struct SpecialFields {
         let significant = digits.drop { $0 == UInt8(ascii: "0") }
         guard significant.count <= 18 else { throw HTTP1ParseError(.contentTooLarge, "content too large") }
         let length = significant.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        if length > limits.maxBodyLength { throw HTTP1ParseError(.contentTooLarge, "content too large") }
         return length == 0 ? .none : .length(length)
     }
 

@@ -34,7 +34,7 @@ struct TernHummingbirdTests {
             try TernHTTP.Response(json: Greeting(hello: context.parameters["name"] ?? ""))
         }
         router.post("/echo") { request, _ in
-            try TernHTTP.Response(json: request.decode(Greeting.self))
+            try await TernHTTP.Response(json: request.decode(Greeting.self))
         }
         router.get("/stream") { _, _ in
             TernHTTP.Response(status: .ok, body: .stream { writer in

@@ -19,7 +19,8 @@ struct TracedHelloTests {
             get throws {
                 let router = Router()
                 router.post("/v1/traces") { [exports] request, _ in
-                    exports.withLock { $0.append((request.headerFields[.contentType], request.body)) }
+                    let body = try await request.body.collect()
+                    exports.withLock { $0.append((request.headerFields[.contentType], body)) }
                     return Response(status: .ok, headerFields: [.contentType: "application/x-protobuf"], body: .bytes([]))
                 }
                 return try router.build()
