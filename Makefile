@@ -102,7 +102,8 @@ fuzz: deps
 
 # Tern against Hummingbird 2, Vapor 4, C evhttp and nginx in one run (about 20 minutes;
 # QUICK=1: one short round of every route, SERVERS="tern nginx" for some, "shipped" for the
-# servers as their users run them: Benchmarks/shipped_bench.py, "postgres" for the
+# servers as their users run them: Benchmarks/shipped_bench.py, "uploads" for a 1 GiB PUT:
+# Benchmarks/upload_bench.py, "postgres" for the
 # PostgreSQL part: Benchmarks/postgres_bench.py). Writes Benchmarks/results/<date>.md and the
 # README's table. The three Swift servers link the Swift runtime statically, as Swift
 # services are deployed (the Vapor and Hummingbird templates build with this flag).

@@ -382,7 +382,7 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), Linux {os.uname().release}"
 
 
-def report(results, servers, writes, postgres, shipped):
+def report(results, servers, writes, postgres, shipped, uploads):
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     lines = [f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}; "
              f"{ROUNDS} round(s), medians; server pinned to CPU 0 (one thread or worker), "
@@ -425,6 +425,10 @@ def report(results, servers, writes, postgres, shipped):
         import shipped_bench
         lines += ["", shipped_bench.report(shipped)]
         raw += [{"server": server, "route": route, "runs": runs, "part": "shipped"} for (server, route), runs in shipped.items()]
+    if uploads:
+        import upload_bench
+        lines += ["", upload_bench.report(uploads)]
+        raw += [{"server": server, "runs": runs, "part": "uploads"} for server, runs in uploads.items()]
     if postgres:
         import postgres_bench
         lines += ["", postgres_bench.report(postgres)]
@@ -481,14 +485,19 @@ def main():
     if "shipped" in (os.environ.get("SERVERS") or "shipped").split():
         import shipped_bench
         shipped = shipped_bench.run()
+    uploads = {}
+    if "uploads" in (os.environ.get("SERVERS") or "uploads").split():
+        import upload_bench
+        uploads = upload_bench.run()
     writes = [] if QUICK or "tern" not in servers else demo_writes()
     postgres = {}
     if "postgres" in (os.environ.get("SERVERS") or "postgres").split():
         import postgres_bench
         postgres = postgres_bench.run()
-    report(results, servers, writes, postgres, shipped)
+    report(results, servers, writes, postgres, shipped, uploads)
     bad = (sum(r["bad"] + r["errors"] for runs in results.values() for r in runs) + sum(r["bad"] + r["errors"] for _, _, r in writes)
-           + (postgres_bench.failures(postgres) if postgres else 0) + (shipped_bench.failures(shipped) if shipped else 0))
+           + (postgres_bench.failures(postgres) if postgres else 0) + (shipped_bench.failures(shipped) if shipped else 0)
+           + (upload_bench.failures(uploads) if uploads else 0))
     if bad:
         print(f"{bad} non-2xx/3xx responses or socket errors: the figures are not valid", file=sys.stderr)
         sys.exit(1)

@@ -6,7 +6,7 @@ it by its own PID. The figures are printed at the end and, after a run of every 
 written to Reliability/RESULTS.md with the machine and the date. SOAK_SECONDS (default 60) sets the soak; FUZZ_SECONDS
 (default 40) the time per fuzz target.
 """
-import json, os, random, resource, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import base64, hashlib, json, os, random, resource, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -545,6 +545,128 @@ def disconnects():
         server.stop()
 
 
+def upload(port, name, size, block, results, index):
+    """PUTs `size` bytes (`block` repeated) as `name`; stores (status, Repr-Digest, sha-256 sent)."""
+    digest = hashlib.sha256()
+    try:
+        s = connect(port, timeout=120)
+        s.sendall(f"PUT /download/{name} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer demo-key\r\nContent-Length: {size}\r\n\r\n".encode())
+        sent = 0
+        while sent < size:
+            piece = block[:min(len(block), size - sent)]
+            s.sendall(piece)
+            digest.update(piece)
+            sent += len(piece)
+        result = read_response(s)
+        s.close()
+        headers = result[1] if result else {}
+        results[index] = (result[0] if result else None, headers.get("repr-digest"), digest.digest())
+    except OSError as error:
+        results[index] = (None, str(error), digest.digest())
+
+
+def intact(result):
+    status, repr_digest, sent = result
+    return status in (201, 204) and repr_digest == "sha-256=:" + base64.b64encode(sent).decode() + ":"
+
+
+def peak_rss(server, stop, peaks):
+    while not stop.is_set():
+        peaks.append(server.rss_kib())
+        time.sleep(0.05)
+
+
+def uploads():
+    print("uploads: 100 concurrent of 64 MiB, one of 1 GiB, 1,000 stalled", flush=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 20000), hard))
+    block = os.urandom(1 << 20)
+    server = Server("--rate-limit", "off", "--workers", "2", "--max-upload", "2G")
+    try:
+        request(server.port, "GET", "/healthz")
+        base = server.rss_kib()
+        stop, peaks = threading.Event(), []
+        sampler = threading.Thread(target=peak_rss, args=(server, stop, peaks))
+        sampler.start()
+        results = [None] * 100
+        started = time.time()
+        threads = [threading.Thread(target=upload, args=(server.port, f"up-{i}.bin", 64 << 20, block, results, i)) for i in range(100)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.time() - started
+        stop.set()
+        sampler.join()
+        good = sum(1 for r in results if r and intact(r))
+        sizes = sum(1 for i in range(100) if os.path.getsize(os.path.join(server.files, f"up-{i}.bin")) == 64 << 20) if good else 0
+        growth = (max(peaks) - base) / 1024
+        note("uploads", "100 concurrent uploads of 64 MiB: intact (Repr-Digest = sha-256 sent, size) / time",
+             f"{good} / {sizes} of 100 in {elapsed:.1f} s ({100 * 64 / elapsed:.0f} MiB/s)")
+        note("uploads", "RSS growth during the 100 uploads (peak)", f"{growth:.1f} MiB")
+        check(good == 100 and sizes == 100, "uploads: not every concurrent upload was stored intact")
+        check(growth < 64, "uploads: RSS grew by 64 MiB or more during the concurrent uploads")
+        for i in range(100):
+            os.remove(os.path.join(server.files, f"up-{i}.bin"))
+
+        base = server.rss_kib()
+        stop, peaks = threading.Event(), []
+        sampler = threading.Thread(target=peak_rss, args=(server, stop, peaks))
+        sampler.start()
+        results = [None]
+        started = time.time()
+        upload(server.port, "one-gib.bin", 1 << 30, block, results, 0)
+        elapsed = time.time() - started
+        stop.set()
+        sampler.join()
+        growth = (max(peaks) - base) / 1024
+        note("uploads", "1 GiB upload: intact / time / RSS growth (peak)",
+             f"{intact(results[0])} / {elapsed:.1f} s ({1024 / elapsed:.0f} MiB/s) / {growth:.1f} MiB")
+        check(intact(results[0]), "uploads: the 1 GiB upload was not stored intact")
+        check(growth < 16, "uploads: RSS grew by 16 MiB or more during the 1 GiB upload")
+        os.remove(os.path.join(server.files, "one-gib.bin"))
+    finally:
+        server.stop()
+    # Stalled uploads, with the body timeout shortened so the part takes seconds, not 30.
+    server = Server("--rate-limit", "off", "--workers", "2", "--body-timeout", "3")
+    stalled = []
+    try:
+        request(server.port, "GET", "/healthz")
+        time.sleep(0.3)
+        baseline = server.fds()
+        for i in range(1000):
+            s = connect(server.port)
+            s.sendall(f"PUT /download/stall-{i}.bin HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer demo-key\r\nContent-Length: 1000000\r\n\r\n".encode() + block[:1000])
+            stalled.append(s)
+        started = time.time()
+        answered = 0
+        for s in stalled:
+            s.settimeout(max(1, 30 - (time.time() - started)))
+            try:
+                result = read_response(s)
+                answered += result is not None and result[0] == 408
+            except OSError:
+                pass
+        for s in stalled:
+            s.close()
+        stalled = []
+        deadline = time.time() + 10
+        while server.fds() > baseline and time.time() < deadline:
+            time.sleep(0.1)
+        leftovers = [f for f in os.listdir(server.files) if f.startswith(".upload-") or f.startswith("stall-")]
+        note("uploads", "1,000 stalled uploads: answered 408 / descriptors baseline, after / files left",
+             f"{answered} / {baseline}, {server.fds()} / {len(leftovers)}")
+        check(answered == 1000, "uploads: not every stalled upload was ended by the body timeout with 408")
+        check(server.fds() <= baseline, "uploads: descriptors leaked by stalled uploads")
+        check(not leftovers, "uploads: stalled uploads left files behind")
+        check(healthy(server.port), "uploads: not serving afterwards")
+    finally:
+        for s in stalled:
+            s.close()
+        server.stop()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def report():
     now = datetime.now(timezone.utc)
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown CPU")
@@ -571,7 +693,7 @@ def report():
     print("\nwritten to Reliability/RESULTS.md")
 
 
-PARTS = {"corpus": hostile_corpus, "limit": connection_limit, "disconnects": disconnects, "slowloris": slowloris,
+PARTS = {"corpus": hostile_corpus, "limit": connection_limit, "disconnects": disconnects, "slowloris": slowloris, "uploads": uploads,
          "idle": idle_connections, "soak": soak, "crash": crash_rounds, "disk": disk_faults, "fuzz": fuzz}
 
 if __name__ == "__main__":

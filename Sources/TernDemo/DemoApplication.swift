@@ -94,7 +94,12 @@ public final class DemoApplication: Responder {
         let users = UserRoutes(store: userStore)
         // Compressed downloads are made once per file version, in the data folder.
         let copies = try CompressedCopies(folder: configuration.dataDirectory + "/gzip-copies")
-        let downloads = DownloadRoutes(files: FileResponder(folder: configuration.filesDirectory, compressedCopies: copies))
+        let digests = FileDigests()
+        let downloads = DownloadRoutes(
+            files: FileResponder(folder: configuration.filesDirectory, compressedCopies: copies, digests: digests),
+            upload: FileUpload(
+                folder: configuration.filesDirectory, maxSize: configuration.maxUpload.bytes,
+                digestMismatchType: DownloadRoutes.digestMismatchType, digests: digests))
         let transfers = TransferRoutes(store: transferStore)
         let feed = TransferFeed(store: transferStore, maxSubscribers: configuration.maxSubscribers)
         self.feed = feed

@@ -24,6 +24,8 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var accessLog = true
     /// How long a transfer's response is replayed for its `Idempotency-Key`.
     public var idempotencyExpiry: Duration = .seconds(86_400)
+    /// The largest file `PUT /download/{file}` stores (`--max-upload`).
+    public var maxUpload = ByteSize(bytes: 1 << 30)
     /// Event streams (`GET /transfers/events`) at once; past it, 503 (`--max-subscribers`).
     public var maxSubscribers = 1000
     /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxies`); none by default.
@@ -45,7 +47,7 @@ public struct DemoConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "host=\(host) port=\(port) workers=\(workers) data-dir=\(dataDirectory) files-dir=\(filesDirectory) "
             + "public-dir=\(publicDirectory) rate-limit=\(rateLimit) idempotency-expiry=\(idempotencyExpiry.components.seconds)s "
-            + "max-subscribers=\(maxSubscribers) trusted-proxies=\((trustedProxies.map(\.description) + (trustsUnixSocketPeers ? ["unix"] : [])).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue) "
+            + "max-upload=\(maxUpload) max-subscribers=\(maxSubscribers) trusted-proxies=\((trustedProxies.map(\.description) + (trustsUnixSocketPeers ? ["unix"] : [])).joined(separator: ",")) log-level=\(logLevel) log-format=\(logFormat.rawValue) "
             + "access-log=\(accessLog ? "on" : "off") unix-socket=\(unixSocketPath ?? "-")"
     }
 }
@@ -76,3 +78,31 @@ public enum RateLimitSetting: Sendable, Hashable, LosslessStringConvertible {
     }
 }
 
+
+/// A number of bytes, written plain or with a `K`, `M` or `G` suffix (powers of 1024): `1G`.
+public struct ByteSize: Sendable, Hashable, LosslessStringConvertible {
+    /// How many bytes.
+    public let bytes: Int
+
+    /// `bytes` bytes.
+    public init(bytes: Int) {
+        self.bytes = bytes
+    }
+
+    /// Parses `N`, `NK`, `NM` or `NG` (N a positive integer, the suffix in either case); nil
+    /// otherwise, or past what an `Int` holds.
+    public init?(_ description: String) {
+        let shifts: [Character: Int] = ["k": 10, "m": 20, "g": 30]
+        let shift = description.last.flatMap { shifts[Character($0.lowercased())] } ?? 0
+        let digits = shift == 0 ? Substring(description) : description.dropLast()
+        guard let count = Int(digits), count > 0, count <= Int.max >> shift else { return nil }
+        bytes = count << shift
+    }
+
+    public var description: String {
+        for (suffix, shift) in [("G", 30), ("M", 20), ("K", 10)] where bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(suffix)"
+        }
+        return String(bytes)
+    }
+}

@@ -40,6 +40,9 @@ struct TernDemoCommand: ParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "N/S requests per client, or off (TERN_RATE_LIMIT).")
     var rateLimit: RateLimitSetting = Environment.value("TERN_RATE_LIMIT").flatMap(RateLimitSetting.init) ?? .perWindow(requests: 100, seconds: 1)
 
+    @Option(name: .customLong("max-upload"), help: "The largest file PUT /download/{file} stores: bytes, or with K, M or G (TERN_MAX_UPLOAD).")
+    var maxUpload: ByteSize = Environment.value("TERN_MAX_UPLOAD").flatMap(ByteSize.init) ?? ByteSize(bytes: 1 << 30)
+
     @Option(name: .customLong("max-subscribers"), help: "Transfer event streams at once; past it, 503 (TERN_MAX_SUBSCRIBERS).")
     var maxSubscribers: Int = Environment.integer("TERN_MAX_SUBSCRIBERS") ?? 1000
 
@@ -54,6 +57,9 @@ struct TernDemoCommand: ParsableCommand {
 
     @Option(name: .customLong("max-connections"), help: "Open connections across all loops; past it, 503 and close (TERN_MAX_CONNECTIONS).")
     var maxConnections: Int = Environment.integer("TERN_MAX_CONNECTIONS") ?? 10_000
+
+    @Option(name: .customLong("body-timeout"), help: "Seconds a handler waits for more of a request's content before it is 408 (TERN_BODY_TIMEOUT).")
+    var bodyTimeout: Int = Environment.integer("TERN_BODY_TIMEOUT") ?? 30
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (TERN_LOG_LEVEL).")
     var logLevel: Logger.Level = Environment.value("TERN_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -72,6 +78,7 @@ struct TernDemoCommand: ParsableCommand {
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard maxSubscribers >= 1 else { throw ValidationError("--max-subscribers must be at least 1") }
+        guard bodyTimeout >= 1 else { throw ValidationError("--body-timeout must be at least 1 second") }
         guard idempotencyExpiry >= 1 else { throw ValidationError("--idempotency-expiry must be at least 1 second") }
         for block in trustedProxyBlocks where block != "unix" && IPAddressRange(block) == nil {
             throw ValidationError("--trusted-proxies: '\(block)' is not an address or CIDR block")
@@ -102,6 +109,7 @@ struct TernDemoCommand: ParsableCommand {
         demo.accessLog = accessLog == .on
         demo.idempotencyExpiry = .seconds(idempotencyExpiry)
         demo.maxSubscribers = maxSubscribers
+        demo.maxUpload = maxUpload
         demo.trustedProxies = trustedProxyBlocks.compactMap(IPAddressRange.init)
         demo.trustsUnixSocketPeers = trustedProxyBlocks.contains("unix")
         demo.unixSocketPath = unixSocketPath
@@ -132,6 +140,7 @@ struct TernDemoCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.maxConnections = maxConnections
+        configuration.timeouts.bodyIdle = .seconds(bodyTimeout)
         configuration.unixSocketPath = unixSocketPath
         configuration.serverResponseFields = application.serverResponseFields
         configuration.metricsFactory = application.metricsFactory
@@ -189,6 +198,7 @@ extension TernDemoCommand {
 }
 
 extension RateLimitSetting: ExpressibleByArgument {}
+extension ByteSize: ExpressibleByArgument {}
 extension LogFormat: ExpressibleByArgument {}
 
 /// `on` or `off`.

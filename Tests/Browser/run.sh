@@ -5,8 +5,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work="$root/.build/browser-test"
 rm -rf "$work" && mkdir -p "$work"
+# The page uploads and deletes files: a copy of the sample files serves.
+cp -R "$root/Public/files" "$work/files"
 "$root/.build/release/tern-demo" --port 0 --workers 1 --data-dir "$work/data" \
-  --public-dir "$root/Public" --files-dir "$root/Public/files" > "$work/stdout" 2> "$work/stderr" &
+  --public-dir "$root/Public" --files-dir "$work/files" > "$work/stdout" 2> "$work/stderr" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q "^listening on " "$work/stdout" 2>/dev/null && break; sleep 0.1; done

@@ -14,8 +14,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Downloads are only read: the repository's sample files serve.
-"$binary" --port 0 --workers 1 --data-dir "$work/data" --files-dir "$root/Public/files" --public-dir "$root/Public" \
+# Uploads write and delete files: a copy of the repository's sample files serves.
+cp -R "$root/Public/files" "$work/files"
+"$binary" --port 0 --workers 1 --data-dir "$work/data" --files-dir "$work/files" --public-dir "$root/Public" \
   --rate-limit off --log-level error >"$work/stdout" 2>"$work/stderr" &
 server=$!
 for _ in $(seq 1 600); do

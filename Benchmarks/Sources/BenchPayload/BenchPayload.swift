@@ -48,6 +48,8 @@ public struct BenchArguments: Sendable {
     public let files: String
     /// `--batteries`: the middleware a service ships with (a request log, metrics, CORS).
     public let batteries: Bool
+    /// `--uploads`: where `PUT /upload/{name}` stores request bodies.
+    public let uploads: String
 
     public init() {
         let arguments = CommandLine.arguments
@@ -57,6 +59,7 @@ public struct BenchArguments: Sendable {
         port = value("--port").flatMap(Int.init) ?? 8080
         files = value("--files") ?? "./files"
         batteries = arguments.contains("--batteries")
+        uploads = value("--uploads") ?? "./uploads"
     }
 }
 

@@ -33,6 +33,13 @@ router.get("/users/1") { request, _ -> Response in
     }
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
 }
+// A request body streamed to a file as it arrives, the way Hummingbird's documentation
+// writes one: FileIO over NIOFileSystem, which writes a temporary file and renames it.
+router.put("/upload/{name}") { request, context -> Response in
+    let name = try context.parameters.require("name")
+    try await FileIO().writeFile(contents: request.body, path: arguments.uploads + "/" + name, context: context)
+    return Response(status: .created)
+}
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let app = Application(
     router: router,

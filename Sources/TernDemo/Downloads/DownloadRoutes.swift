@@ -4,10 +4,14 @@ import TernJSON
 import TernMiddleware
 import TernRouter
 
-/// `/download` and `/download/{filename}` (docs/demo-api.md, "Downloads"): the listing of
-/// `--files-dir`, and each file through the framework's `FileResponder`.
+/// `/download` and `/download/{filename}` (docs/demo-api.md, "Downloads" and "Uploads"): the
+/// listing of `--files-dir`, each file through the framework's `FileResponder`, and uploads
+/// and deletions through its `FileUpload` (the write scope, as every write).
 struct DownloadRoutes: Sendable {
     let files: FileResponder
+    let upload: FileUpload
+
+    static let digestMismatchType = "https://tern-demo.example/problems/digest-mismatch"
 
     struct Item: Encodable, Sendable {
         let name: String
@@ -27,6 +31,8 @@ struct DownloadRoutes: Sendable {
     func register(in routes: RouteGroup) {
         routes.get("/download") { request, _ in try list(request) }
         routes.get("/download/{file}") { request, context in try await files.respond(to: request, context: context) }
+        routes.put("/download/{file}", bodyLimit: upload.maxSize, upload.put)
+        routes.delete("/download/{file}", upload.delete)
     }
 
     /// The files by name, paginated; the cursor is the last name served.

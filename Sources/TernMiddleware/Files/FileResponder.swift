@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import HTTPTypes
+public import HTTPTypes
 public import TernHTTP
 
 /// Serves the files of one folder by name, with everything HTTP offers for static content:
@@ -27,6 +27,9 @@ public import TernHTTP
 ///   `Content-Encoding: gzip` and its own strong ETag (RFC 9110 section 8.8.3); ranges, HEAD
 ///   and everything else are of the identity file. Every response for a compressible file
 ///   then carries `Vary: Accept-Encoding`.
+/// - With `digests`: a 200 or 206 of the identity file to a request with `Want-Repr-Digest`
+///   naming sha-256 or sha-512 carries `Repr-Digest` (RFC 9530 section 4), computed once per
+///   file version (or handed over by the `FileUpload` that stored it).
 ///
 /// Each response is described by one open descriptor, so a file replaced meanwhile is
 /// either the old one or the new one, whole, never a mix of one's length and the other's
@@ -58,6 +61,8 @@ public struct FileResponder: Responder {
 
     /// gzip copies of compressible files, when downloads are compressed.
     public let compressedCopies: CompressedCopies?
+    /// Digests of the files, when `Want-Repr-Digest` is answered.
+    public let digests: FileDigests?
 
     /// The most descriptors kept open for later requests.
     public static let openFileLimit = 64
@@ -65,11 +70,12 @@ public struct FileResponder: Responder {
     private let openFiles: OpenFileCache
 
     /// Serves `folder`, the name in route parameter `parameter`; compressible files gzipped
-    /// from `compressedCopies` when given.
+    /// from `compressedCopies`, and `Want-Repr-Digest` answered from `digests`, when given.
     public init(
         folder: String, parameter: String = "file", cacheControl: String? = "no-cache", disposition: Disposition? = nil,
-        compressedCopies: CompressedCopies? = nil
+        compressedCopies: CompressedCopies? = nil, digests: FileDigests? = nil
     ) {
+        self.digests = digests
         self.folder = folder
         self.parameter = parameter
         self.cacheControl = cacheControl
@@ -88,8 +94,17 @@ public struct FileResponder: Responder {
         if let copies = compressedCopies, Self.wantsGzip(request, fields: opened.fields), let copy = await copies.copy(of: opened.file) {
             return try response(for: copy, of: opened, to: request)
         }
-        return try response(for: opened.file, fields: opened.fields, to: request)
+        var response = try response(for: opened.file, fields: opened.fields, to: request)
+        if let digests, response.status == .ok || response.status == .partialContent,
+            let want = request.headerFields[Self.wantReprDigest], let algorithm = IntegrityDigests.preferredAlgorithm(in: want) {
+            let digest = try await digests.digest(of: opened.file, algorithm: algorithm)
+            response.headerFields[FileUpload.reprDigest] = IntegrityDigests([algorithm: digest]).fieldValue
+        }
+        return response
     }
+
+    /// `Want-Repr-Digest` (https://www.rfc-editor.org/rfc/rfc9530#section-4).
+    public static let wantReprDigest = HTTPField.Name("Want-Repr-Digest")!
 
     /// Whether `request` is answered from the gzip copy, if there is one: a GET of the whole
     /// file, of a compressible type, from a client that prefers gzip to identity.
