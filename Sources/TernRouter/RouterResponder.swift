@@ -26,47 +26,60 @@ public struct RouterResponder: Responder {
     @inline(__always)
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
         var context = context
-        var request = request
-        resolve(&request, into: &context)
+        guard let limit = resolve(request, into: &context) else { return try await run(request, context: context) }
+        // The route's own limit: the request is copied only for a route that sets one.
+        var limited = request
+        limited.body.limit = limit
+        return try await run(limited, context: context)
+    }
+
+    /// The router's middleware and the resolved endpoint.
+    @inline(__always)
+    private func run(_ request: Request, context: RequestContext) async throws -> Response {
         // One async call fewer for a router without middleware of its own.
         guard !hasMiddleware, let endpoint = context.endpoint else { return try await chain.respond(to: request, context: context) }
         return try await endpoint.run(request, context: context)
     }
 
-    /// Sets the context's route, parameters and endpoint, and the request content's limit to
-    /// the route's own when it sets one: a content announced longer is refused with 413 before
-    /// any of it is read (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14).
-    func resolve(_ request: inout Request, into context: inout RequestContext) {
+    /// Sets the context's route, parameters and endpoint; returns the route's content limit
+    /// when it sets one (the request's stands otherwise). A content announced longer than the
+    /// limit that applies is refused with 413 before any of it is read
+    /// (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14).
+    func resolve(_ request: Request, into context: inout RequestContext) -> Int? {
         let path = request.path
         if path == "*", request.method == .options {
             context.endpoint = .responder(Options(allow: trie.allMethods))
-            return
+            return nil
         }
         if let resource = trie.constantResource(for: path) {
             context.route = resource.template
             context.parameters = Parameters()
             context.endpoint = resource.endpoint(for: request.method)
-            limitBody(of: &request, by: resource, endpoint: &context.endpoint)
-            return
+            return limitBody(of: request, by: resource, endpoint: &context.endpoint)
         }
         guard let segments = Self.segments(of: path) else {
             context.endpoint = .responder(ErrorEndpoint(error: HTTPError(.badRequest, detail: "the path is not valid percent-encoded UTF-8")))
-            return
+            return nil
         }
         guard let (resource, parameters) = trie.match(segments) else {
             context.endpoint = .responder(ErrorEndpoint(error: HTTPError.noRoute(matching: path)))
-            return
+            return nil
         }
         context.route = resource.template
         context.parameters = parameters
         context.endpoint = resource.endpoint(for: request.method)
-        limitBody(of: &request, by: resource, endpoint: &context.endpoint)
+        return limitBody(of: request, by: resource, endpoint: &context.endpoint)
     }
 
-    /// Applies the route's content limit, if it sets one; the server's stands otherwise.
-    private func limitBody(of request: inout Request, by resource: RouteTrie.Resource, endpoint: inout Endpoint?) {
-        if let limit = resource.bodyLimit(for: request.method) { request.body.limit = limit }
-        if request.body.exceedsLimit { endpoint = .responder(ErrorEndpoint(error: RequestBody.tooLarge(limit: request.body.limit))) }
+    /// The route's content limit, if it sets one; refuses (413) a content announced longer than
+    /// the limit that applies, the route's or the request's.
+    private func limitBody(of request: Request, by resource: RouteTrie.Resource, endpoint: inout Endpoint?) -> Int? {
+        let own = resource.bodyLimit(for: request.method)
+        let limit = own ?? request.body.limit
+        if let length = request.body.length, length > limit {
+            endpoint = .responder(ErrorEndpoint(error: RequestBody.tooLarge(limit: limit)))
+        }
+        return own
     }
 
     /// The path's segments, split on `/` as sent and then percent-decoded; nil when a segment

@@ -31,7 +31,7 @@ struct ConnectionStateMachineTests {
         var m = machine()
         #expect(m.deadline == start + .seconds(10))
         #expect(m.timerFired(now: start + .seconds(9)) == .wait)
-        #expect(m.timerFired(now: start + .seconds(10)) == .close, "nothing received: closed silently")
+        #expect(m.timerFired(now: start + .seconds(10)) == .shutdownWrite, "nothing received: closed silently (after lingering)")
     }
 
     /// Slowloris: bytes keep coming, but the head is due by an absolute deadline.
@@ -66,7 +66,7 @@ struct ConnectionStateMachineTests {
         #expect(m.timerFired(now: start + .seconds(50)) == .failBody(.requestTimeout, reason: "the request content was not received in time"))
         #expect(m.bodyRequested(now: start + .seconds(50)) == .failBody(.requestTimeout, reason: "the request content was not received in time"))
         #expect(!m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: false, now: start + .seconds(51)) == .close)
+        #expect(m.responseSent(keepAlive: false, now: start + .seconds(51)) == .shutdownWrite)
     }
 
     @Test func keepAliveThenIdleTimeout() {
@@ -77,7 +77,7 @@ struct ConnectionStateMachineTests {
         #expect(m.mayKeepAlive)
         #expect(m.responseSent(keepAlive: true, now: start + .seconds(1)) == .wait)
         #expect(m.deadline == start + .seconds(61))
-        #expect(m.timerFired(now: start + .seconds(61)) == .close)
+        #expect(m.timerFired(now: start + .seconds(61)) == .shutdownWrite)
     }
 
     @Test func pipelinedRequestsAreDispatchedOneAtATime() {
@@ -94,7 +94,7 @@ struct ConnectionStateMachineTests {
         m.received(Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
         #expect(!m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: false, now: start) == .close)
+        #expect(m.responseSent(keepAlive: false, now: start) == .shutdownWrite)
     }
 
     /// RFC 9110 section 10.1.1: the client holds its content back until it hears 100; the
@@ -127,7 +127,7 @@ struct ConnectionStateMachineTests {
         m.received(Array("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n".utf8), now: start)
         #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 2_000_000))
         #expect(!m.mayKeepAlive, "the client may or may not send the content: close")
-        #expect(m.responseSent(keepAlive: false, now: start) == .close)
+        #expect(m.responseSent(keepAlive: false, now: start) == .shutdownWrite)
     }
 
     /// The socket is read no faster than the handler consumes: past the buffer's limit the
@@ -172,7 +172,7 @@ struct ConnectionStateMachineTests {
         m.received(Array("POST / HTTP/1.1\r\nHost: h\r\n\(framing)\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
         #expect(!m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: false, now: start) == .close)
+        #expect(m.responseSent(keepAlive: false, now: start) == .shutdownWrite)
     }
 
     @Test func chunkedContentIsDeliveredPieceByPieceThenTheNextRequest() {
@@ -245,7 +245,7 @@ struct ConnectionStateMachineTests {
         m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
         #expect(m.responseSent(keepAlive: true, now: start) == .wait)
-        #expect(m.shutdown() == .close)
+        #expect(m.shutdown(now: start) == .shutdownWrite)
     }
 
     @Test func inputEndingMidRequestCloses() {
@@ -266,13 +266,13 @@ struct ConnectionStateMachineTests {
 
     @Test func shutdownClosesIdleConnectionsAndFinishesBusyOnes() {
         var idle = machine()
-        #expect(idle.shutdown() == .close)
+        #expect(idle.shutdown(now: start) == .shutdownWrite)
         var busy = machine()
         busy.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(busy.nextAction(now: start)) == "/")
-        #expect(busy.shutdown() == .wait)
+        #expect(busy.shutdown(now: start) == .wait)
         #expect(!busy.mayKeepAlive, "the response says Connection: close")
-        #expect(busy.responseSent(keepAlive: false, now: start) == .close)
+        #expect(busy.responseSent(keepAlive: false, now: start) == .shutdownWrite)
     }
 
     @Test func aParseErrorClosesAfterItsResponse() {
@@ -320,5 +320,85 @@ struct ConnectionStateMachineTests {
             Issue.record("a 408 before the request line must not name a path")
             return
         }
+    }
+
+    // MARK: the end of a connection
+
+    /// RFC 9112 section 9.6: after the last response the server shuts down its side and reads
+    /// (dropping) until the client's FIN or the linger deadline.
+    @Test func afterTheLastResponseTheConnectionLingersThenCloses() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.responseSent(keepAlive: false, now: start) == .shutdownWrite)
+        #expect(m.isEnding)
+        #expect(m.deadline == start + .seconds(2), "the linger time")
+        #expect(m.wantsInput, "read and dropped, so the client's late bytes do not reset the connection")
+        m.received(Array("POST /late HTTP/1.1\r\n".utf8), now: start + .seconds(1))
+        #expect(m.nextAction(now: start + .seconds(1)) == .wait, "nothing of it is parsed")
+        #expect(m.timerFired(now: start + .seconds(1)) == .wait)
+        #expect(m.timerFired(now: start + .seconds(2)) == .close)
+    }
+
+    @Test func theClientsFINWhileLingeringClosesAtOnce() {
+        var m = machine()
+        #expect(m.shutdown(now: start) == .shutdownWrite)
+        #expect(m.inputEnded(now: start) == .close)
+    }
+
+    /// Output still queued: the connection ends only once it is written (the transport's
+    /// write timeout bounds how long that may take).
+    @Test func closingWaitsForQueuedOutput() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.responseSent(keepAlive: false, pendingOutput: 500_000, now: start) == .wait)
+        #expect(m.isEnding)
+        #expect(!m.wantsInput)
+        #expect(m.deadline == nil, "no read deadline while output drains")
+        #expect(m.outputDrained(now: start + .seconds(5)) == .shutdownWrite)
+        #expect(m.deadline == start + .seconds(7))
+    }
+
+    /// The client's FIN came before the response: once it is written, the socket is released
+    /// at once (nothing to linger for).
+    @Test func theClientsFINBeforeTheResponseClosesAfterIt() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.inputEnded(now: start) == .wait, "the response is still written")
+        #expect(m.responseSent(keepAlive: true, pendingOutput: 10, now: start) == .wait)
+        #expect(m.outputDrained(now: start) == .close)
+    }
+
+    /// The client's FIN after a response, between requests: closed at once.
+    @Test func theClientsFINBetweenRequestsCloses() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.inputEnded(now: start) == .close)
+    }
+
+    /// Pipelined requests wait while the responses before them are backed up in the output.
+    @Test func pipelinedRequestsWaitForBackedUpOutput() {
+        var m = machine()
+        m.received(Array("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/1")
+        #expect(m.responseSent(keepAlive: true, pendingOutput: 300_000, now: start) == .wait, "/2 waits")
+        #expect(m.nextAction(now: start) == .wait)
+        #expect(dispatchedPath(m.outputDrained(now: start)) == "/2")
+    }
+
+    /// A refusal (here 400) is written, then the connection lingers.
+    @Test func aRefusalIsWrittenThenTheConnectionLingers() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\n\r\n".utf8), now: start)
+        guard case .sendError(.badRequest, _, _) = m.nextAction(now: start) else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(m.errorQueued(pendingOutput: 200, now: start) == .wait)
+        #expect(m.outputDrained(now: start) == .shutdownWrite)
     }
 }

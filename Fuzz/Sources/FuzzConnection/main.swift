@@ -13,6 +13,8 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     var responding = false
     var readPending = false
     var closed = false
+    // Output the transport would have queued: some responses leave part of themselves behind.
+    var pendingOutput = 0
     var index = 0
     func perform(_ action: HTTP1ConnectionStateMachine.Action) {
         switch action {
@@ -26,8 +28,12 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         case .endBody, .failBody:
             precondition(responding && readPending, "a read answered with no read pending")
             readPending = false
-        case .close, .sendError:
-            precondition(!responding || !readPending, "closed under a pending read")
+        case .sendError:
+            precondition(!responding, "an error response while a request is answered")
+            perform(machine.errorQueued(pendingOutput: pendingOutput, now: now))
+        case .shutdownWrite:
+            precondition(machine.isEnding && machine.wantsInput, "lingering without reading")
+        case .close:
             closed = true
         case .wait, .sendContinue:
             break
@@ -37,19 +43,25 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         responding = false
         // A read still pending ends with its exchange (the transport fails it).
         readPending = false
-        perform(machine.responseSent(keepAlive: keepAlive && machine.mayKeepAlive, now: now))
+        perform(machine.responseSent(keepAlive: keepAlive && machine.mayKeepAlive, pendingOutput: pendingOutput, now: now))
     }
     while index < bytes.count, !closed {
         let control = bytes[index]
         index += 1
         switch control % 8 {
         case 0:
+            pendingOutput = control & 0x40 == 0 ? 0 : Int(control) << 12
             if responding { respond(keepAlive: control & 0x80 == 0) }
         case 1:
             now += .seconds(Int(control >> 3))
             perform(machine.timerFired(now: now))
         case 2:
-            perform(machine.inputEnded(now: now))
+            if control & 0x80 == 0 {
+                perform(machine.inputEnded(now: now))
+            } else {
+                pendingOutput = 0
+                perform(machine.outputDrained(now: now))
+            }
         case 3:
             if responding, !readPending {
                 readPending = true
@@ -67,9 +79,12 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             }
         }
     }
-    // Every path ends closed: the peer's input ends, the response (if any) is sent.
+    // Every path ends closed: the peer's input ends, the response (if any) is sent, the
+    // output drains.
     if !closed { perform(machine.inputEnded(now: now)) }
     if !closed, responding { respond(keepAlive: true) }
+    pendingOutput = 0
+    if !closed { perform(machine.outputDrained(now: now)) }
     if !closed { perform(machine.timerFired(now: now + .seconds(3600))) }
     precondition(closed, "the connection did not end closed")
     precondition(!machine.wantsInput, "a closed connection wants input")

@@ -39,16 +39,6 @@ final class HTTP1Connection {
     /// Counts dispatched requests: a request's content source reads only while its request
     /// is the one being answered.
     @exclusivity(unchecked) var exchange: UInt64 = 0
-    /// Output to flush before lingering and closing.
-    @exclusivity(unchecked) private(set) var closing = false
-    /// Reading and discarding after our side's shutdown, until EOF or the linger timeout.
-    private var lingering = false
-    /// The peer has sent its FIN.
-    @exclusivity(unchecked) private var inputEnded = false
-    /// Pipelined requests wait while this much output is unsent.
-    private static let outputHighWatermark = 256 * 1024
-    /// Set when `process` stopped because output was above the watermark.
-    @exclusivity(unchecked) private var waitingForOutput = false
     /// When the timer will fire, if armed. It may be earlier than the machine's deadline
     /// (deadlines mostly move later); firing early only re-arms it.
     @exclusivity(unchecked) private var armedDeadline: HTTP1ConnectionStateMachine.Deadline?
@@ -108,7 +98,6 @@ final class HTTP1Connection {
         let buffer = loop.readBuffer
         let count = recv(bufferevent_getfd(bufferEvent), buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
         if count > 0 {
-            if lingering || closing { return }
             // The clock is read once for all the machine does with these bytes.
             let now = ContinuousClock.now
             machine.received(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now)
@@ -123,7 +112,7 @@ final class HTTP1Connection {
 
     /// Reads the socket while the machine wants input, and stops while its buffer is full.
     func syncReading() {
-        guard machine.wantsInput == readingPaused, let readEvent, !lingering, !inputEnded else { return }
+        guard machine.wantsInput == readingPaused, let readEvent else { return }
         readingPaused.toggle()
         if readingPaused { event_del(readEvent) } else { event_add(readEvent, nil) }
     }
@@ -133,14 +122,9 @@ final class HTTP1Connection {
             drainWaiter = nil
             waiter.resume()
         }
-        if closing {
-            if let output, evbuffer_get_length(output) == 0 { linger() }
-            return
-        }
-        if waitingForOutput {
-            waitingForOutput = false
-            process()
-        }
+        let now = ContinuousClock.now
+        perform(machine.outputDrained(now: now))
+        process(now: now)
     }
 
     /// Write-side failures and the write timeout (reading is `readable`'s).
@@ -150,15 +134,10 @@ final class HTTP1Connection {
 
     /// The peer sent its FIN.
     private func endOfInput() {
-        if lingering || closing {
-            free()
-            return
-        }
         // The client is gone, or has half-closed: a handler still running is cancelled
         // (its response is written if it still makes one), nothing more is read. Only
         // while a request is answered: cancellation sticks to the connection's task, and
         // no request follows one answered after the peer's FIN.
-        inputEnded = true
         if machine.isResponding { task?.cancel() }
         perform(machine.inputEnded(now: .now))
         failBodyRead(CancellationError())
@@ -166,10 +145,6 @@ final class HTTP1Connection {
 
     private func timerFired() {
         armedDeadline = nil
-        if lingering {
-            free()
-            return
-        }
         releaseWaitingTask()
         perform(machine.timerFired(now: .now))
     }
@@ -177,15 +152,10 @@ final class HTTP1Connection {
     // MARK: driving the state machine
 
     /// Performs what the machine answers for the input it holds, until it waits: the next
-    /// request (unless output is backed up), or content for a pending read. `now` is the time
-    /// of the event that called it.
+    /// request, or content for a pending read. `now` is the time of the event that called it.
     func process(now: ContinuousClock.Instant = .now) {
         defer { syncReading() }
-        while isOpen, !closing {
-            if !machine.isResponding, let output, evbuffer_get_length(output) > Self.outputHighWatermark {
-                waitingForOutput = true
-                return
-            }
+        while isOpen {
             let action = machine.nextAction(now: now)
             perform(action)
             if action == .wait { return }
@@ -210,8 +180,10 @@ final class HTTP1Connection {
             failBodyRead(HTTPError(status, detail: reason))
         case .sendError(let status, let reason, let instance):
             sendError(status, reason: reason, instance: instance)
+        case .shutdownWrite:
+            linger()
         case .close:
-            beginClose()
+            free()
         }
     }
 
@@ -226,7 +198,7 @@ final class HTTP1Connection {
 
     /// Makes sure the timer fires no later than `deadline` (an offset, see the machine's).
     func armTimer(by deadline: HTTP1ConnectionStateMachine.Deadline) {
-        guard let timer, !closing else { return }
+        guard let timer else { return }
         if let armed = armedDeadline, armed <= deadline { return }
         let remaining = deadline - HTTP1ConnectionStateMachine.offset(.now)
         tern_event_add_timeout(timer, max(0, Int64(remaining.nanoseconds)))
@@ -235,33 +207,18 @@ final class HTTP1Connection {
 
     // MARK: closing
 
-    /// Stops answering; once queued output is written, shuts down our side and lingers.
-    func beginClose() {
-        guard isOpen, !closing else { return }
-        closing = true
+    /// Our side is done: the handler's task ends, the socket's write side shuts down, and
+    /// reading goes on (the machine drops what arrives) until the peer's FIN or the linger
+    /// deadline, so a client still sending does not turn our last response into a reset
+    /// (https://www.rfc-editor.org/rfc/rfc9112#section-9.6).
+    private func linger() {
+        guard let bufferEvent else { return }
         task?.cancel()
         releaseWaitingTask()
         failBodyRead(CancellationError())
-        if let output, evbuffer_get_length(output) == 0 { linger() }
-    }
-
-    /// Half-closes and keeps reading (discarding) until the peer closes or the linger time
-    /// passes, so a client still sending does not turn our last response into a reset
-    /// (https://www.rfc-editor.org/rfc/rfc9112#section-9.6).
-    private func linger() {
-        guard let bufferEvent, let timer, !lingering else { return }
-        if inputEnded {
-            free()
-            return
-        }
         Glibc.shutdown(bufferevent_getfd(bufferEvent), Int32(SHUT_WR))
-        if readingPaused, let readEvent {
-            readingPaused = false
-            event_add(readEvent, nil)
-        }
-        lingering = true
-        tern_event_add_timeout(timer, Int64(server.configuration.timeouts.linger.nanoseconds))
-        armedDeadline = nil
+        syncReading()
+        armTimer()
     }
 
     /// Releases the socket and everything with it, now.
@@ -289,7 +246,7 @@ final class HTTP1Connection {
 
     /// The server is stopping: close now if idle, else after the current response.
     func shutdown() {
-        perform(machine.shutdown())
+        perform(machine.shutdown(now: .now))
     }
 }
 

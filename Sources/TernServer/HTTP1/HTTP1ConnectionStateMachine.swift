@@ -2,9 +2,12 @@ public import HTTPTypes
 import TernHTTP
 
 /// The life of one HTTP/1.1 connection as a value: it takes events (bytes received, the
-/// handler asking for content, a response sent, the end of the peer's input, a timer,
-/// shutdown) with the instant they happen, and answers with what to do. It owns the parser,
-/// the buffered input and every read-side deadline; the transport performs the actions.
+/// handler asking for content, a response sent, output drained, the end of the peer's input,
+/// a timer, shutdown) with the instant they happen, and answers with what to do. It owns the
+/// parser, the buffered input, every deadline but the write timeout (the transport's socket
+/// enforces that one) and the end of the connection: output is flushed, our side shut down,
+/// and the peer's remaining input read and dropped until its FIN or the linger deadline
+/// (https://www.rfc-editor.org/rfc/rfc9112#section-9.6). The transport performs the actions.
 ///
 /// A request is handed to the responder as soon as its head is read; its content is parsed
 /// only as the handler asks for it (`bodyRequested`), so unread input stays in the parser's
@@ -30,10 +33,15 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         /// The handler's pending read fails with this status: the content is malformed (400),
         /// ended early (400) or stopped arriving (408). The connection closes after the response.
         case failBody(HTTPResponse.Status, reason: String)
-        /// Answer with this error status, then close. `instance` is the request's path when
-        /// its request line was read (the problem's `instance`), else nil.
+        /// Answer with this error status, then call `errorQueued`: the connection ends after
+        /// it. `instance` is the request's path when its request line was read (the problem's
+        /// `instance`), else nil.
         case sendError(HTTPResponse.Status, reason: String, instance: String?)
-        /// Close once queued output is written.
+        /// Shut down our side (all output is written) and keep reading, dropping what arrives,
+        /// until the peer's FIN or the linger deadline: a client still sending does not turn
+        /// the last response into a reset.
+        case shutdownWrite
+        /// Release the socket now.
         case close
     }
 
@@ -56,11 +64,17 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         case idle(deadline: Deadline)
         /// Part of a head received; the whole head is due by `deadline`.
         case readingHead(deadline: Deadline)
-        /// A request is with the responder, or its response is being written.
-        case responding(HTTP1RequestHead, BodyProgress)
+        /// A request is with the responder, or its response is being written; `keepAlive`:
+        /// whether the request allows another after it. (The head itself stays out of the
+        /// state: every switch over the state would copy it.)
+        case responding(keepAlive: Bool, BodyProgress)
         /// The response was sent before the handler read all the content: the rest is read
         /// and dropped, and is due by `deadline` (https://www.rfc-editor.org/rfc/rfc9110#section-10.1.1).
         case discardingBody(deadline: Deadline)
+        /// The connection ends once the output queued is written.
+        case closing
+        /// Our side is shut down; input is dropped until the peer's FIN or `deadline`.
+        case lingering(deadline: Deadline)
         case closed
     }
 
@@ -89,6 +103,8 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     private(set) var state: State
     private var inputClosed = false
     private var shuttingDown = false
+    /// Output the transport has queued and not yet written.
+    private var pendingOutput = 0
 
     /// Unconsumed input past which the transport stops reading until the machine consumes
     /// some: the per-connection bound on a request's content in memory.
@@ -99,6 +115,8 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// The most unread content skipped to keep a connection open after a response that did
     /// not read it; past it, or when its length is unknown, the connection closes.
     static let discardLimit = 64 * 1024
+    /// Output queued past which pipelined requests wait until it is written.
+    public static let outputHighWatermark = 256 * 1024
 
     /// A machine for a connection opened at `now`.
     public init(limits: HTTP1Limits = HTTP1Limits(), timeouts: HTTP1Timeouts = HTTP1Timeouts(), now: ContinuousClock.Instant) {
@@ -117,17 +135,29 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// instant type, which the transport does on every request.
     var deadlineOffset: Deadline? {
         switch state {
-        case .idle(let deadline), .readingHead(let deadline), .discardingBody(let deadline): deadline
+        case .idle(let deadline), .readingHead(let deadline), .discardingBody(let deadline), .lingering(let deadline): deadline
         case .responding(_, .awaited(let deadline)): deadline
-        case .responding, .closed: nil
+        case .responding, .closing, .closed: nil
         }
     }
 
-    /// Whether the transport should read the socket: the connection is open and its
-    /// unconsumed input is under `inputBufferLimit`.
+    /// Whether the transport should read the socket: the connection is open (or lingering,
+    /// when input is read and dropped) and its unconsumed input is under `inputBufferLimit`.
     public var wantsInput: Bool {
-        if case .closed = state { return false }
-        return parser.bufferedByteCount < Self.inputBufferLimit
+        if inputClosed { return false }
+        switch state {
+        case .closed, .closing: return false
+        case .lingering: return true
+        default: return parser.bufferedByteCount < Self.inputBufferLimit
+        }
+    }
+
+    /// Whether the connection is ending: no request is taken any more.
+    public var isEnding: Bool {
+        switch state {
+        case .closing, .lingering, .closed: true
+        default: false
+        }
     }
 
     /// Whether a request is with the responder (or its response is being written).
@@ -141,7 +171,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// content the handler left unread can be skipped (its rest known and at most
     /// `discardLimit`, and not held back by the client for a `100 Continue` never sent).
     public var mayKeepAlive: Bool {
-        guard case .responding(let head, let body) = state, head.keepAlive, !inputClosed, !shuttingDown else { return false }
+        guard case .responding(true, let body) = state, !inputClosed, !shuttingDown else { return false }
         switch body {
         case .complete: return true
         case .failed, .unread(continuePending: true): return false
@@ -149,8 +179,10 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         }
     }
 
-    /// Bytes arrived. Follow with `nextAction(now:)` until it answers `.wait`.
+    /// Bytes arrived. Follow with `nextAction(now:)` until it answers `.wait`. Once the
+    /// connection is ending they are dropped.
     public mutating func received(_ bytes: some Collection<UInt8>, now: ContinuousClock.Instant) {
+        if isEnding { return }
         parser.append(bytes)
         noteInput(now: now)
     }
@@ -159,8 +191,8 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         switch state {
         case .idle where parser.bufferedByteCount > 0:
             state = .readingHead(deadline: Self.offset(now) + timeouts.head)
-        case .responding(let head, .awaited):
-            state = .responding(head, .awaited(deadline: Self.offset(now) + timeouts.bodyIdle))
+        case .responding(let keepAlive, .awaited):
+            state = .responding(keepAlive: keepAlive, .awaited(deadline: Self.offset(now) + timeouts.bodyIdle))
         case .discardingBody:
             state = .discardingBody(deadline: Self.offset(now) + timeouts.bodyIdle)
         default:
@@ -172,32 +204,32 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     public mutating func nextAction(now: ContinuousClock.Instant) -> Action {
         while true {
             switch state {
-            case .closed:
+            case .closed, .closing, .lingering:
                 return .wait
-            case .responding(let head, .awaited):
-                return readBody(of: head, now: now)
+            case .responding(let keepAlive, .awaited):
+                return readBody(keepAlive: keepAlive, now: now)
             case .responding:
                 return .wait
             case .discardingBody:
                 if let action = discard(now: now) { return action }
                 continue
             case .idle, .readingHead:
-                break
+                // Pipelined requests wait while the responses before them are not written.
+                if pendingOutput > Self.outputHighWatermark { return .wait }
             }
             let event: HTTP1RequestParser.Event
             do {
                 event = try parser.next()
             } catch {
                 let instance = requestPath
-                state = .closed
+                state = .closing
                 return .sendError(error.status, reason: error.reason, instance: instance)
             }
             switch event {
             case .needMoreData:
                 if inputClosed || (shuttingDown && isIdle) {
                     // The peer ended its input, between requests or in the middle of one.
-                    state = .closed
-                    return .close
+                    return end(now: now)
                 }
                 return .wait
             case .head(let head):
@@ -217,21 +249,20 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     private mutating func dispatch(_ head: HTTP1RequestHead) -> Action {
         switch head.framing {
         case .none:
-            // The parser's end of a request without content.
-            _ = try? parser.next()
-            state = .responding(head, .complete)
+            parser.skipEmptyContent()
+            state = .responding(keepAlive: head.keepAlive, .complete)
             return .dispatch(head, body: .none)
         case .length(let length) where length <= Self.completeBodyLimit && length <= parser.bufferedByteCount:
             guard case .body(let content)? = try? parser.next(), case .end? = try? parser.next() else {
                 preconditionFailure("a content already buffered did not parse whole")
             }
-            state = .responding(head, .complete)
+            state = .responding(keepAlive: head.keepAlive, .complete)
             return .dispatch(head, body: .complete(content))
         case .length(let length):
-            state = .responding(head, .unread(continuePending: head.expectsContinue && parser.bufferedByteCount == 0))
+            state = .responding(keepAlive: head.keepAlive, .unread(continuePending: head.expectsContinue && parser.bufferedByteCount == 0))
             return .dispatch(head, body: .streamed(length: length))
         case .chunked:
-            state = .responding(head, .unread(continuePending: head.expectsContinue && parser.bufferedByteCount == 0))
+            state = .responding(keepAlive: head.keepAlive, .unread(continuePending: head.expectsContinue && parser.bufferedByteCount == 0))
             return .dispatch(head, body: .streamed(length: nil))
         }
     }
@@ -240,7 +271,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// `.endBody` or `.failBody` for the read, or `.sendContinue`/`.wait` while it stays
     /// pending (a later `nextAction` or `timerFired` answers it).
     public mutating func bodyRequested(now: ContinuousClock.Instant) -> Action {
-        guard case .responding(let head, let body) = state else {
+        guard case .responding(let keepAlive, let body) = state else {
             return .failBody(.badRequest, reason: "the request is no longer being answered")
         }
         switch body {
@@ -252,7 +283,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
             // Two readers at once (say, two child tasks): the second fails, the first stays.
             return .failBody(.internalServerError, reason: "the request content is already being read")
         case .unread(let continuePending):
-            let action = readBody(of: head, now: now)
+            let action = readBody(keepAlive: keepAlive, now: now)
             if action == .wait, continuePending { return .sendContinue }
             return action
         }
@@ -260,33 +291,33 @@ public struct HTTP1ConnectionStateMachine: Sendable {
 
     /// Parses the next piece of the content for a read: delivers it, the end, or a failure;
     /// or leaves the read pending with its deadline.
-    private mutating func readBody(of head: HTTP1RequestHead, now: ContinuousClock.Instant) -> Action {
+    private mutating func readBody(keepAlive: Bool, now: ContinuousClock.Instant) -> Action {
         let event: HTTP1RequestParser.Event
         do {
             event = try parser.next()
         } catch {
-            state = .responding(head, .failed(error.status, reason: error.reason))
+            state = .responding(keepAlive: keepAlive, .failed(error.status, reason: error.reason))
             return .failBody(error.status, reason: error.reason)
         }
         switch event {
         case .body(let piece):
-            state = .responding(head, .unread(continuePending: false))
+            state = .responding(keepAlive: keepAlive, .unread(continuePending: false))
             return .deliverBody(piece)
         case .end:
-            state = .responding(head, .complete)
+            state = .responding(keepAlive: keepAlive, .complete)
             return .endBody
         case .needMoreData:
-            if inputClosed { return failBody(of: head, .badRequest, reason: "the request content ended early") }
+            if inputClosed { return failBody(keepAlive: keepAlive, .badRequest, reason: "the request content ended early") }
             if case .responding(_, .awaited) = state { return .wait }
-            state = .responding(head, .awaited(deadline: Self.offset(now) + timeouts.bodyIdle))
+            state = .responding(keepAlive: keepAlive, .awaited(deadline: Self.offset(now) + timeouts.bodyIdle))
             return .wait
         case .head:
             preconditionFailure("the parser yielded a head inside a request's content")
         }
     }
 
-    private mutating func failBody(of head: HTTP1RequestHead, _ status: HTTPResponse.Status, reason: String) -> Action {
-        state = .responding(head, .failed(status, reason: reason))
+    private mutating func failBody(keepAlive: Bool, _ status: HTTPResponse.Status, reason: String) -> Action {
+        state = .responding(keepAlive: keepAlive, .failed(status, reason: reason))
         return .failBody(status, reason: reason)
     }
 
@@ -299,8 +330,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
                 event = try parser.next()
             } catch {
                 // Already answered: nothing to say about the rest.
-                state = .closed
-                return .close
+                return end(now: now)
             }
             switch event {
             case .body:
@@ -310,10 +340,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
                 noteInput(now: now)
                 return nil
             case .needMoreData:
-                if inputClosed || shuttingDown {
-                    state = .closed
-                    return .close
-                }
+                if inputClosed || shuttingDown { return end(now: now) }
                 return .wait
             case .head:
                 preconditionFailure("the parser yielded a head inside a request's content")
@@ -321,23 +348,56 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         }
     }
 
-    /// The response to the current request is queued. `keepAlive` is what its head said
-    /// (false when `mayKeepAlive` was false, or the response itself closes). Continues with
-    /// the content the handler left unread, then the next pipelined request, if one is buffered.
-    public mutating func responseSent(keepAlive: Bool, now: ContinuousClock.Instant) -> Action {
-        guard case .responding(_, let body) = state else { return .wait }
-        guard keepAlive, !inputClosed, !shuttingDown else {
+    /// Ends the connection: once the queued output is written, our side shuts down and the
+    /// rest of the peer's input is dropped for the linger time, or, when the peer already
+    /// sent its FIN, the socket is released.
+    private mutating func end(now: ContinuousClock.Instant) -> Action {
+        guard pendingOutput == 0 else {
+            state = .closing
+            return .wait
+        }
+        if inputClosed {
             state = .closed
             return .close
         }
+        state = .lingering(deadline: Self.offset(now) + timeouts.linger)
+        return .shutdownWrite
+    }
+
+    /// The error response `sendError` asked for is queued, `pendingOutput` bytes of it (and of
+    /// anything before it) not yet written: the connection ends after them.
+    public mutating func errorQueued(pendingOutput: Int, now: ContinuousClock.Instant) -> Action {
+        self.pendingOutput = pendingOutput
+        return end(now: now)
+    }
+
+    /// Everything queued has been written. A closing connection shuts down its side; one
+    /// holding pipelined requests back goes on with them.
+    public mutating func outputDrained(now: ContinuousClock.Instant) -> Action {
+        let waited = pendingOutput > Self.outputHighWatermark
+        pendingOutput = 0
+        switch state {
+        case .closing: return end(now: now)
+        case .idle, .readingHead: return waited ? nextAction(now: now) : .wait
+        default: return .wait
+        }
+    }
+
+    /// The response to the current request is queued, `pendingOutput` bytes of what is queued
+    /// not yet written. `keepAlive` is what its head said (false when `mayKeepAlive` was
+    /// false, or the response itself closes). Continues with the content the handler left
+    /// unread, then the next pipelined request, if one is buffered; or ends the connection.
+    public mutating func responseSent(keepAlive: Bool, pendingOutput: Int = 0, now: ContinuousClock.Instant) -> Action {
+        guard case .responding(_, let body) = state else { return .wait }
+        self.pendingOutput = pendingOutput
+        guard keepAlive, !inputClosed, !shuttingDown else { return end(now: now) }
         switch body {
         case .complete:
             state = .idle(deadline: Self.offset(now) + timeouts.idle)
         case .unread(continuePending: false), .awaited:
             state = .discardingBody(deadline: Self.offset(now) + timeouts.bodyIdle)
         case .unread(continuePending: true), .failed:
-            state = .closed
-            return .close
+            return end(now: now)
         }
         noteInput(now: now)
         return nextAction(now: now)
@@ -351,7 +411,10 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         switch state {
         case .responding(_, .awaited), .idle, .readingHead, .discardingBody:
             return nextAction(now: now)
-        case .responding, .closed:
+        case .lingering:
+            state = .closed
+            return .close
+        case .responding, .closing, .closed:
             return .wait
         }
     }
@@ -363,15 +426,17 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         guard let deadline, now >= deadline else { return .wait }
         switch state {
         case .idle, .discardingBody:
-            state = .closed
-            return .close
+            return end(now: now)
         case .readingHead:
             let instance = requestPath
-            state = .closed
+            state = .closing
             return .sendError(.requestTimeout, reason: "the request was not received in time", instance: instance)
-        case .responding(let head, .awaited):
-            return failBody(of: head, .requestTimeout, reason: "the request content was not received in time")
-        case .responding, .closed:
+        case .responding(let keepAlive, .awaited):
+            return failBody(keepAlive: keepAlive, .requestTimeout, reason: "the request content was not received in time")
+        case .lingering:
+            state = .closed
+            return .close
+        case .responding, .closing, .closed:
             return .wait
         }
     }
@@ -384,14 +449,11 @@ public struct HTTP1ConnectionStateMachine: Sendable {
 
     /// The server is stopping: an idle connection closes now, one with a request under way
     /// closes after its response.
-    public mutating func shutdown() -> Action {
+    public mutating func shutdown(now: ContinuousClock.Instant) -> Action {
         shuttingDown = true
         switch state {
-        case .idle, .discardingBody:
-            state = .closed
-            return .close
-        default:
-            return .wait
+        case .idle, .discardingBody: return end(now: now)
+        default: return .wait
         }
     }
 }

@@ -107,6 +107,12 @@ public struct HTTP1RequestParser: Sendable {
         return .end
     }
 
+    /// Ends a request whose head announced no content, in place of the `.end` that `next()`
+    /// would yield: the connection's path for nearly every GET.
+    mutating func skipEmptyContent() {
+        state = .head(scan: 0, lineStart: 0)
+    }
+
     /// How much of the current request's content is still to come, when its length is known:
     /// what skipping the rest of an unread body would cost.
     public var remainingContentLength: Int? {

@@ -20,7 +20,7 @@ extension HTTP1Connection {
     /// when the machine holds it, else once it arrives (after `100 Continue`, when the client
     /// waits for it).
     func readBody(exchange: UInt64) async throws -> [UInt8]? {
-        guard isOpen, !closing else { throw CancellationError() }
+        guard isOpen else { throw CancellationError() }
         guard exchange == self.exchange, machine.isResponding else { throw BodyReadAfterResponse() }
         let action = machine.bodyRequested(now: .now)
         switch action {
@@ -36,7 +36,7 @@ extension HTTP1Connection {
             perform(action)
             syncReading()
             return try await withUnsafeThrowingContinuation { bodyWaiter = $0 }
-        case .dispatch, .sendError, .close:
+        case .dispatch, .sendError, .shutdownWrite, .close:
             preconditionFailure("a read of the content answered \(action)")
         }
     }

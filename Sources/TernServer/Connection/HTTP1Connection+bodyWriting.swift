@@ -1,0 +1,190 @@
+import CLibevent
+import Glibc
+import HTTPTypes
+import Logging
+import TernHTTP
+
+extension HTTP1Connection {
+    /// Sends the head in the loop's output buffer and `body` (not a stream): in the same
+    /// `send` when it is in memory or small file regions, else the head and then the regions
+    /// through the socket's output. False when the connection was closed instead.
+    func send(_ body: ResponseBody, to output: OpaquePointer) -> Bool {
+        switch body.storage {
+        case .empty, .stream:
+            break
+        case .bytes(let content):
+            loop.output.append(content)
+        case .file(let region):
+            return send(CollectionOfOne(.file(region)), length: region.length, to: output)
+        case .segments(let segments, let length):
+            return send(segments, length: length, to: output)
+        }
+        write(loop.output.bytes, to: output)
+        return true
+    }
+
+    /// `send(_:to:)` for file regions and bytes: read into the loop's output buffer and sent
+    /// with the head when small, else queued after the head.
+    func send(_ segments: some Collection<BodySegment>, length: Int64, to output: OpaquePointer) -> Bool {
+        guard length <= Self.copiedBodyLimit else {
+            add(loop.output.bytes, to: output)
+            for segment in segments {
+                guard add(segment, to: output) else {
+                    server.logger.error("cannot queue a file region; closing the connection")
+                    free()
+                    return false
+                }
+            }
+            return true
+        }
+        do {
+            for segment in segments { try loop.output.append(segment) }
+        } catch {
+            server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
+            free()
+            return false
+        }
+        write(loop.output.bytes, to: output)
+        return true
+    }
+
+    /// The largest segmented body (file regions) read into memory and sent with the head in
+    /// one `send`. Below this size, `pread` and one copy cost less than what sendfile needs: the
+    /// head written first, a second call for the file, and the write event armed in between.
+    static let copiedBodyLimit: Int64 = 16 * 1024
+
+    /// Sends `bytes` straight to the socket when nothing is queued before them, and queues
+    /// what the socket does not take. Most responses leave in this one `send`, without arming
+    /// the bufferevent's write event (two `epoll_ctl`s and a loop iteration) for them.
+    func write(_ bytes: UnsafeRawBufferPointer, to output: OpaquePointer) {
+        guard !bytes.isEmpty else { return }
+        guard evbuffer_get_length(output) == 0, let bufferEvent else {
+            add(bytes, to: output)
+            return
+        }
+        let sent = Glibc.send(bufferevent_getfd(bufferEvent), bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+        if sent == bytes.count { return }
+        // Partly sent, or the socket would block or failed: the rest goes through the
+        // bufferevent (a copy), which reports a failure as an error event.
+        add(sent > 0 ? UnsafeRawBufferPointer(rebasing: bytes[sent...]) : bytes, to: output)
+    }
+
+    func add(_ bytes: [UInt8], to output: OpaquePointer) {
+        bytes.withUnsafeBytes { add($0, to: output) }
+    }
+
+    /// Queues a copy of `bytes` on the socket's output.
+    func add(_ bytes: UnsafeRawBufferPointer, to output: OpaquePointer) {
+        guard !bytes.isEmpty else { return }
+        _ = evbuffer_add(output, bytes.baseAddress, bytes.count)
+    }
+
+    /// Queues a segment; a file region as a libevent file segment, which the socket's
+    /// output sends with sendfile. The segment holds a reference to the file until sent.
+    func add(_ segment: BodySegment, to output: OpaquePointer) -> Bool {
+        switch segment {
+        case .bytes(let bytes):
+            add(bytes, to: output)
+            return true
+        case .file(let region):
+            guard region.length > 0 else { return true }
+            guard let fileSegment = evbuffer_file_segment_new(region.file.descriptor, region.offset, region.length, 0)
+            else { return false }
+            evbuffer_file_segment_add_cleanup_cb(
+                fileSegment,
+                { _, _, context in Unmanaged<OpenFile>.fromOpaque(context!).release() },
+                Unmanaged.passRetained(region.file).toOpaque())
+            let added = evbuffer_add_file_segment(output, fileSegment, 0, region.length)
+            evbuffer_file_segment_free(fileSegment)
+            return added == 0
+        }
+    }
+
+    /// Runs a stream body's producer. False when the connection was closed instead: the
+    /// producer failed, wrote a length other than the one announced, or the client left.
+    func stream(
+        _ producer: @Sendable (any ResponseBodyWriter) async throws -> Void, framing: HTTP1ResponseFraming.Body
+    ) async -> Bool {
+        let writer = StreamWriter(connection: LoopBound(self, on: loop), framing: framing)
+        do {
+            try await producer(writer)
+            try writer.finish()
+            return true
+        } catch {
+            if isOpen {
+                server.logger.error("response stream failed; closing the connection", metadata: ["error": "\(String(reflecting: error))"])
+                free()
+            }
+            return false
+        }
+    }
+
+    /// Queues streamed bytes; suspends while output is above the stream watermark.
+    func writeStreamed(_ bytes: [UInt8]) async throws {
+        guard let output, !bytes.isEmpty else {
+            if output == nil { throw ConnectionClosedError() }
+            return
+        }
+        add(bytes, to: output)
+        if evbuffer_get_length(output) > 64 * 1024 {
+            try await withCheckedThrowingContinuation { drainWaiter = $0 }
+        }
+    }
+}
+
+/// A streamed body's writer: frames each write (chunked, or counted against the announced
+/// length) and hands it to the connection.
+final class StreamWriter: ResponseBodyWriter {
+    // Sendable: `written` is read and written only on the connection's loop (`connection.value`
+    // checks it), where the producer's nonisolated calls run.
+    private let connection: LoopBound<HTTP1Connection>
+    private let framing: HTTP1ResponseFraming.Body
+    private nonisolated(unsafe) var written: Int64 = 0
+
+    init(connection: LoopBound<HTTP1Connection>, framing: HTTP1ResponseFraming.Body) {
+        self.connection = connection
+        self.framing = framing
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        let target = connection.value
+        guard !bytes.isEmpty else { return }
+        written += Int64(bytes.count)
+        switch framing {
+        case .chunked:
+            var chunk = Array(String(bytes.count, radix: 16).utf8)
+            chunk.append(contentsOf: "\r\n".utf8)
+            chunk.append(contentsOf: bytes)
+            chunk.append(contentsOf: "\r\n".utf8)
+            try await target.writeStreamed(chunk)
+        case .length(let length):
+            guard written <= length else { throw StreamLengthError(announced: length) }
+            try await target.writeStreamed(bytes)
+        case .untilClose, .none:
+            try await target.writeStreamed(bytes)
+        }
+    }
+
+    /// Ends the body: the last chunk, or a check that the announced length was written.
+    func finish() throws {
+        switch framing {
+        case .chunked:
+            guard let output = connection.value.output else { throw ConnectionClosedError() }
+            _ = evbuffer_add(output, "0\r\n\r\n", 5)
+        case .length(let length):
+            guard written == length else { throw StreamLengthError(announced: length) }
+        case .untilClose, .none:
+            break
+        }
+    }
+}
+
+/// The connection closed while a streamed body was being written.
+public struct ConnectionClosedError: Error, Sendable {}
+
+/// A streamed body did not write the length it announced.
+public struct StreamLengthError: Error, Sendable {
+    /// The length the response announced.
+    public let announced: Int64
+}
+

@@ -1,0 +1,71 @@
+import CLibevent
+import Glibc
+import HTTPTypes
+import Logging
+import TernHTTP
+
+extension HTTP1Connection {
+    /// Writes `response`, then lets the machine continue with the connection.
+    func send(_ final: Response, to head: HTTP1RequestHead) async {
+        guard let output, machine.isResponding else { return }
+        var response = final
+        var status = response.status
+        if status.code < 200 {
+            response = Response(
+                rendering: InterimStatusAsFinalResponse(status: status), instance: String(Request.path(of: head.request.path ?? "/")),
+                logger: server.logger)
+            status = .internalServerError
+        }
+        let bodyLength = response.body.count
+        let method = head.request.method
+        let framing = HTTP1ResponseHead.framing(
+            status: status, fields: response.headerFields, bodyLength: bodyLength,
+            method: method, minorVersion: head.minorVersion, mayKeepAlive: machine.mayKeepAlive)
+        // Written into the loop's output buffer, which every response on this loop reuses:
+        // it is sent, or copied to the socket's output, before anything awaits.
+        loop.output.reset()
+        HTTP1ResponseHead.write(
+            response.head, status: status, framing: framing, bodyLength: bodyLength, method: method,
+            minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &loop.output)
+        if framing.body != .none, case .stream(_, let producer) = response.body.storage {
+            add(loop.output.bytes, to: output)
+            guard await stream(producer, framing: framing.body) else { return }
+        } else {
+            guard send(framing.body == .none ? .empty : response.body, to: output) else { return }
+        }
+        let now = ContinuousClock.now
+        responseSentAt = HTTP1ConnectionStateMachine.offset(now)
+        // A read still pending (a child task of the handler's) ends with the exchange.
+        failBodyRead(BodyReadAfterResponse())
+        perform(machine.responseSent(keepAlive: framing.keepAlive, pendingOutput: evbuffer_get_length(output), now: now))
+        process(now: now)
+    }
+
+    /// Answers with a problem+json `status`, then the connection ends; for errors found
+    /// before a responder is involved (parse errors, timeouts, the connection limit).
+    /// `instance` is the request's path when its request line was read.
+    func sendError(_ status: HTTPResponse.Status, reason: String, instance: String?) {
+        guard let output else { return }
+        var response = Response(rendering: HTTPError(status, detail: reason), instance: instance, logger: server.logger)
+        for field in server.configuration.serverResponseFields() { response.headerFields.append(field) }
+        guard case .bytes(let body) = response.body.storage else { preconditionFailure("a problem is rendered in memory") }
+        // Framed by the one rule every response follows, for a request that ends the connection.
+        let framing = HTTP1ResponseHead.framing(
+            status: status, fields: response.headerFields, bodyLength: Int64(body.count), method: .get, minorVersion: 1, mayKeepAlive: false)
+        loop.output.reset()
+        HTTP1ResponseHead.write(
+            response.head, status: status, framing: framing, bodyLength: Int64(body.count), method: .get, minorVersion: 1,
+            date: loop.dateFieldLine(), to: &loop.output)
+        loop.output.append(body)
+        add(loop.output.bytes, to: output)
+        perform(machine.errorQueued(pendingOutput: evbuffer_get_length(output), now: .now))
+    }
+}
+
+/// A responder answered with a 1xx status, which only the server may send as an interim
+/// response: the client gets a 500 instead.
+struct InterimStatusAsFinalResponse: Error, CustomStringConvertible {
+    let status: HTTPResponse.Status
+
+    var description: String { "the responder returned the interim status \(status.code) as a final response" }
+}
