@@ -79,13 +79,21 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             }
         }
     }
-    // Every path ends closed: the peer's input ends, the response (if any) is sent, the
-    // output drains.
+    // Every path ends closed: the peer's input ends; then each request still buffered is
+    // answered, the output drains and the deadlines pass, until nothing is left.
     if !closed { perform(machine.inputEnded(now: now)) }
-    if !closed, responding { respond(keepAlive: true) }
-    pendingOutput = 0
-    if !closed { perform(machine.outputDrained(now: now)) }
-    if !closed { perform(machine.timerFired(now: now + .seconds(3600))) }
+    for _ in 0..<(bytes.count + 8) where !closed {
+        if responding {
+            respond(keepAlive: true)
+            continue
+        }
+        pendingOutput = 0
+        perform(machine.outputDrained(now: now))
+        if !closed, !responding {
+            now += .seconds(3600)
+            perform(machine.timerFired(now: now))
+        }
+    }
     precondition(closed, "the connection did not end closed")
     precondition(!machine.wantsInput, "a closed connection wants input")
     return 0
