@@ -53,6 +53,12 @@ final class PostgresConnection {
     private var statementCount = 0
     /// The outcome read for the statement at the front, until its end (a NULL result).
     private var currentOutcome: Result<PostgresRows, PostgresError>?
+    /// Statements whose results were read, in order, held until the sync point after them:
+    /// a statement outside `BEGIN` commits only when PostgreSQL reaches that sync point (its
+    /// implicit transaction ends there), so its success is not known before.
+    private var answered: [(statement: Statement, outcome: Result<PostgresRows, PostgresError>)] = []
+    /// The sync point at the front reported its commit's failure; libpq's NULL comes next.
+    private var commitFailed = false
     /// The error that aborted the pipeline up to its next sync, for the statements it skipped.
     private var pipelineError: PostgresError?
     private var preparedNames: [String: String] = [:]
@@ -274,11 +280,29 @@ final class PostgresConnection {
             defer { if let result { PQclear(result) } }
             switch step {
             case .sync:
-                guard let result, PQresultStatus(result) == PGRES_PIPELINE_SYNC else {
+                switch result.map(PQresultStatus) {
+                case PGRES_PIPELINE_SYNC:
+                    break
+                case PGRES_FATAL_ERROR:
+                    // The implicit transaction did not commit (a deferred constraint, a
+                    // serialization failure): every statement in it failed with it. libpq
+                    // ends the error with a NULL result, then gives the sync point.
+                    let error = Self.serverError(result!)
+                    for index in answered.indices { answered[index].outcome = .failure(error) }
+                    commitFailed = true
+                    continue
+                case nil where commitFailed:
+                    commitFailed = false
+                    continue
+                default:
                     return close(reason: "PostgreSQL answered out of order (a sync point was expected)")
                 }
                 _ = steps.removeFirst()
                 pipelineError = nil
+                let reached = answered
+                answered.removeAll(keepingCapacity: true)
+                statementCount -= reached.count
+                for (statement, outcome) in reached { statement.completion(outcome) }
             case .prepare(let sql):
                 if let result {
                     if PQresultStatus(result) == PGRES_FATAL_ERROR {
@@ -295,10 +319,9 @@ final class PostgresConnection {
                     continue
                 }
                 _ = steps.removeFirst()
-                statementCount -= 1
                 let outcome = currentOutcome ?? .failure(PostgresError(.server, message: "the statement returned no result"))
                 currentOutcome = nil
-                statement.completion(outcome)
+                answered.append((statement, outcome))
             }
         }
     }
@@ -352,6 +375,7 @@ final class PostgresConnection {
 
     private var oldestDeadline: ContinuousClock.Instant? {
         guard statementCount > 0 else { return nil }
+        if let first = answered.first { return first.statement.deadline }
         var deadline: ContinuousClock.Instant?
         // The front statement is the oldest; steps before it are prepares and syncs.
         var queue = steps
@@ -374,7 +398,11 @@ final class PostgresConnection {
         if let connection { PQfinish(connection) }
         connection = nil
         currentOutcome = nil
+        commitFailed = false
         let error = PostgresError(.connectionLost, message: reason)
+        let unsettled = answered
+        answered.removeAll()
+        for (statement, _) in unsettled { statement.completion(.failure(error)) }
         for step in steps.removeAll() {
             if case .statement(let statement) = step { statement.completion(.failure(error)) }
         }

@@ -115,6 +115,21 @@ struct PostgresClientTests {
         }
     }
 
+    /// A statement outside a transaction commits at the sync point after it, not when its
+    /// own result arrives: a deferred constraint fails there, after the INSERT reported
+    /// success. The caller hears the commit's outcome, and the connection goes on.
+    @Test func aStatementIsAnsweredByItsCommitNotByItsOwnResult() async throws {
+        try await PostgresFixture.with({ $0.connectionsPerLoop = 1 }) { fixture in
+            let client = fixture.client
+            _ = try await client.query("CREATE TABLE deferred (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED)")
+            _ = try await client.query("INSERT INTO deferred VALUES (1)")
+            let error = await #expect(throws: PostgresError.self) { try await client.query("INSERT INTO deferred VALUES (1)") }
+            #expect(error?.kind == .server && error?.sqlState == "23505", "\(String(describing: error))")
+            let count = try await client.query("SELECT count(*) FROM deferred")[0].decode(column: 0, as: Int.self)
+            #expect(count == 1)
+        }
+    }
+
     @Test func everyConnectionCarriesTheServerSideTimeouts() async throws {
         let timeouts: (inout PostgresConfiguration) -> Void = {
             $0.statementTimeout = .milliseconds(300)
