@@ -27,11 +27,4 @@ static inline int tern_event_add_timeout(struct event *ev, long long nanoseconds
     return event_add(ev, &tv);
 }
 
-static inline int tern_bufferevent_set_write_timeout(struct bufferevent *bev, long long nanoseconds) {
-    struct timeval tv;
-    tv.tv_sec = (time_t)(nanoseconds / 1000000000LL);
-    tv.tv_usec = (suseconds_t)((nanoseconds % 1000000000LL) / 1000LL);
-    return bufferevent_set_timeouts(bev, NULL, nanoseconds > 0 ? &tv : NULL);
-}
-
 #endif

@@ -66,7 +66,7 @@ struct ConnectionStateMachineTests {
         #expect(m.timerFired(now: start + .seconds(50)) == .failBody(.requestTimeout, reason: "the request content was not received in time"))
         #expect(m.bodyRequested(now: start + .seconds(50)) == .failBody(.requestTimeout, reason: "the request content was not received in time"))
         #expect(!m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: false, now: start + .seconds(51)) == .shutdownWrite)
+        #expect(m.respond(keepAlive: false, now: start + .seconds(51)) == .shutdownWrite)
     }
 
     @Test func keepAliveThenIdleTimeout() {
@@ -75,7 +75,9 @@ struct ConnectionStateMachineTests {
         #expect(dispatchedPath(m.nextAction(now: start)) == "/a")
         #expect(m.deadline == nil, "no read deadline while the responder works")
         #expect(m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: true, now: start + .seconds(1)) == .wait)
+        #expect(m.respond(keepAlive: true, now: start + .seconds(1)) == .wait)
+        #expect(m.deadline == start + .seconds(2), "first the handler's task stops waiting")
+        #expect(m.timerFired(now: start + .seconds(2)) == .releaseHandler)
         #expect(m.deadline == start + .seconds(61))
         #expect(m.timerFired(now: start + .seconds(61)) == .shutdownWrite)
     }
@@ -85,8 +87,8 @@ struct ConnectionStateMachineTests {
         m.received(Array("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/1")
         #expect(m.nextAction(now: start) == .wait, "the second waits for the first's response")
-        #expect(dispatchedPath(m.responseSent(keepAlive: true, now: start)) == "/2")
-        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(dispatchedPath(m.respond(keepAlive: true, now: start)) == "/2")
+        #expect(m.respond(keepAlive: true, now: start) == .wait)
     }
 
     @Test func connectionCloseEndsAfterTheResponse() {
@@ -94,7 +96,7 @@ struct ConnectionStateMachineTests {
         m.received(Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
         #expect(!m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: false, now: start) == .shutdownWrite)
+        #expect(m.respond(keepAlive: false, now: start) == .shutdownWrite)
     }
 
     /// RFC 9110 section 10.1.1: the client holds its content back until it hears 100; the
@@ -109,7 +111,8 @@ struct ConnectionStateMachineTests {
         #expect(m.nextAction(now: start) == .deliverBody(Array("ok".utf8)))
         #expect(m.bodyRequested(now: start) == .endBody)
         #expect(m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.respond(keepAlive: true, now: start) == .wait)
+        #expect(m.timerFired(now: start + .seconds(1)) == .releaseHandler)
         #expect(m.deadline == start + .seconds(60), "idle again")
     }
 
@@ -127,7 +130,7 @@ struct ConnectionStateMachineTests {
         m.received(Array("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n".utf8), now: start)
         #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 2_000_000))
         #expect(!m.mayKeepAlive, "the client may or may not send the content: close")
-        #expect(m.responseSent(keepAlive: false, now: start) == .shutdownWrite)
+        #expect(m.respond(keepAlive: false, now: start) == .shutdownWrite)
     }
 
     /// The socket is read no faster than the handler consumes: past the buffer's limit the
@@ -158,7 +161,8 @@ struct ConnectionStateMachineTests {
         m.received(Array("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc".utf8), now: start)
         #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 10))
         #expect(m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.respond(keepAlive: true, now: start) == .wait)
+        #expect(m.timerFired(now: start + .seconds(1)) == .releaseHandler)
         #expect(m.deadline == start + .seconds(30), "the rest is due within the body timeout")
         m.received(Array("defghijGET /b HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/b")
@@ -172,7 +176,7 @@ struct ConnectionStateMachineTests {
         m.received(Array("POST / HTTP/1.1\r\nHost: h\r\n\(framing)\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
         #expect(!m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: false, now: start) == .shutdownWrite)
+        #expect(m.respond(keepAlive: false, now: start) == .shutdownWrite)
     }
 
     @Test func chunkedContentIsDeliveredPieceByPieceThenTheNextRequest() {
@@ -185,7 +189,7 @@ struct ConnectionStateMachineTests {
         #expect(m.nextAction(now: start) == .deliverBody(Array("de".utf8)))
         #expect(m.bodyRequested(now: start) == .endBody)
         #expect(m.nextAction(now: start) == .wait, "the next request waits for this one's response")
-        #expect(dispatchedPath(m.responseSent(keepAlive: true, now: start)) == "/next")
+        #expect(dispatchedPath(m.respond(keepAlive: true, now: start)) == "/next")
     }
 
     @Test func aMalformedChunkFailsTheReadAndTheConnectionCloses() {
@@ -205,7 +209,7 @@ struct ConnectionStateMachineTests {
         #expect(m.bodyRequested(now: start) == .wait)
         #expect(m.inputEnded(now: start) == .failBody(.badRequest, reason: "the request content ended early"))
         #expect(!m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: false, now: start) == .close)
+        #expect(m.respond(keepAlive: false, now: start) == .close)
     }
 
     /// Content that all arrived before the peer's FIN is still read whole.
@@ -236,7 +240,7 @@ struct ConnectionStateMachineTests {
         var m = machine()
         m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedBody(m.nextAction(now: start)) == HTTP1ConnectionStateMachine.DispatchedBody.none)
-        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.respond(keepAlive: true, now: start) == .wait)
         #expect(m.bodyRequested(now: start) == .failBody(.badRequest, reason: "the request is no longer being answered"))
     }
 
@@ -244,7 +248,7 @@ struct ConnectionStateMachineTests {
         var m = machine()
         m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
-        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.respond(keepAlive: true, now: start) == .wait)
         #expect(m.shutdown(now: start) == .shutdownWrite)
     }
 
@@ -261,7 +265,7 @@ struct ConnectionStateMachineTests {
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
         #expect(m.inputEnded(now: start) == .wait)
         #expect(!m.mayKeepAlive)
-        #expect(m.responseSent(keepAlive: true, now: start) == .close)
+        #expect(m.respond(keepAlive: true, now: start) == .close)
     }
 
     @Test func shutdownClosesIdleConnectionsAndFinishesBusyOnes() {
@@ -272,7 +276,7 @@ struct ConnectionStateMachineTests {
         #expect(dispatchedPath(busy.nextAction(now: start)) == "/")
         #expect(busy.shutdown(now: start) == .wait)
         #expect(!busy.mayKeepAlive, "the response says Connection: close")
-        #expect(busy.responseSent(keepAlive: false, now: start) == .shutdownWrite)
+        #expect(busy.respond(keepAlive: false, now: start) == .shutdownWrite)
     }
 
     @Test func aParseErrorClosesAfterItsResponse() {
@@ -330,7 +334,7 @@ struct ConnectionStateMachineTests {
         var m = machine()
         m.received(Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
-        #expect(m.responseSent(keepAlive: false, now: start) == .shutdownWrite)
+        #expect(m.respond(keepAlive: false, now: start) == .shutdownWrite)
         #expect(m.isEnding)
         #expect(m.deadline == start + .seconds(2), "the linger time")
         #expect(m.wantsInput, "read and dropped, so the client's late bytes do not reset the connection")
@@ -352,10 +356,10 @@ struct ConnectionStateMachineTests {
         var m = machine()
         m.received(Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
-        #expect(m.responseSent(keepAlive: false, pendingOutput: 500_000, now: start) == .wait)
+        #expect(m.respond(keepAlive: false, pendingOutput: 500_000, now: start) == .wait)
         #expect(m.isEnding)
         #expect(!m.wantsInput)
-        #expect(m.deadline == nil, "no read deadline while output drains")
+        #expect(m.deadline == start + .seconds(30), "no read deadline while output drains, only the write timeout")
         #expect(m.outputDrained(now: start + .seconds(5)) == .shutdownWrite)
         #expect(m.deadline == start + .seconds(7))
     }
@@ -367,7 +371,7 @@ struct ConnectionStateMachineTests {
         m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
         #expect(m.inputEnded(now: start) == .wait, "the response is still written")
-        #expect(m.responseSent(keepAlive: true, pendingOutput: 10, now: start) == .wait)
+        #expect(m.respond(keepAlive: true, pendingOutput: 10, now: start) == .wait)
         #expect(m.outputDrained(now: start) == .close)
     }
 
@@ -376,7 +380,7 @@ struct ConnectionStateMachineTests {
         var m = machine()
         m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
-        #expect(m.responseSent(keepAlive: true, now: start) == .wait)
+        #expect(m.respond(keepAlive: true, now: start) == .wait)
         #expect(m.inputEnded(now: start) == .close)
     }
 
@@ -385,7 +389,7 @@ struct ConnectionStateMachineTests {
         var m = machine()
         m.received(Array("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/1")
-        #expect(m.responseSent(keepAlive: true, pendingOutput: 300_000, now: start) == .wait, "/2 waits")
+        #expect(m.respond(keepAlive: true, pendingOutput: 300_000, now: start) == .wait, "/2 waits")
         #expect(m.nextAction(now: start) == .wait)
         #expect(dispatchedPath(m.outputDrained(now: start)) == "/2")
     }
@@ -400,5 +404,142 @@ struct ConnectionStateMachineTests {
         }
         #expect(m.errorQueued(pendingOutput: 200, now: start) == .wait)
         #expect(m.outputDrained(now: start) == .shutdownWrite)
+    }
+
+    /// Output that stops moving closes the connection after the write timeout, counted from
+    /// the last byte written.
+    @Test func theWriteTimeoutCountsFromTheLastByteWritten() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.respond(keepAlive: false, pendingOutput: 500_000, now: start) == .wait)
+        #expect(m.deadline == start + .seconds(30))
+        m.outputWritten(pendingOutput: 400_000, now: start + .seconds(20))
+        #expect(m.deadline == start + .seconds(50))
+        #expect(m.timerFired(now: start + .seconds(49)) == .wait)
+        #expect(m.timerFired(now: start + .seconds(50)) == .close)
+        #expect(!m.wantsInput)
+    }
+
+    /// Between requests the handler's task waits `handlerIdleLifetime`, then is released;
+    /// a request within it resumes the task instead.
+    @Test func theHandlersTaskWaitsForTheNextRequestOnlySoLong() {
+        var m = machine()
+        m.received(Array("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/1")
+        #expect(m.respond(keepAlive: true, now: start) == .wait)
+        #expect(m.deadline == start + HTTP1ConnectionStateMachine.handlerIdleLifetime)
+        m.received(Array("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start + .milliseconds(500))
+        #expect(dispatchedPath(m.nextAction(now: start + .milliseconds(500))) == "/2")
+        #expect(m.deadline == nil, "the task answers /2: nothing to release")
+        #expect(m.respond(keepAlive: true, now: start + .seconds(2)) == .wait)
+        #expect(m.timerFired(now: start + .milliseconds(2999)) == .wait)
+        #expect(m.timerFired(now: start + .seconds(3)) == .releaseHandler)
+        #expect(m.timerFired(now: start + .seconds(3)) == .wait, "released once")
+        #expect(m.deadline == start + .seconds(62))
+    }
+
+    /// Written output ends the write timeout; the idle deadline takes over.
+    @Test func writtenOutputEndsTheWriteTimeout() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.respond(keepAlive: true, pendingOutput: 100, now: start) == .wait)
+        m.outputWritten(pendingOutput: 0, now: start + .seconds(1))
+        #expect(m.timerFired(now: start + .seconds(1)) == .releaseHandler)
+        #expect(m.deadline == start + .seconds(60), "the idle deadline of the response's instant")
+    }
+
+    /// One rule frames every response (RFC 9110 §6.4.1, RFC 9112 §6.3): a request's method,
+    /// the response's status and length, the protocol version and the connection's state.
+    @Test(arguments: [
+        ("GET", 200, Int64?(5), 1, "", "length(5)", true),
+        ("HEAD", 200, Int64?(5), 1, "", "none", true),
+        ("GET", 204, Int64?(5), 1, "", "none", true),
+        ("GET", 304, Int64?(5), 1, "", "none", true),
+        ("HEAD", 200, nil, 1, "", "none", true),
+        ("GET", 200, nil, 1, "", "chunked", true),
+        ("GET", 200, nil, 0, "", "untilClose", false),
+        ("GET", 200, Int64?(0), 1, "", "none", true),
+        ("GET", 200, Int64?(5), 1, "close", "length(5)", false),
+    ])
+    func everyResponseIsFramedByOneRule(
+        method: String, status: Int, length: Int64?, minor: Int, connection: String, body: String, keepAlive: Bool
+    ) {
+        var m = machine()
+        m.received(Array("\(method) / HTTP/1.\(minor)\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        var fields = HTTPFields()
+        if !connection.isEmpty { fields[.connection] = connection }
+        let framing = m.responseStarted(
+            status: HTTPResponse.Status(code: status), fields: fields, bodyLength: length,
+            method: HTTPRequest.Method(method)!, minorVersion: minor)
+        #expect("\(framing.body)" == body)
+        // An HTTP/1.0 request without keep-alive closes whatever the response says.
+        #expect(framing.keepAlive == (keepAlive && minor == 1))
+    }
+
+    /// A stream of unknown length to HTTP/1.1 goes out in chunks and ends with the last one;
+    /// the producer pauses while the output is full and resumes once it drains.
+    @Test func aChunkedStreamPausesOnFullOutputAndEndsWithTheLastChunk() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        _ = m.responseStarted(status: .ok, fields: [:], bodyLength: nil, method: .get, minorVersion: 1)
+        #expect(m.contentProduced([1, 2], pendingOutput: 0, now: start) == .writeContent([1, 2], chunked: true))
+        #expect(!m.isStreamPaused)
+        let big = [UInt8](repeating: 7, count: 70_000)
+        #expect(m.contentProduced(big, pendingOutput: 10, now: start) == .writeContent(big, chunked: true))
+        #expect(m.isStreamPaused)
+        #expect(m.deadline == start + .seconds(30), "the write timeout runs while output is queued")
+        #expect(m.outputDrained(now: start + .seconds(1)) == .resumeStream)
+        #expect(!m.isStreamPaused)
+        #expect(m.contentEnded() == .writeLastChunk)
+        #expect(m.responseSent(now: start + .seconds(1)) == .wait)
+        #expect(m.timerFired(now: start + .seconds(2)) == .releaseHandler)
+        #expect(m.deadline == start + .seconds(61))
+    }
+
+    /// A stream that announced its length is held to it: a byte more, or fewer by its end,
+    /// and the connection is released (the response cannot be completed as framed).
+    @Test func aStreamIsHeldToItsAnnouncedLength() {
+        var long = machine()
+        long.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(long.nextAction(now: start)) == "/")
+        _ = long.responseStarted(status: .ok, fields: [:], bodyLength: 3, method: .get, minorVersion: 1)
+        #expect(long.contentProduced([1, 2], pendingOutput: 0, now: start) == .writeContent([1, 2], chunked: false))
+        #expect(long.contentProduced([3, 4], pendingOutput: 0, now: start) == .failStream(announced: 3))
+        #expect(!long.wantsInput)
+
+        var short = machine()
+        short.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(short.nextAction(now: start)) == "/")
+        _ = short.responseStarted(status: .ok, fields: [:], bodyLength: 3, method: .get, minorVersion: 1)
+        #expect(short.contentProduced([1, 2], pendingOutput: 0, now: start) == .writeContent([1, 2], chunked: false))
+        #expect(short.contentEnded() == .failStream(announced: 3))
+    }
+
+    /// HEAD, 204 and 304 never carry content: what a stream produces for them is dropped.
+    @Test(arguments: [("HEAD", 200), ("GET", 204), ("GET", 304)])
+    func aResponseWithoutContentWritesNone(method: String, status: Int) {
+        var m = machine()
+        m.received(Array("\(method) / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        let framing = m.responseStarted(
+            status: HTTPResponse.Status(code: status), fields: [:], bodyLength: nil, method: HTTPRequest.Method(method)!, minorVersion: 1)
+        #expect(framing.body == .none)
+        #expect(m.contentProduced([1], pendingOutput: 0, now: start) == .wait)
+        #expect(m.contentEnded() == .wait)
+        #expect(m.responseSent(now: start) == .wait)
+    }
+}
+
+extension HTTP1ConnectionStateMachine {
+    /// Answers the request being answered with an empty 200, closing the connection unless
+    /// `keepAlive`, as the transport does: `responseStarted`, then `responseSent`.
+    mutating func respond(keepAlive: Bool, pendingOutput: Int = 0, now: ContinuousClock.Instant) -> Action {
+        _ = responseStarted(
+            status: .ok, fields: keepAlive ? [:] : [.connection: "close"], bodyLength: 0, method: .get, minorVersion: 1)
+        return responseSent(pendingOutput: pendingOutput, now: now)
     }
 }

@@ -36,7 +36,7 @@ extension HTTP1Connection {
             perform(action)
             syncReading()
             return try await withUnsafeThrowingContinuation { bodyWaiter = $0 }
-        case .dispatch, .sendError, .shutdownWrite, .close:
+        case .dispatch, .sendError, .shutdownWrite, .close, .writeContent, .writeLastChunk, .resumeStream, .failStream, .releaseHandler:
             preconditionFailure("a read of the content answered \(action)")
         }
     }

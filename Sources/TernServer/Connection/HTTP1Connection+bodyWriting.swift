@@ -102,13 +102,13 @@ extension HTTP1Connection {
 
     /// Runs a stream body's producer. False when the connection was closed instead: the
     /// producer failed, wrote a length other than the one announced, or the client left.
-    func stream(
-        _ producer: @Sendable (any ResponseBodyWriter) async throws -> Void, framing: HTTP1ResponseFraming.Body
-    ) async -> Bool {
-        let writer = StreamWriter(connection: LoopBound(self, on: loop), framing: framing)
+    func stream(_ producer: @Sendable (any ResponseBodyWriter) async throws -> Void) async -> Bool {
         do {
-            try await producer(writer)
-            try writer.finish()
+            try await producer(StreamWriter(connection: LoopBound(self, on: loop)))
+            guard isOpen else { throw ConnectionClosedError() }
+            let ending = machine.contentEnded()
+            if case .failStream(let announced) = ending { throw StreamLengthError(announced: announced) }
+            perform(ending)
             return true
         } catch {
             if isOpen {
@@ -119,63 +119,39 @@ extension HTTP1Connection {
         }
     }
 
-    /// Queues streamed bytes; suspends while output is above the stream watermark.
+    /// Queues what a stream's producer wrote, framed as the machine says; suspends while the
+    /// output is over the stream watermark.
     func writeStreamed(_ bytes: [UInt8]) async throws {
-        guard let output, !bytes.isEmpty else {
-            if output == nil { throw ConnectionClosedError() }
-            return
-        }
-        add(bytes, to: output)
-        if evbuffer_get_length(output) > 64 * 1024 {
+        guard let output else { throw ConnectionClosedError() }
+        guard !bytes.isEmpty else { return }
+        let action = machine.contentProduced(bytes, pendingOutput: evbuffer_get_length(output), now: .now)
+        if case .failStream(let announced) = action { throw StreamLengthError(announced: announced) }
+        perform(action)
+        if machine.isStreamPaused {
             try await withCheckedThrowingContinuation { drainWaiter = $0 }
         }
     }
+
+    /// Queues `content` as one chunk of a chunked body (https://www.rfc-editor.org/rfc/rfc9112#section-7.1).
+    func addChunk(_ content: [UInt8], to output: OpaquePointer) {
+        var size = Array(String(content.count, radix: 16).utf8)
+        size.append(contentsOf: "\r\n".utf8)
+        add(size, to: output)
+        add(content, to: output)
+        _ = evbuffer_add(output, "\r\n", 2)
+    }
 }
 
-/// A streamed body's writer: frames each write (chunked, or counted against the announced
-/// length) and hands it to the connection.
+/// A streamed body's writer: hands each write to the connection, which frames it.
 final class StreamWriter: ResponseBodyWriter {
-    // Sendable: `written` is read and written only on the connection's loop (`connection.value`
-    // checks it), where the producer's nonisolated calls run.
     private let connection: LoopBound<HTTP1Connection>
-    private let framing: HTTP1ResponseFraming.Body
-    private nonisolated(unsafe) var written: Int64 = 0
 
-    init(connection: LoopBound<HTTP1Connection>, framing: HTTP1ResponseFraming.Body) {
+    init(connection: LoopBound<HTTP1Connection>) {
         self.connection = connection
-        self.framing = framing
     }
 
     func write(_ bytes: [UInt8]) async throws {
-        let target = connection.value
-        guard !bytes.isEmpty else { return }
-        written += Int64(bytes.count)
-        switch framing {
-        case .chunked:
-            var chunk = Array(String(bytes.count, radix: 16).utf8)
-            chunk.append(contentsOf: "\r\n".utf8)
-            chunk.append(contentsOf: bytes)
-            chunk.append(contentsOf: "\r\n".utf8)
-            try await target.writeStreamed(chunk)
-        case .length(let length):
-            guard written <= length else { throw StreamLengthError(announced: length) }
-            try await target.writeStreamed(bytes)
-        case .untilClose, .none:
-            try await target.writeStreamed(bytes)
-        }
-    }
-
-    /// Ends the body: the last chunk, or a check that the announced length was written.
-    func finish() throws {
-        switch framing {
-        case .chunked:
-            guard let output = connection.value.output else { throw ConnectionClosedError() }
-            _ = evbuffer_add(output, "0\r\n\r\n", 5)
-        case .length(let length):
-            guard written == length else { throw StreamLengthError(announced: length) }
-        case .untilClose, .none:
-            break
-        }
+        try await connection.value.writeStreamed(bytes)
     }
 }
 
@@ -187,4 +163,3 @@ public struct StreamLengthError: Error, Sendable {
     /// The length the response announced.
     public let announced: Int64
 }
-

@@ -62,18 +62,13 @@ extension HTTP1Connection {
             return pending
         }
         guard isOpen, !machine.isEnding else { return nil }
-        // A task waiting between requests keeps its frames' memory (about 10 KiB): the timer
-        // lets it go if no request comes within a second, and the next request starts another.
-        // Counted from the response just sent: no clock read of its own.
-        armTimer(by: responseSentAt + Self.idleTaskLifetime)
+        // A task waiting between requests keeps its frames' memory (about 10 KiB): the machine
+        // lets it go (`.releaseHandler`) if no request comes within `handlerIdleLifetime`.
         return await withUnsafeContinuation { requestWaiter = $0 }
     }
 
-    /// How long the connection's task waits for another request before it ends.
-    static let idleTaskLifetime = Duration.seconds(1)
-
     /// Ends the task if it waits for a request: the connection is closing, or has had none for
-    /// `idleTaskLifetime` (it stays open, and its next request starts another task).
+    /// the machine's `handlerIdleLifetime` (it stays open, and its next request starts another task).
     func releaseWaitingTask() {
         guard let waiter = requestWaiter else { return }
         requestWaiter = nil

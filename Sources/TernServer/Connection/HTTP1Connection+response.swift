@@ -18,9 +18,8 @@ extension HTTP1Connection {
         }
         let bodyLength = response.body.count
         let method = head.request.method
-        let framing = HTTP1ResponseHead.framing(
-            status: status, fields: response.headerFields, bodyLength: bodyLength,
-            method: method, minorVersion: head.minorVersion, mayKeepAlive: machine.mayKeepAlive)
+        let framing = machine.responseStarted(
+            status: status, fields: response.headerFields, bodyLength: bodyLength, method: method, minorVersion: head.minorVersion)
         // Written into the loop's output buffer, which every response on this loop reuses:
         // it is sent, or copied to the socket's output, before anything awaits.
         loop.output.reset()
@@ -29,15 +28,14 @@ extension HTTP1Connection {
             minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &loop.output)
         if framing.body != .none, case .stream(_, let producer) = response.body.storage {
             add(loop.output.bytes, to: output)
-            guard await stream(producer, framing: framing.body) else { return }
+            guard await stream(producer) else { return }
         } else {
             guard send(framing.body == .none ? .empty : response.body, to: output) else { return }
         }
         let now = ContinuousClock.now
-        responseSentAt = HTTP1ConnectionStateMachine.offset(now)
         // A read still pending (a child task of the handler's) ends with the exchange.
         failBodyRead(BodyReadAfterResponse())
-        perform(machine.responseSent(keepAlive: framing.keepAlive, pendingOutput: evbuffer_get_length(output), now: now))
+        perform(machine.responseSent(pendingOutput: evbuffer_get_length(output), now: now))
         process(now: now)
     }
 

@@ -23,6 +23,8 @@ final class HTTP1Connection {
     /// Reads the socket (the bufferevent only writes): one `recv` per readable event, where
     /// libevent's read path adds an `ioctl(FIONREAD)` to size each read.
     @exclusivity(unchecked) private var readEvent: OpaquePointer?
+    /// Tells the machine each time queued output is written, for its write timeout.
+    @exclusivity(unchecked) private var outputWatch: OpaquePointer?
     /// Set while the machine's input buffer is full: the socket is not read until it is consumed.
     @exclusivity(unchecked) private var readingPaused = false
     @exclusivity(unchecked) var machine: HTTP1ConnectionStateMachine
@@ -42,9 +44,6 @@ final class HTTP1Connection {
     /// When the timer will fire, if armed. It may be earlier than the machine's deadline
     /// (deadlines mostly move later); firing early only re-arms it.
     @exclusivity(unchecked) private var armedDeadline: HTTP1ConnectionStateMachine.Deadline?
-    /// When the last response was sent (an offset, see the machine's); the task's idle timer
-    /// counts from it.
-    @exclusivity(unchecked) var responseSentAt = HTTP1ConnectionStateMachine.offset(.now)
 
     init(socket: Int32, remoteAddress: SocketAddress?, worker: Worker) {
         self.worker = worker
@@ -81,7 +80,12 @@ final class HTTP1Connection {
                 connection.loop.withJobScope { connection.event(events) }
             },
             context)
-        tern_bufferevent_set_write_timeout(bufferEvent, Int64(server.configuration.timeouts.writeIdle.nanoseconds))
+        outputWatch = evbuffer_add_cb(bufferevent_get_output(bufferEvent), { buffer, info, context in
+            // Called on every change of the output; only the socket's writes remove bytes.
+            guard let info, info.pointee.n_deleted > 0 else { return }
+            let connection = Unmanaged<HTTP1Connection>.fromOpaque(context!).takeUnretainedValue()
+            connection.outputWritten(pendingOutput: evbuffer_get_length(buffer))
+        }, context)
         bufferevent_enable(bufferEvent, Int16(EV_WRITE))
         event_add(readEvent, nil)
         armTimer()
@@ -118,18 +122,20 @@ final class HTTP1Connection {
     }
 
     private func writable() {
-        if let waiter = drainWaiter {
-            drainWaiter = nil
-            waiter.resume()
-        }
         let now = ContinuousClock.now
         perform(machine.outputDrained(now: now))
         process(now: now)
     }
 
-    /// Write-side failures and the write timeout (reading is `readable`'s).
+    /// Queued output was written: the machine's write timeout starts again. (Drained output
+    /// is `writable`'s, called by the bufferevent after this.)
+    private func outputWritten(pendingOutput: Int) {
+        machine.outputWritten(pendingOutput: pendingOutput, now: .now)
+    }
+
+    /// Write-side failures (reading is `readable`'s).
     private func event(_ events: Int16) {
-        if events & Int16(BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT | BEV_EVENT_EOF) != 0 { free() }
+        if events & Int16(BEV_EVENT_ERROR | BEV_EVENT_EOF) != 0 { free() }
     }
 
     /// The peer sent its FIN.
@@ -145,7 +151,6 @@ final class HTTP1Connection {
 
     private func timerFired() {
         armedDeadline = nil
-        releaseWaitingTask()
         perform(machine.timerFired(now: .now))
     }
 
@@ -184,6 +189,22 @@ final class HTTP1Connection {
             linger()
         case .close:
             free()
+        case .writeContent(let content, let chunked):
+            guard let output else { return }
+            if chunked { addChunk(content, to: output) } else { add(content, to: output) }
+            armTimer()
+        case .writeLastChunk:
+            if let output { evbuffer_add(output, "0\r\n\r\n", 5) }
+        case .resumeStream:
+            if let waiter = drainWaiter {
+                drainWaiter = nil
+                waiter.resume()
+            }
+        case .failStream:
+            free()
+        case .releaseHandler:
+            releaseWaitingTask()
+            armTimer()
         }
     }
 
@@ -192,13 +213,7 @@ final class HTTP1Connection {
     /// Makes sure the timer fires no later than the machine's deadline. Only an earlier
     /// deadline re-arms it, so a keep-alive request costs one `event_add`, not one per state.
     private func armTimer() {
-        guard let deadline = machine.deadlineOffset else { return }
-        armTimer(by: deadline)
-    }
-
-    /// Makes sure the timer fires no later than `deadline` (an offset, see the machine's).
-    func armTimer(by deadline: HTTP1ConnectionStateMachine.Deadline) {
-        guard let timer else { return }
+        guard let deadline = machine.deadlineOffset, let timer else { return }
         if let armed = armedDeadline, armed <= deadline { return }
         let remaining = deadline - HTTP1ConnectionStateMachine.offset(.now)
         tern_event_add_timeout(timer, max(0, Int64(remaining.nanoseconds)))
@@ -239,6 +254,10 @@ final class HTTP1Connection {
         if let readEvent {
             event_free(readEvent)
             self.readEvent = nil
+        }
+        if let outputWatch {
+            evbuffer_remove_cb_entry(bufferevent_get_output(bufferEvent), outputWatch)
+            self.outputWatch = nil
         }
         bufferevent_free(bufferEvent)
         worker.remove(self)

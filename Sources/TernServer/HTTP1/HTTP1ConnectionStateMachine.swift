@@ -2,12 +2,14 @@ public import HTTPTypes
 import TernHTTP
 
 /// The life of one HTTP/1.1 connection as a value: it takes events (bytes received, the
-/// handler asking for content, a response sent, output drained, the end of the peer's input,
-/// a timer, shutdown) with the instant they happen, and answers with what to do. It owns the
-/// parser, the buffered input, every deadline but the write timeout (the transport's socket
-/// enforces that one) and the end of the connection: output is flushed, our side shut down,
-/// and the peer's remaining input read and dropped until its FIN or the linger deadline
-/// (https://www.rfc-editor.org/rfc/rfc9112#section-9.6). The transport performs the actions.
+/// handler asking for content, a response's head, its streamed content and end, output
+/// written or drained, the end of the peer's input, a timer, shutdown) with the instant they
+/// happen, and answers with what to do. It owns the parser, the buffered input, the framing
+/// of each response (the one place that decides HEAD, 204, 304, chunked and close), every
+/// deadline including the write timeout, and the end of the connection: output is flushed,
+/// our side shut down, and the peer's remaining input read and dropped until its FIN or the
+/// linger deadline (https://www.rfc-editor.org/rfc/rfc9112#section-9.6). The transport
+/// performs the actions.
 ///
 /// A request is handed to the responder as soon as its head is read; its content is parsed
 /// only as the handler asks for it (`bodyRequested`), so unread input stays in the parser's
@@ -24,8 +26,12 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         /// the handler asked for content the client holds back until it hears it. The read
         /// stays pending.
         case sendContinue
-        /// Hand the request to the responder; call `responseSent` once its response is queued.
+        /// Hand the request to the responder (resuming the handler's task that waits for it,
+        /// or starting one); call `responseSent` once its response is queued.
         case dispatch(HTTP1RequestHead, body: DispatchedBody)
+        /// The handler's task has waited `handlerIdleLifetime` for another request: end it,
+        /// so an idle connection keeps no task's memory (the next request starts another).
+        case releaseHandler
         /// Give this piece of content to the handler's pending read.
         case deliverBody([UInt8])
         /// The handler's pending read gets the end of the content.
@@ -43,6 +49,18 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         case shutdownWrite
         /// Release the socket now.
         case close
+        /// Queue bytes a streamed response's producer wrote: as they are, or as one chunk
+        /// (https://www.rfc-editor.org/rfc/rfc9112#section-7.1). While `isStreamPaused`, the
+        /// producer then waits for `.resumeStream`.
+        case writeContent([UInt8], chunked: Bool)
+        /// Queue the last chunk (`0\r\n\r\n`): the end of a chunked response.
+        case writeLastChunk
+        /// The output drained: a paused producer goes on.
+        case resumeStream
+        /// A streamed response did not write the `Content-Length` it announced (more, or
+        /// less by its end): the response cannot be completed, so the connection is released
+        /// and the producer fails.
+        case failStream(announced: Int64)
     }
 
     /// A dispatched request's content.
@@ -117,6 +135,26 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     static let discardLimit = 64 * 1024
     /// Output queued past which pipelined requests wait until it is written.
     public static let outputHighWatermark = 256 * 1024
+    /// Output queued past which a streamed response's producer waits until it is written.
+    public static let streamHighWatermark = 64 * 1024
+
+    /// The framing of the response being written, from `responseStarted` to `responseSent`.
+    private var response: HTTP1ResponseFraming?
+    /// The content a streamed response has written so far.
+    private var streamed: Int64 = 0
+    /// A streamed response's producer waits for the output to drain.
+    private var streamPaused = false
+
+    /// Whether a streamed response's producer should wait for `.resumeStream` (the output
+    /// holds more than `streamHighWatermark`).
+    public var isStreamPaused: Bool { streamPaused }
+    /// While output is queued: when some of it must have been written (the write timeout).
+    private var writeDeadline: Deadline?
+    /// When the handler's task, waiting for the next request since the last response, ends.
+    private var handlerDeadline: Deadline?
+
+    /// How long the handler's task waits for another request before it ends.
+    public static let handlerIdleLifetime = Duration.seconds(1)
 
     /// A machine for a connection opened at `now`.
     public init(limits: HTTP1Limits = HTTP1Limits(), timeouts: HTTP1Timeouts = HTTP1Timeouts(), now: ContinuousClock.Instant) {
@@ -134,11 +172,18 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// `deadline` as an offset (see `offset(_:)`): compared without the clock's resilient
     /// instant type, which the transport does on every request.
     var deadlineOffset: Deadline? {
-        switch state {
+        let deadline: Deadline? = switch state {
         case .idle(let deadline), .readingHead(let deadline), .discardingBody(let deadline), .lingering(let deadline): deadline
         case .responding(_, .awaited(let deadline)): deadline
         case .responding, .closing, .closed: nil
         }
+        return Self.earliest(Self.earliest(deadline, writeDeadline), handlerDeadline)
+    }
+
+    private static func earliest(_ a: Deadline?, _ b: Deadline?) -> Deadline? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
     }
 
     /// Whether the transport should read the socket: the connection is open (or lingering,
@@ -170,7 +215,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// allowed it, neither the peer nor a shutdown has ended the connection, and whatever
     /// content the handler left unread can be skipped (its rest known and at most
     /// `discardLimit`, and not held back by the client for a `100 Continue` never sent).
-    public var mayKeepAlive: Bool {
+    var mayKeepAlive: Bool {
         guard case .responding(true, let body) = state, !inputClosed, !shuttingDown else { return false }
         switch body {
         case .complete: return true
@@ -247,6 +292,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
 
     /// Hands `head` to the responder, with its content when all of it is already here.
     private mutating func dispatch(_ head: HTTP1RequestHead) -> Action {
+        handlerDeadline = nil
         switch head.framing {
         case .none:
             parser.skipEmptyContent()
@@ -367,7 +413,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// The error response `sendError` asked for is queued, `pendingOutput` bytes of it (and of
     /// anything before it) not yet written: the connection ends after them.
     public mutating func errorQueued(pendingOutput: Int, now: ContinuousClock.Instant) -> Action {
-        self.pendingOutput = pendingOutput
+        noteOutput(pendingOutput, now: now)
         return end(now: now)
     }
 
@@ -375,22 +421,109 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// holding pipelined requests back goes on with them.
     public mutating func outputDrained(now: ContinuousClock.Instant) -> Action {
         let waited = pendingOutput > Self.outputHighWatermark
-        pendingOutput = 0
+        noteOutput(0, now: now)
         switch state {
         case .closing: return end(now: now)
         case .idle, .readingHead: return waited ? nextAction(now: now) : .wait
+        case .responding where streamPaused:
+            streamPaused = false
+            return .resumeStream
         default: return .wait
         }
     }
 
-    /// The response to the current request is queued, `pendingOutput` bytes of what is queued
-    /// not yet written. `keepAlive` is what its head said (false when `mayKeepAlive` was
-    /// false, or the response itself closes). Continues with the content the handler left
-    /// unread, then the next pipelined request, if one is buffered; or ends the connection.
-    public mutating func responseSent(keepAlive: Bool, pendingOutput: Int = 0, now: ContinuousClock.Instant) -> Action {
-        guard case .responding(_, let body) = state else { return .wait }
+    /// Some queued output was written, `pendingOutput` bytes still queued: the write timeout
+    /// starts again (https://www.rfc-editor.org/rfc/rfc9112#section-9.5 leaves its length to us).
+    public mutating func outputWritten(pendingOutput: Int, now: ContinuousClock.Instant) {
         self.pendingOutput = pendingOutput
+        writeDeadline = pendingOutput > 0 ? Self.offset(now) + timeouts.writeIdle : nil
+    }
+
+    /// Records the output queued; the write deadline runs from the moment some is.
+    private mutating func noteOutput(_ pendingOutput: Int, now: ContinuousClock.Instant) {
+        self.pendingOutput = pendingOutput
+        if pendingOutput == 0 {
+            writeDeadline = nil
+        } else if writeDeadline == nil {
+            writeDeadline = Self.offset(now) + timeouts.writeIdle
+        }
+    }
+
+    /// The handler's response to the current request is ready to be written: decides its
+    /// framing, which the transport follows for the head and the content. No content for
+    /// HEAD, 204 and 304 (https://www.rfc-editor.org/rfc/rfc9110#section-6.4.1); a length
+    /// when known; chunked for a stream to HTTP/1.1, else content until the connection
+    /// closes (https://www.rfc-editor.org/rfc/rfc9112#section-6.3); and the connection kept
+    /// only when the request, the response's `Connection` field and the connection's state
+    /// (`mayKeepAlive`) all allow it. `bodyLength` is nil for a stream of unknown length.
+    public mutating func responseStarted(
+        status: HTTPResponse.Status, fields: HTTPFields, bodyLength: Int64?, method: HTTPRequest.Method, minorVersion: Int
+    ) -> HTTP1ResponseFraming {
+        precondition(isResponding && response == nil, "one response per request, while it is being answered")
+        let framing = HTTP1ResponseHead.framing(
+            status: status, fields: fields, bodyLength: bodyLength, method: method, minorVersion: minorVersion,
+            mayKeepAlive: mayKeepAlive)
+        response = framing
+        return framing
+    }
+
+    /// A streamed response's producer wrote `content` (more than nothing), with
+    /// `pendingOutput` bytes already queued. Answers `.writeContent` (framed as the head
+    /// said; `isStreamPaused` once the output holds more than `streamHighWatermark`),
+    /// `.failStream` past an announced length, or `.wait` for a response framed without
+    /// content, whose bytes are dropped.
+    public mutating func contentProduced(_ content: [UInt8], pendingOutput: Int, now: ContinuousClock.Instant) -> Action {
+        guard let framing = response?.body else { return .wait }
+        streamed += Int64(content.count)
+        let chunked: Bool
+        switch framing {
+        case .none:
+            return .wait
+        case .length(let length):
+            if streamed > length {
+                state = .closed
+                return .failStream(announced: length)
+            }
+            chunked = false
+        case .untilClose:
+            chunked = false
+        case .chunked:
+            chunked = true
+        }
+        let queued = pendingOutput + content.count
+        noteOutput(queued, now: now)
+        streamPaused = queued > Self.streamHighWatermark
+        return .writeContent(content, chunked: chunked)
+    }
+
+    /// A streamed response's producer returned: `.writeLastChunk` for a chunked response,
+    /// `.failStream` when it wrote less than the length it announced, else `.wait`. Then
+    /// `responseSent`.
+    public mutating func contentEnded() -> Action {
+        switch response?.body {
+        case .chunked?:
+            return .writeLastChunk
+        case .length(let length)? where streamed != length:
+            state = .closed
+            return .failStream(announced: length)
+        default:
+            return .wait
+        }
+    }
+
+    /// The response to the current request is queued, `pendingOutput` bytes of what is queued
+    /// not yet written. Continues with the content the handler left unread, then the next
+    /// pipelined request, if one is buffered; or ends the connection, as the response's
+    /// framing said (`responseStarted`).
+    public mutating func responseSent(pendingOutput: Int = 0, now: ContinuousClock.Instant) -> Action {
+        guard case .responding(_, let body) = state else { return .wait }
+        let keepAlive = response?.keepAlive ?? false
+        response = nil
+        streamed = 0
+        streamPaused = false
+        noteOutput(pendingOutput, now: now)
         guard keepAlive, !inputClosed, !shuttingDown else { return end(now: now) }
+        handlerDeadline = Self.offset(now) + Self.handlerIdleLifetime
         switch body {
         case .complete:
             state = .idle(deadline: Self.offset(now) + timeouts.idle)
@@ -424,6 +557,15 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// silently (https://www.rfc-editor.org/rfc/rfc9112#section-9.5).
     public mutating func timerFired(now: ContinuousClock.Instant) -> Action {
         guard let deadline, now >= deadline else { return .wait }
+        if let writeDeadline, Self.offset(now) >= writeDeadline {
+            // The peer stopped reading: nothing more can be said to it.
+            state = .closed
+            return .close
+        }
+        if let handlerDeadline, Self.offset(now) >= handlerDeadline {
+            self.handlerDeadline = nil
+            return .releaseHandler
+        }
         switch state {
         case .idle, .discardingBody:
             return end(now: now)
