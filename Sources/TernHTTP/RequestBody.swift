@@ -51,9 +51,6 @@ public struct RequestBody: AsyncSequence, Sendable {
         self.limit = limit
     }
 
-    /// No content.
-    public static var empty: RequestBody { RequestBody([]) }
-
     /// Whether the request is known to have no content.
     public var isEmpty: Bool { length == 0 }
 

@@ -86,7 +86,9 @@ public final class CompressedCopies: Sendable {
                 state.slots.removeValue(forKey: finished)
                 dropped.append(finished)
             }
-            let task = Task.detached { [self] in makeCopy(of: file) }
+            // A task, so that every request for this version awaits the same copy; its work
+            // (compressing, writing the file) runs on BlockingIO's threads, not Swift's pool.
+            let task = Task.detached { [self] in (try? await BlockingIO.run { self.makeCopy(of: file) }) ?? nil }
             let slot = Slot.compressing(task)
             state.slots[version] = slot
             return (slot, dropped)
@@ -109,7 +111,7 @@ public final class CompressedCopies: Sendable {
         folder + "/" + version + ".gz"
     }
 
-    /// Compresses `file` into its copy and opens it; runs off the loops.
+    /// Compresses `file` into its copy and opens it; runs on BlockingIO's threads.
     private func makeCopy(of file: StaticFile) -> Copy? {
         let path = path(for: file.entityTag.opaqueTag)
         do {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import HTTPTypes
+import HTTPTypes
 public import TernHTTP
 
 /// Serves the files of one folder by name, with everything HTTP offers for static content:
@@ -96,15 +96,12 @@ public struct FileResponder: Responder {
         }
         var response = try response(for: opened.file, fields: opened.fields, to: request)
         if let digests, response.status == .ok || response.status == .partialContent,
-            let want = request.headerFields[Self.wantReprDigest], let algorithm = IntegrityDigests.preferredAlgorithm(in: want) {
+            let want = request.headerFields[.wantReprDigest], let algorithm = IntegrityDigests.preferredAlgorithm(in: want) {
             let digest = try await digests.digest(of: opened.file, algorithm: algorithm)
-            response.headerFields[FileUpload.reprDigest] = IntegrityDigests([algorithm: digest]).fieldValue
+            response.headerFields[.reprDigest] = IntegrityDigests([algorithm: digest]).fieldValue
         }
         return response
     }
-
-    /// `Want-Repr-Digest` (https://www.rfc-editor.org/rfc/rfc9530#section-4).
-    public static let wantReprDigest = HTTPField.Name("Want-Repr-Digest")!
 
     /// Whether `request` is answered from the gzip copy, if there is one: a GET of the whole
     /// file, of a compressible type, from a client that prefers gzip to identity.

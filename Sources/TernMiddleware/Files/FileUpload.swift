@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import HTTPTypes
+import HTTPTypes
 public import TernHTTP
 
 /// Stores and deletes the files of one folder by name: `PUT` streams the request content to
@@ -100,7 +100,7 @@ public struct FileUpload: Sendable {
             self.digests?.remember(digests, for: stored)
             var fields: HTTPFields = [
                 .eTag: stored.entityTag.description, .lastModified: stored.lastModified.description,
-                Self.reprDigest: digests.fieldValue,
+                .reprDigest: digests.fieldValue,
             ]
             if created { fields[.location] = String(request.path) }
             return Response(status: created ? .created : .noContent, headerFields: fields)
@@ -125,11 +125,6 @@ public struct FileUpload: Sendable {
         return Response(status: .noContent)
     }
 
-    /// `Repr-Digest` (https://www.rfc-editor.org/rfc/rfc9530#section-3).
-    public static let reprDigest = HTTPField.Name("Repr-Digest")!
-    /// `Content-Digest` (https://www.rfc-editor.org/rfc/rfc9530#section-2).
-    public static let contentDigest = HTTPField.Name("Content-Digest")!
-
     private static let noSuchFile = HTTPError(.notFound, detail: "no such file")
 
     private var tooLarge: HTTPError {
@@ -143,7 +138,7 @@ public struct FileUpload: Sendable {
 
     /// The request's `Content-Digest`, nil when it has none; 400 when it cannot be read.
     private static func expectedDigests(of request: Request) throws(HTTPError) -> IntegrityDigests? {
-        let values = request.headerFields[values: contentDigest]
+        let values = request.headerFields[values: .contentDigest]
         guard !values.isEmpty else { return nil }
         guard let digests = IntegrityDigests(fieldValue: values.joined(separator: ", ")) else {
             throw HTTPError(.badRequest, detail: "Content-Digest must be a dictionary of byte sequences, e.g. sha-256=:BASE64:")

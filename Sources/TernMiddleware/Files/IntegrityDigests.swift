@@ -4,7 +4,20 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import HTTPTypes
 import RawStructuredFieldValues
+
+extension HTTPField.Name {
+    /// `Content-Digest` (https://www.rfc-editor.org/rfc/rfc9530#section-2): digests of the
+    /// message's content, which a server checks before it keeps an upload.
+    public static let contentDigest = HTTPField.Name("Content-Digest")!
+    /// `Repr-Digest` (https://www.rfc-editor.org/rfc/rfc9530#section-3): digests of the
+    /// selected representation.
+    public static let reprDigest = HTTPField.Name("Repr-Digest")!
+    /// `Want-Repr-Digest` (https://www.rfc-editor.org/rfc/rfc9530#section-4): the algorithms
+    /// a client would like `Repr-Digest` in, with preferences.
+    public static let wantReprDigest = HTTPField.Name("Want-Repr-Digest")!
+}
 
 /// A hash algorithm of the registry RFC 9530 section 5 sets up, of those this server computes.
 public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
