@@ -138,12 +138,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "CTernSpawn"),
         .target(
             name: "TernTesting",
             dependencies: [
                 "TernHTTP",
                 "TernServer",
                 "CZlib",
+                "CTernSpawn",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],

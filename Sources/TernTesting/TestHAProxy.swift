@@ -10,7 +10,7 @@ import Foundation
 public final class TestHAProxy: Sendable {
     /// Where HAProxy listens on 127.0.0.1.
     public let port: Int
-    private let process: Process
+    private let process: ChildProcess
     private let folder: String
 
     /// Starts HAProxy in front of `servers` (ports on 127.0.0.1) and returns when it listens.
@@ -46,15 +46,10 @@ public final class TestHAProxy: Sendable {
             \(servers.enumerated().map { "    server instance\($0.offset) 127.0.0.1:\($0.element)" }.joined(separator: "\n"))
             """
         try (configuration + "\n").write(toFile: folder + "/haproxy.cfg", atomically: true, encoding: .utf8)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-db", "-f", folder + "/haproxy.cfg"]
-        guard FileManager.default.createFile(atPath: folder + "/haproxy.log", contents: nil),
-            let log = FileHandle(forWritingAtPath: folder + "/haproxy.log")
-        else { throw TestServiceError("cannot create \(folder)/haproxy.log") }
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        let log = open(folder + "/haproxy.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw TestServiceError("cannot create \(folder)/haproxy.log") }
+        defer { close(log) }
+        process = try ChildProcess([binary, "-db", "-f", folder + "/haproxy.cfg"], output: log)
         let giveUp = ContinuousClock.now + TestTiming.patience
         while !Self.accepts(port: port) {
             guard process.isRunning, ContinuousClock.now < giveUp else {
@@ -72,9 +67,8 @@ public final class TestHAProxy: Sendable {
 
     /// Stops HAProxy and waits for it to exit.
     public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        process.waitForExit()
     }
 
     private static func accepts(port: Int) -> Bool {

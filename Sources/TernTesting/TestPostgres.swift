@@ -21,7 +21,7 @@ public final class TestPostgres: Sendable {
     private let state = Locked<State>(State())
 
     private struct State {
-        var postmaster: Process?
+        var postmaster: ChildProcess?
         var databases = 0
     }
 
@@ -56,7 +56,7 @@ public final class TestPostgres: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-postgres-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if getuid() == 0 {
-            try run(["/bin/chown", "postgres:postgres", folder])
+            try ChildProcess.run(["/bin/chown", "postgres:postgres", folder])
         }
         try runAsServerUser(["\(binaries)/initdb", "-D", "\(folder)/data", "-U", "tern", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"])
         let server = TestPostgres(port: try freePort(), folder: folder, binaries: binaries)
@@ -76,7 +76,7 @@ public final class TestPostgres: Sendable {
             state.databases += 1
             return "test_\(state.databases)"
         }
-        try Self.run(["\(binaries)/createdb", "-h", "127.0.0.1", "-p", "\(port)", "-U", "tern", name])
+        try ChildProcess.run(["\(binaries)/createdb", "-h", "127.0.0.1", "-p", "\(port)", "-U", "tern", name])
         return url(database: name)
     }
 
@@ -84,7 +84,7 @@ public final class TestPostgres: Sendable {
     /// (unaligned, tuples only).
     @discardableResult
     public func psql(_ sql: String, database: String = "postgres") throws -> String {
-        try Self.run(["\(binaries)/psql", "-h", "127.0.0.1", "-p", "\(port)", "-U", "tern", "-d", database, "-v", "ON_ERROR_STOP=1", "-A", "-t", "-c", sql])
+        try ChildProcess.run(["\(binaries)/psql", "-h", "127.0.0.1", "-p", "\(port)", "-U", "tern", "-d", database, "-v", "ON_ERROR_STOP=1", "-A", "-t", "-c", sql])
     }
 
     /// Starts the server again after `stop()`, on the same port and data; returns when it
@@ -109,15 +109,14 @@ public final class TestPostgres: Sendable {
             defer { state.postmaster = nil }
             return state.postmaster
         }
-        if let postmaster, postmaster.isRunning {
-            kill(postmaster.processIdentifier, SIGINT)
-            postmaster.waitUntilExit()
+        if let postmaster {
+            postmaster.signal(SIGINT)
+            postmaster.waitForExit()
         }
         if removingFolder { try? FileManager.default.removeItem(atPath: folder) }
     }
 
     private func startServer() async throws {
-        let postmaster = Process()
         var arguments = [
             "\(binaries)/postgres", "-D", "\(folder)/data", "-p", "\(port)", "-k", folder,
             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
@@ -126,20 +125,14 @@ public final class TestPostgres: Sendable {
         if getuid() == 0 {
             arguments = ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"] + arguments
         }
-        postmaster.executableURL = URL(fileURLWithPath: arguments[0])
-        postmaster.arguments = Array(arguments.dropFirst())
         let logPath = "\(folder)/postgres.log"
-        if !FileManager.default.fileExists(atPath: logPath) {
-            guard FileManager.default.createFile(atPath: logPath, contents: nil) else { throw TestServiceError("cannot create \(logPath)") }
-        }
-        guard let log = FileHandle(forWritingAtPath: logPath) else { throw TestServiceError("cannot open \(logPath)") }
-        log.seekToEndOfFile()
-        postmaster.standardOutput = log
-        postmaster.standardError = log
-        try postmaster.run()
+        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw TestServiceError("cannot open \(logPath)") }
+        defer { close(log) }
+        let postmaster = try ChildProcess(arguments, output: log)
         state.withLock { $0.postmaster = postmaster }
         let giveUp = ContinuousClock.now + TestTiming.patience
-        while (try? Self.run(["\(binaries)/pg_isready", "-q", "-h", "127.0.0.1", "-p", "\(port)"])) == nil {
+        while (try? ChildProcess.run(["\(binaries)/pg_isready", "-q", "-h", "127.0.0.1", "-p", "\(port)"])) == nil {
             guard postmaster.isRunning, ContinuousClock.now < giveUp else {
                 throw TestServiceError("PostgreSQL did not start; see \(folder)/postgres.log")
             }
@@ -158,31 +151,10 @@ public final class TestPostgres: Sendable {
 
     private static func runAsServerUser(_ arguments: [String]) throws {
         if getuid() == 0 {
-            try run(["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"] + arguments)
+            try ChildProcess.run(["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"] + arguments)
         } else {
-            try run(arguments)
+            try ChildProcess.run(arguments)
         }
-    }
-
-    /// Runs a program to its end; returns its standard output, or throws with its output when
-    /// it fails.
-    @discardableResult
-    private static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw TestServiceError("\((arguments[0] as NSString).lastPathComponent) failed: \(text)")
-        }
-        return text
     }
 
     static func freePort() throws -> Int {

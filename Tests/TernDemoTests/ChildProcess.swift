@@ -1,9 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TernTesting
 
-/// Starting a program with posix_spawn, its standard output into a pipe.
-enum Spawn {
+/// Starting a program (`TernTesting.Spawn`), its standard output into a pipe.
+enum PipedSpawn {
     enum StandardError {
         /// Into the same pipe as standard output.
         case pipe
@@ -16,28 +17,23 @@ enum Spawn {
     static func start(_ arguments: [String], environment: [String]?, standardError: StandardError) throws -> (pid_t, Int32) {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw ChildProcessError("pipe") }
-        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        switch standardError {
-        case .pipe: posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
-        case .file(let path): posix_spawn_file_actions_addopen(&actions, 2, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(pipeFDs[1]) }
+        var errorFD = pipeFDs[1]
+        if case .file(let path) = standardError {
+            errorFD = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard errorFD >= 0 else {
+                close(pipeFDs[0])
+                throw ChildProcessError("open \(path)")
+            }
         }
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let envp = environment.map { $0.map { strdup($0) } + [nil] }
-        defer { envp?.forEach { free($0) } }
-        var child = pid_t()
-        let status = envp.map { posix_spawnp(&child, arguments[0], &actions, nil, argv, $0) }
-            ?? posix_spawnp(&child, arguments[0], &actions, nil, argv, environ)
-        close(pipeFDs[1])
-        guard status == 0 else {
+        defer { if errorFD != pipeFDs[1] { close(errorFD) } }
+        do {
+            let child = try Spawn.start(arguments, environment: environment, output: pipeFDs[1], error: errorFD)
+            return (child, pipeFDs[0])
+        } catch {
             close(pipeFDs[0])
-            throw ChildProcessError("posix_spawn \(arguments[0]): \(status)")
+            throw error
         }
-        return (child, pipeFDs[0])
     }
 }
 
@@ -66,7 +62,7 @@ final class ChildProcess {
             entry += 1
         }
         let variables = inherited.filter { !$0.hasPrefix("TERN_") } + environment.map { "\($0.key)=\($0.value)" }
-        (pid, stdoutFD) = try Spawn.start([Self.demoExecutable] + arguments, environment: variables, standardError: .file(standardError))
+        (pid, stdoutFD) = try PipedSpawn.start([Self.demoExecutable] + arguments, environment: variables, standardError: .file(standardError))
     }
 
     deinit {

@@ -5,10 +5,7 @@ import Glibc
 /// Runs a program to completion and returns its exit status and everything it wrote to
 /// standard output and standard error.
 ///
-/// posix_spawn directly: Foundation's `Process.run()` on Swift 6.3.1 for Linux can crash
-/// when other threads hold many descriptors (an over-read in
-/// `findMaximumOpenFromProcSelfFD`, swift-corelibs-foundation#5472), which this suite's
-/// concurrent downloads make likely.
+/// Started by `TernTesting.Spawn`, not Foundation's `Process` (see there why).
 enum Command {
     struct Result {
         let status: Int32
@@ -16,7 +13,7 @@ enum Command {
     }
 
     static func run(_ arguments: [String]) throws -> Result {
-        let (child, outputFD) = try Spawn.start(arguments, environment: nil, standardError: .pipe)
+        let (child, outputFD) = try PipedSpawn.start(arguments, environment: nil, standardError: .pipe)
         defer { close(outputFD) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
