@@ -170,8 +170,14 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     }
 
     /// `deadline` as an offset (see `offset(_:)`): compared without the clock's resilient
-    /// instant type, which the transport does on every request.
-    var deadlineOffset: Deadline? {
+    /// instant type, which the transport does on every request. Mutating although it changes
+    /// nothing: read through the transport's class property, a getter is given a copy of the
+    /// whole machine (about 600 instructions a request), a mutating method its storage.
+    mutating func nextDeadline() -> Deadline? {
+        deadlineOffset
+    }
+
+    private var deadlineOffset: Deadline? {
         let deadline: Deadline? = switch state {
         case .idle(let deadline), .readingHead(let deadline), .discardingBody(let deadline), .lingering(let deadline): deadline
         case .responding(_, .awaited(let deadline)): deadline
