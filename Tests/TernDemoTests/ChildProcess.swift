@@ -5,28 +5,19 @@ import TernTesting
 
 /// Starting a program (`TernTesting.Spawn`), its standard output into a pipe.
 enum PipedSpawn {
-    enum StandardError {
-        /// Into the same pipe as standard output.
-        case pipe
-        /// Into this file (created or truncated).
-        case file(String)
-    }
-
     /// Starts `arguments[0]` (searched in PATH when it has no `/`) with `environment` (nil:
-    /// this process's); returns its pid and the read end of its standard output.
-    static func start(_ arguments: [String], environment: [String]?, standardError: StandardError) throws -> (pid_t, Int32) {
+    /// this process's), its standard error into the file `standardError` (created or
+    /// truncated); returns its pid and the read end of its standard output.
+    static func start(_ arguments: [String], environment: [String]?, standardError: String) throws -> (pid_t, Int32) {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw ChildProcessError("pipe") }
         defer { close(pipeFDs[1]) }
-        var errorFD = pipeFDs[1]
-        if case .file(let path) = standardError {
-            errorFD = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard errorFD >= 0 else {
-                close(pipeFDs[0])
-                throw ChildProcessError("open \(path)")
-            }
+        let errorFD = open(standardError, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard errorFD >= 0 else {
+            close(pipeFDs[0])
+            throw ChildProcessError("open \(standardError)")
         }
-        defer { if errorFD != pipeFDs[1] { close(errorFD) } }
+        defer { close(errorFD) }
         do {
             let child = try Spawn.start(arguments, environment: environment, output: pipeFDs[1], error: errorFD)
             return (child, pipeFDs[0])
@@ -62,13 +53,12 @@ final class ChildProcess {
             entry += 1
         }
         let variables = inherited.filter { !$0.hasPrefix("TERN_") } + environment.map { "\($0.key)=\($0.value)" }
-        (pid, stdoutFD) = try PipedSpawn.start([Self.demoExecutable] + arguments, environment: variables, standardError: .file(standardError))
+        (pid, stdoutFD) = try PipedSpawn.start([Self.demoExecutable] + arguments, environment: variables, standardError: standardError)
     }
 
     deinit {
         kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        Spawn.waitForExit(pid)
         close(stdoutFD)
     }
 
@@ -87,17 +77,15 @@ final class ChildProcess {
         }
     }
 
-    /// Sends `signal` and waits for the exit; the exit status, or nil when killed by a signal.
-    func stop(with signal: Int32) -> Int32? {
+    /// Sends `signal` and waits for the exit; the exit code (`Spawn.exitCode(fromWaitStatus:)`).
+    func stop(with signal: Int32) -> Int32 {
         kill(pid, signal)
         return waitForExit()
     }
 
-    func waitForExit() -> Int32? {
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        let exited = status & 0x7f == 0
-        return exited ? (status >> 8) & 0xff : nil
+    /// Waits for the exit; the exit code, or 128 + the signal's number when a signal ended it.
+    func waitForExit() -> Int32 {
+        Spawn.waitForExit(pid)
     }
 }
 

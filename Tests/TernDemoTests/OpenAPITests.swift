@@ -37,7 +37,7 @@ struct OpenAPITests {
 
     /// `openapi-spec-validator` (PyPI; `make test` installs it).
     @Test func isAValidOpenAPIDocument() throws {
-        let result = try Command.run([
+        let result = try Spawn.run([
             "python3", "-c", "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')",
             Self.documentPath,
         ])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TernTesting
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,7 +66,7 @@ struct WalkthroughTests {
 
     /// Runs `command` with bash in `directory` and returns what it printed.
     static func run(_ command: String, in directory: String) throws -> String {
-        try Command.run(["/bin/bash", "-c", "cd '\(directory)' && \(command)"]).output
+        try Spawn.run(["/bin/bash", "-c", "cd '\(directory)' && \(command)"]).output
     }
 
     /// `tern-demo` on port 0 with `arguments`.
