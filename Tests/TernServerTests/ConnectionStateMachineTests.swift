@@ -532,6 +532,78 @@ struct ConnectionStateMachineTests {
         #expect(m.contentEnded() == .wait)
         #expect(m.responseSent(now: start) == .wait)
     }
+
+    // MARK: settling reading and the timer
+
+    /// The timer is armed for the first deadline, and again only when one comes earlier than
+    /// the one armed; a timer that fires early is armed again for the deadline then.
+    @Test func theTimerIsArmedOnlyForAnEarlierDeadline() {
+        var m = machine()
+        #expect(m.settled(now: start) == [.armTimer(after: .seconds(10))], "the head timeout of a new connection")
+        #expect(m.settled(now: start) == [], "armed already")
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start + .seconds(1))
+        #expect(dispatchedPath(m.nextAction(now: start + .seconds(1))) == "/")
+        #expect(m.respond(keepAlive: true, now: start + .seconds(1)) == .wait)
+        #expect(m.settled(now: start + .seconds(1)) == [.armTimer(after: .seconds(1))], "the handler's deadline (2 s) is earlier than the armed 10 s")
+        #expect(m.timerFired(now: start + .seconds(2)) == .releaseHandler)
+        #expect(m.settled(now: start + .seconds(2)) == [.armTimer(after: .seconds(59))], "fired: armed for the idle deadline (61 s)")
+        m.received(Array("GET /big HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start + .seconds(20))
+        #expect(dispatchedPath(m.nextAction(now: start + .seconds(20))) == "/big")
+        #expect(m.respond(keepAlive: true, pendingOutput: 100_000, now: start + .seconds(20)) == .wait)
+        #expect(m.settled(now: start + .seconds(20)) == [.armTimer(after: .seconds(1))], "the handler's deadline is earlier than the idle one")
+        #expect(m.timerFired(now: start + .seconds(21)) == .releaseHandler)
+        #expect(m.settled(now: start + .seconds(21)) == [.armTimer(after: .seconds(29))], "then the write timeout, from the response")
+    }
+
+    /// A timer that fires early changes nothing but is armed again.
+    @Test func aTimerFiredEarlyIsArmedAgain() {
+        var m = machine()
+        #expect(m.settled(now: start) == [.armTimer(after: .seconds(10))])
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        #expect(m.respond(keepAlive: true, now: start + .seconds(5)) == .wait)
+        #expect(m.settled(now: start + .seconds(5)) == [.armTimer(after: .seconds(1))], "the handler's deadline")
+        #expect(m.timerFired(now: start + .seconds(3)) == .wait, "early")
+        #expect(m.settled(now: start + .seconds(3)) == [.armTimer(after: .seconds(3))])
+    }
+
+    /// Reading pauses when the input buffer is full and resumes when the handler takes some;
+    /// it stops for good at the peer's FIN.
+    @Test func readingPausesOnAFullBufferAndResumesWhenItIsRead() {
+        var m = machine()
+        #expect(m.settled(now: start) == [.armTimer(after: .seconds(10))])
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n".utf8), now: start)
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 1_000_000))
+        #expect(m.settled(now: start) == [])
+        m.received([UInt8](repeating: 7, count: 64 * 1024), now: start)
+        #expect(m.nextAction(now: start) == .wait)
+        #expect(m.settled(now: start) == [.pauseReading])
+        guard case .deliverBody = m.bodyRequested(now: start) else {
+            Issue.record("the buffered content was not delivered")
+            return
+        }
+        #expect(m.settled(now: start) == [.resumeReading])
+        #expect(m.bodyRequested(now: start + .seconds(1)) == .wait)
+        #expect(m.settled(now: start + .seconds(1)) == [], "the body's deadline (31 s) is later than the armed head timeout")
+        #expect(m.timerFired(now: start + .seconds(10)) == .wait)
+        #expect(m.settled(now: start + .seconds(10)) == [.armTimer(after: .seconds(21))], "fired early: armed for the body's deadline")
+        #expect(m.inputEnded(now: start + .seconds(12)) == .failBody(.badRequest, reason: "the request content ended early"))
+        #expect(m.settled(now: start + .seconds(12)) == [.pauseReading], "nothing more to read after the FIN")
+    }
+
+    /// A connection that stopped reading on a full buffer reads again while it lingers, so
+    /// the client's late bytes are taken and dropped rather than turning into a reset.
+    @Test func aLingeringConnectionReadsAgain() {
+        var m = machine()
+        _ = m.settled(now: start)
+        m.received(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n".utf8), now: start)
+        #expect(dispatchedBody(m.nextAction(now: start)) == .streamed(length: 1_000_000))
+        m.received([UInt8](repeating: 7, count: 64 * 1024), now: start)
+        #expect(m.nextAction(now: start) == .wait)
+        #expect(m.settled(now: start) == [.pauseReading])
+        #expect(m.respond(keepAlive: true, now: start) == .shutdownWrite, "too much unread content to skip")
+        #expect(m.settled(now: start) == [.resumeReading, .armTimer(after: .seconds(2))], "read and dropped until the linger deadline")
+    }
 }
 
 extension HTTP1ConnectionStateMachine {
@@ -541,5 +613,12 @@ extension HTTP1ConnectionStateMachine {
         _ = responseStarted(
             status: .ok, fields: keepAlive ? [:] : [.connection: "close"], bodyLength: 0, method: .get, minorVersion: 1)
         return responseSent(pendingOutput: pendingOutput, now: now)
+    }
+
+    /// What `settle` answers until `.wait`, as the transport performs it.
+    mutating func settled(now: ContinuousClock.Instant) -> [Action] {
+        var actions: [Action] = []
+        while case let action = settle(now: now), action != .wait { actions.append(action) }
+        return actions
     }
 }

@@ -7,7 +7,10 @@ import TernServer
 /// request), content delivered with no read pending or to no request, an empty piece, content
 /// written for a response to HEAD or with status 204 or 304, a stream written past its
 /// announced length, a connection that does not end closed once its input has ended and its
-/// response is sent.
+/// response is sent. After each event it settles reading and the timer as the transport does,
+/// and traps when reading is paused twice or resumed twice, when the transport would read
+/// while the machine wants no input or the reverse, or when a deadline has no timer armed to
+/// fire by it; at the end, time moves only to the armed timer.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
@@ -20,6 +23,45 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     // Output the transport would have queued: some responses leave part of themselves behind.
     var pendingOutput = 0
     var index = 0
+    // The transport's reading and timer, as `settle` set them.
+    var reading = true
+    var armedAt: ContinuousClock.Instant?
+    func settle() {
+        while !closed {
+            switch machine.settle(now: now) {
+            case .wait:
+                precondition(reading == machine.wantsInput, "reading while no input is wanted, or the reverse")
+                if let deadline = machine.deadline {
+                    precondition(armedAt.map { $0 <= max(deadline, now) } ?? false, "a deadline with no timer armed by it")
+                }
+                return
+            case .pauseReading:
+                precondition(reading, "reading paused twice")
+                reading = false
+            case .resumeReading:
+                precondition(!reading, "reading resumed twice")
+                reading = true
+            case .armTimer(let delay):
+                precondition(delay >= .zero, "a timer armed in the past")
+                armedAt = now + delay
+            default:
+                preconditionFailure("settle answered an event's action")
+            }
+        }
+    }
+    func fireTimer() {
+        armedAt = nil
+        process(after: machine.timerFired(now: now))
+    }
+    /// Performs an event's answer and, unless it was `.wait`, what the machine does next.
+    func process(after first: HTTP1ConnectionStateMachine.Action) {
+        var action = first
+        perform(action)
+        while action != .wait, !closed {
+            action = machine.nextAction(now: now)
+            perform(action)
+        }
+    }
     func perform(_ action: HTTP1ConnectionStateMachine.Action) {
         switch action {
         case .dispatch(let head, _):
@@ -44,6 +86,8 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             closed = true
         case .wait, .sendContinue, .writeContent, .writeLastChunk, .resumeStream, .releaseHandler:
             break
+        case .pauseReading, .resumeReading, .armTimer:
+            preconditionFailure("an event answered a settling action")
         }
     }
     let statuses = [200, 204, 304, 206, 404]
@@ -82,7 +126,7 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         responding = false
         // A read still pending ends with its exchange (the transport fails it).
         readPending = false
-        perform(machine.responseSent(pendingOutput: pendingOutput, now: now))
+        process(after: machine.responseSent(pendingOutput: pendingOutput, now: now))
     }
     while index < bytes.count, !closed {
         let control = bytes[index]
@@ -93,13 +137,13 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             if responding { respond(control: index < bytes.count ? bytes[index] : 0, streamed: Int(control >> 3) << 11) }
         case 1:
             now += .seconds(Int(control >> 3))
-            perform(machine.timerFired(now: now))
+            fireTimer()
         case 2:
             if control & 0x80 == 0 {
-                perform(machine.inputEnded(now: now))
+                process(after: machine.inputEnded(now: now))
             } else if control & 0x40 == 0 {
                 pendingOutput = 0
-                perform(machine.outputDrained(now: now))
+                process(after: machine.outputDrained(now: now))
             } else {
                 pendingOutput /= 2
                 machine.outputWritten(pendingOutput: pendingOutput, now: now)
@@ -113,27 +157,27 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             let length = min(Int(control >> 3) + 1, bytes.count - index)
             machine.received(bytes[index..<index + length], now: now)
             index += length
-            var action = machine.nextAction(now: now)
-            perform(action)
-            while action != .wait, !closed {
-                action = machine.nextAction(now: now)
-                perform(action)
-            }
+            process(after: machine.nextAction(now: now))
         }
+        settle()
     }
     // Every path ends closed: the peer's input ends; then each request still buffered is
     // answered, the output drains and the deadlines pass, until nothing is left.
-    if !closed { perform(machine.inputEnded(now: now)) }
+    if !closed { process(after: machine.inputEnded(now: now)) }
+    settle()
     for _ in 0..<(bytes.count + 8) where !closed {
         if responding {
             respond(control: 0, streamed: 0)
+            settle()
             continue
         }
         pendingOutput = 0
-        perform(machine.outputDrained(now: now))
-        if !closed, !responding {
-            now += .seconds(3600)
-            perform(machine.timerFired(now: now))
+        process(after: machine.outputDrained(now: now))
+        settle()
+        if !closed, !responding, let fire = armedAt {
+            now = max(now, fire)
+            fireTimer()
+            settle()
         }
     }
     precondition(closed, "the connection did not end closed")

@@ -22,21 +22,23 @@ extension HTTP1Connection {
     func readBody(exchange: UInt64) async throws -> [UInt8]? {
         guard isOpen else { throw CancellationError() }
         guard exchange == self.exchange, machine.isResponding else { throw BodyReadAfterResponse() }
-        let action = machine.bodyRequested(now: .now)
+        let now = ContinuousClock.now
+        let action = machine.bodyRequested(now: now)
         switch action {
         case .deliverBody(let piece):
-            syncReading()
+            settle(now: now)
             return piece
         case .endBody:
-            syncReading()
+            settle(now: now)
             return nil
         case .failBody(let status, let reason):
             throw HTTPError(status, detail: reason)
         case .sendContinue, .wait:
             perform(action)
-            syncReading()
+            settle(now: now)
             return try await withUnsafeThrowingContinuation { bodyWaiter = $0 }
-        case .dispatch, .sendError, .shutdownWrite, .close, .writeContent, .writeLastChunk, .resumeStream, .failStream, .releaseHandler:
+        case .dispatch, .sendError, .shutdownWrite, .close, .writeContent, .writeLastChunk, .resumeStream, .failStream, .releaseHandler,
+            .pauseReading, .resumeReading, .armTimer:
             preconditionFailure("a read of the content answered \(action)")
         }
     }

@@ -124,9 +124,11 @@ extension HTTP1Connection {
     func writeStreamed(_ bytes: [UInt8]) async throws {
         guard let output else { throw ConnectionClosedError() }
         guard !bytes.isEmpty else { return }
-        let action = machine.contentProduced(bytes, pendingOutput: evbuffer_get_length(output), now: .now)
+        let now = ContinuousClock.now
+        let action = machine.contentProduced(bytes, pendingOutput: evbuffer_get_length(output), now: now)
         if case .failStream(let announced) = action { throw StreamLengthError(announced: announced) }
         perform(action)
+        settle(now: now)
         if machine.isStreamPaused {
             try await withCheckedThrowingContinuation { drainWaiter = $0 }
         }

@@ -35,8 +35,7 @@ extension HTTP1Connection {
         let now = ContinuousClock.now
         // A read still pending (a child task of the handler's) ends with the exchange.
         failBodyRead(BodyReadAfterResponse())
-        perform(machine.responseSent(pendingOutput: evbuffer_get_length(output), now: now))
-        process(now: now)
+        process(after: machine.responseSent(pendingOutput: evbuffer_get_length(output), now: now), now: now)
     }
 
     /// Answers with a problem+json `status`, then the connection ends; for errors found
@@ -56,7 +55,8 @@ extension HTTP1Connection {
             date: loop.dateFieldLine(), to: &loop.output)
         loop.output.append(body)
         add(loop.output.bytes, to: output)
-        perform(machine.errorQueued(pendingOutput: evbuffer_get_length(output), now: .now))
+        let now = ContinuousClock.now
+        process(after: machine.errorQueued(pendingOutput: evbuffer_get_length(output), now: now), now: now)
     }
 }
 

@@ -25,8 +25,6 @@ final class HTTP1Connection {
     @exclusivity(unchecked) private var readEvent: OpaquePointer?
     /// Tells the machine each time queued output is written, for its write timeout.
     @exclusivity(unchecked) private var outputWatch: OpaquePointer?
-    /// Set while the machine's input buffer is full: the socket is not read until it is consumed.
-    @exclusivity(unchecked) private var readingPaused = false
     @exclusivity(unchecked) var machine: HTTP1ConnectionStateMachine
     /// The task that answers the connection's requests, one after another.
     @exclusivity(unchecked) var task: Task<Void, Never>?
@@ -41,9 +39,6 @@ final class HTTP1Connection {
     /// Counts dispatched requests: a request's content source reads only while its request
     /// is the one being answered.
     @exclusivity(unchecked) var exchange: UInt64 = 0
-    /// When the timer will fire, if armed. It may be earlier than the machine's deadline
-    /// (deadlines mostly move later); firing early only re-arms it.
-    @exclusivity(unchecked) private var armedDeadline: HTTP1ConnectionStateMachine.Deadline?
 
     init(socket: Int32, remoteAddress: SocketAddress?, worker: Worker) {
         self.worker = worker
@@ -88,7 +83,7 @@ final class HTTP1Connection {
         }, context)
         bufferevent_enable(bufferEvent, Int16(EV_WRITE))
         event_add(readEvent, nil)
-        armTimer()
+        settle(now: .now)
     }
 
     var isOpen: Bool { bufferEvent != nil }
@@ -107,24 +102,17 @@ final class HTTP1Connection {
             machine.received(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now)
             process(now: now)
         } else if count == 0 {
-            if let readEvent { event_del(readEvent) }
             endOfInput()
         } else if errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR {
             free()
         }
     }
 
-    /// Reads the socket while the machine wants input, and stops while its buffer is full.
-    func syncReading() {
-        guard machine.wantsInput == readingPaused, let readEvent else { return }
-        readingPaused.toggle()
-        if readingPaused { event_del(readEvent) } else { event_add(readEvent, nil) }
-    }
-
+    /// The output drained: the machine goes on (a closing connection ends, held-back
+    /// pipelined requests are parsed, a paused stream resumes).
     private func writable() {
         let now = ContinuousClock.now
-        perform(machine.outputDrained(now: now))
-        process(now: now)
+        process(after: machine.outputDrained(now: now), now: now)
     }
 
     /// Queued output was written: the machine's write timeout starts again. (Drained output
@@ -145,25 +133,47 @@ final class HTTP1Connection {
         // while a request is answered: cancellation sticks to the connection's task, and
         // no request follows one answered after the peer's FIN.
         if machine.isResponding { task?.cancel() }
-        perform(machine.inputEnded(now: .now))
+        let now = ContinuousClock.now
+        process(after: machine.inputEnded(now: now), now: now)
         failBodyRead(CancellationError())
     }
 
     private func timerFired() {
-        armedDeadline = nil
-        perform(machine.timerFired(now: .now))
+        let now = ContinuousClock.now
+        process(after: machine.timerFired(now: now), now: now)
     }
 
     // MARK: driving the state machine
 
     /// Performs what the machine answers for the input it holds, until it waits: the next
-    /// request, or content for a pending read. `now` is the time of the event that called it.
+    /// request, or content for a pending read; then settles reading and the timer. `now` is
+    /// the time of the event that called it.
     func process(now: ContinuousClock.Instant = .now) {
-        defer { syncReading() }
+        defer { settle(now: now) }
         while isOpen {
             let action = machine.nextAction(now: now)
             perform(action)
-            if action == .wait { return }
+            if case .wait = action { return }
+        }
+    }
+
+    /// Performs `action`, an event's answer, then `process`es what follows it, if anything
+    /// can (the machine did not answer `.wait`); then settles reading and the timer.
+    func process(after action: HTTP1ConnectionStateMachine.Action, now: ContinuousClock.Instant) {
+        perform(action)
+        if case .wait = action {
+            settle(now: now)
+        } else {
+            process(now: now)
+        }
+    }
+
+    /// Performs the machine's `settle` actions: pausing or resuming reading, arming the timer.
+    func settle(now: ContinuousClock.Instant) {
+        while isOpen {
+            let action = machine.settle(now: now)
+            if case .wait = action { return }
+            perform(action)
         }
     }
 
@@ -171,10 +181,9 @@ final class HTTP1Connection {
     func perform(_ action: HTTP1ConnectionStateMachine.Action) {
         switch action {
         case .wait:
-            armTimer()
+            break
         case .sendContinue:
             if let output { evbuffer_add(output, Self.continueLine, Self.continueLine.count) }
-            armTimer()
         case .dispatch(let head, let body):
             dispatch(head, body: body)
         case .deliverBody(let piece):
@@ -193,7 +202,8 @@ final class HTTP1Connection {
             performForStream(action)
         case .releaseHandler:
             releaseWaitingTask()
-            armTimer()
+        case .pauseReading, .resumeReading, .armTimer:
+            performForTransport(action)
         }
     }
 
@@ -205,7 +215,6 @@ final class HTTP1Connection {
         case .writeContent(let content, let chunked):
             guard let output else { return }
             if chunked { addChunk(content, to: output) } else { add(content, to: output) }
-            armTimer()
         case .writeLastChunk:
             if let output { evbuffer_add(output, "0\r\n\r\n", 5) }
         case .resumeStream:
@@ -216,21 +225,27 @@ final class HTTP1Connection {
         case .failStream:
             free()
         default:
-            perform(action)
+            preconditionFailure("\(action) is not a streamed response's action")
+        }
+    }
+
+    /// Does what the machine's `settle` said: reading and the timer. Apart from `perform` for
+    /// the reason `performForStream` is.
+    @inline(never)
+    private func performForTransport(_ action: HTTP1ConnectionStateMachine.Action) {
+        switch action {
+        case .pauseReading:
+            if let readEvent { event_del(readEvent) }
+        case .resumeReading:
+            if let readEvent { event_add(readEvent, nil) }
+        case .armTimer(let delay):
+            if let timer { tern_event_add_timeout(timer, Int64(delay.nanoseconds)) }
+        default:
+            preconditionFailure("\(action) is not a settling action")
         }
     }
 
     private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
-
-    /// Makes sure the timer fires no later than the machine's deadline. Only an earlier
-    /// deadline re-arms it, so a keep-alive request costs one `event_add`, not one per state.
-    private func armTimer() {
-        guard let deadline = machine.nextDeadline(), let timer else { return }
-        if let armed = armedDeadline, armed <= deadline { return }
-        let remaining = deadline - HTTP1ConnectionStateMachine.offset(.now)
-        tern_event_add_timeout(timer, max(0, Int64(remaining.nanoseconds)))
-        armedDeadline = deadline
-    }
 
     // MARK: closing
 
@@ -244,8 +259,6 @@ final class HTTP1Connection {
         releaseWaitingTask()
         failBodyRead(CancellationError())
         Glibc.shutdown(bufferevent_getfd(bufferEvent), Int32(SHUT_WR))
-        syncReading()
-        armTimer()
     }
 
     /// Releases the socket and everything with it, now.
@@ -277,7 +290,8 @@ final class HTTP1Connection {
 
     /// The server is stopping: close now if idle, else after the current response.
     func shutdown() {
-        perform(machine.shutdown(now: .now))
+        let now = ContinuousClock.now
+        process(after: machine.shutdown(now: now), now: now)
     }
 }
 

@@ -9,18 +9,19 @@ import TernHTTP
 /// deadline including the write timeout, and the end of the connection: output is flushed,
 /// our side shut down, and the peer's remaining input read and dropped until its FIN or the
 /// linger deadline (https://www.rfc-editor.org/rfc/rfc9112#section-9.6). The transport
-/// performs the actions.
+/// performs the actions, and after each event asks `settle` whether to pause or resume
+/// reading and when its timer should fire.
 ///
 /// A request is handed to the responder as soon as its head is read; its content is parsed
 /// only as the handler asks for it (`bodyRequested`), so unread input stays in the parser's
 /// buffer and the transport stops reading once that holds `inputBufferLimit` bytes
-/// (`wantsInput`): backpressure from the handler to the socket. Requests are answered one at
+/// (`.pauseReading`): backpressure from the handler to the socket. Requests are answered one at
 /// a time; pipelined requests wait in the same buffer, so responses leave in request order
 /// (https://www.rfc-editor.org/rfc/rfc9112#section-9.3.2).
 public struct HTTP1ConnectionStateMachine: Sendable {
     /// What the transport should do next.
     public enum Action: Sendable, Hashable {
-        /// Nothing until the next event (arm the timer for `deadline`, if any).
+        /// Nothing more for this event (then `settle`).
         case wait
         /// Write `HTTP/1.1 100 Continue` (https://www.rfc-editor.org/rfc/rfc9110#section-10.1.1):
         /// the handler asked for content the client holds back until it hears it. The read
@@ -61,6 +62,14 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         /// less by its end): the response cannot be completed, so the connection is released
         /// and the producer fails.
         case failStream(announced: Int64)
+        /// Stop reading the socket: the input buffer holds `inputBufferLimit` unconsumed bytes,
+        /// the peer sent its FIN, or the connection is ending. (From `settle`.)
+        case pauseReading
+        /// Read the socket again. (From `settle`.)
+        case resumeReading
+        /// Arm the timer to fire this long from now, replacing any armed; call `timerFired`
+        /// then. (From `settle`.)
+        case armTimer(after: Duration)
     }
 
     /// A dispatched request's content.
@@ -152,6 +161,10 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     private var writeDeadline: Deadline?
     /// When the handler's task, waiting for the next request since the last response, ends.
     private var handlerDeadline: Deadline?
+    /// Whether the transport was told to stop reading (`.pauseReading`).
+    private var readingPaused = false
+    /// The deadline the transport's timer is armed for (`.armTimer`), until it fires.
+    private var armedDeadline: Deadline?
 
     /// How long the handler's task waits for another request before it ends.
     public static let handlerIdleLifetime = Duration.seconds(1)
@@ -170,13 +183,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     }
 
     /// `deadline` as an offset (see `offset(_:)`): compared without the clock's resilient
-    /// instant type, which the transport does on every request. Mutating although it changes
-    /// nothing: read through the transport's class property, a getter is given a copy of the
-    /// whole machine (about 600 instructions a request), a mutating method its storage.
-    mutating func nextDeadline() -> Deadline? {
-        deadlineOffset
-    }
-
+    /// instant type, which `settle` does on every request.
     private var deadlineOffset: Deadline? {
         let deadline: Deadline? = switch state {
         case .idle(let deadline), .readingHead(let deadline), .discardingBody(let deadline), .lingering(let deadline): deadline
@@ -201,6 +208,25 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         case .lingering: return true
         default: return parser.bufferedByteCount < Self.inputBufferLimit
         }
+    }
+
+    /// Brings the transport's reading and timer in line with the machine; call after
+    /// performing an event's actions, until it answers `.wait`. Answers `.pauseReading` or
+    /// `.resumeReading` when `wantsInput` changed since the last, and `.armTimer` when the
+    /// earliest deadline is earlier than the one armed. A later deadline does not re-arm the
+    /// timer (deadlines mostly move later: a keep-alive request arms it once, not once per
+    /// state); when it fires early, `timerFired` answers `.wait` and the next `settle` arms it
+    /// for the deadline then.
+    public mutating func settle(now: ContinuousClock.Instant) -> Action {
+        if wantsInput == readingPaused {
+            readingPaused.toggle()
+            return readingPaused ? .pauseReading : .resumeReading
+        }
+        if let deadline = deadlineOffset, armedDeadline.map({ deadline < $0 }) ?? true {
+            armedDeadline = deadline
+            return .armTimer(after: max(.zero, deadline - Self.offset(now)))
+        }
+        return .wait
     }
 
     /// Whether the connection is ending: no request is taken any more.
@@ -562,6 +588,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     /// read of content that stopped arriving fails with 408; an idle connection is closed
     /// silently (https://www.rfc-editor.org/rfc/rfc9112#section-9.5).
     public mutating func timerFired(now: ContinuousClock.Instant) -> Action {
+        armedDeadline = nil
         guard let deadline, now >= deadline else { return .wait }
         if let writeDeadline, Self.offset(now) >= writeDeadline {
             // The peer stopped reading: nothing more can be said to it.
