@@ -465,18 +465,56 @@ struct ConnectionStateMachineTests {
     ])
     func everyResponseIsFramedByOneRule(
         method: String, status: Int, length: Int64?, minor: Int, connection: String, body: String, keepAlive: Bool
-    ) {
+    ) throws {
         var m = machine()
         m.received(Array("\(method) / HTTP/1.\(minor)\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
         var fields = HTTPFields()
         if !connection.isEmpty { fields[.connection] = connection }
-        let framing = m.responseStarted(
-            status: HTTPResponse.Status(code: status), fields: fields, bodyLength: length,
+        let action = m.responseStarted(
+            status: HTTPResponse.Status(code: status), fields: fields, content: length.map { .bytes(count: Int($0)) } ?? .stream(length: nil),
             method: HTTPRequest.Method(method)!, minorVersion: minor)
+        let framing = try #require(Self.framing(of: action))
         #expect("\(framing.body)" == body)
         // An HTTP/1.0 request without keep-alive closes whatever the response says.
         #expect(framing.keepAlive == (keepAlive && minor == 1))
+    }
+
+    typealias Content = HTTP1ConnectionStateMachine.ResponseContent
+    static let contentCases: [(String, Int, Content, String, String)] = [
+        ("GET", 200, Content.bytes(count: 1 << 20), "writeResponse", "length(1048576)"),
+        ("GET", 200, Content.fileRegions(length: 16 * 1024), "writeResponse", "length(16384)"),
+        ("GET", 200, Content.fileRegions(length: 16 * 1024 + 1), "sendFileRegions", "length(16385)"),
+        ("HEAD", 200, Content.fileRegions(length: 1 << 20), "writeResponse", "none"),
+        ("GET", 206, Content.fileRegions(length: 1 << 20), "sendFileRegions", "length(1048576)"),
+        ("GET", 200, Content.stream(length: nil), "writeStream", "chunked"),
+        ("GET", 200, Content.stream(length: 1 << 20), "writeStream", "length(1048576)"),
+        ("GET", 304, Content.stream(length: nil), "writeResponse", "none"),
+        ("HEAD", 200, Content.stream(length: nil), "writeResponse", "none"),
+        ("GET", 200, Content.bytes(count: 0), "writeResponse", "none"),
+    ]
+
+    /// How the content is written: with the head in one write when it is in memory or short
+    /// file regions (nothing when the framing has none), sendfile past `copiedContentLimit`,
+    /// a producer for a stream.
+    @Test(arguments: contentCases)
+    func theMachineDecidesHowContentIsWritten(
+        method: String, status: Int, content: Content, action: String, body: String
+    ) throws {
+        var m = machine()
+        m.received(Array("\(method) / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        let started = m.responseStarted(
+            status: HTTPResponse.Status(code: status), fields: [:], content: content, method: HTTPRequest.Method(method)!, minorVersion: 1)
+        #expect(String(describing: started).hasPrefix(action + "("), "\(started)")
+        #expect("\(try #require(Self.framing(of: started)).body)" == body)
+    }
+
+    static func framing(of action: HTTP1ConnectionStateMachine.Action) -> HTTP1ResponseFraming? {
+        switch action {
+        case .writeResponse(let framing), .sendFileRegions(let framing), .writeStream(let framing): framing
+        default: nil
+        }
     }
 
     /// A stream of unknown length to HTTP/1.1 goes out in chunks and ends with the last one;
@@ -485,7 +523,7 @@ struct ConnectionStateMachineTests {
         var m = machine()
         m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
-        _ = m.responseStarted(status: .ok, fields: [:], bodyLength: nil, method: .get, minorVersion: 1)
+        _ = m.responseStarted(status: .ok, fields: [:], content: .stream(length: nil), method: .get, minorVersion: 1)
         #expect(m.contentProduced([1, 2], pendingOutput: 0, now: start) == .writeContent([1, 2], chunked: true))
         #expect(!m.isStreamPaused)
         let big = [UInt8](repeating: 7, count: 70_000)
@@ -506,7 +544,7 @@ struct ConnectionStateMachineTests {
         var long = machine()
         long.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(long.nextAction(now: start)) == "/")
-        _ = long.responseStarted(status: .ok, fields: [:], bodyLength: 3, method: .get, minorVersion: 1)
+        _ = long.responseStarted(status: .ok, fields: [:], content: .stream(length: 3), method: .get, minorVersion: 1)
         #expect(long.contentProduced([1, 2], pendingOutput: 0, now: start) == .writeContent([1, 2], chunked: false))
         #expect(long.contentProduced([3, 4], pendingOutput: 0, now: start) == .failStream(announced: 3))
         #expect(!long.wantsInput)
@@ -514,7 +552,7 @@ struct ConnectionStateMachineTests {
         var short = machine()
         short.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(short.nextAction(now: start)) == "/")
-        _ = short.responseStarted(status: .ok, fields: [:], bodyLength: 3, method: .get, minorVersion: 1)
+        _ = short.responseStarted(status: .ok, fields: [:], content: .stream(length: 3), method: .get, minorVersion: 1)
         #expect(short.contentProduced([1, 2], pendingOutput: 0, now: start) == .writeContent([1, 2], chunked: false))
         #expect(short.contentEnded() == .failStream(announced: 3))
     }
@@ -525,9 +563,10 @@ struct ConnectionStateMachineTests {
         var m = machine()
         m.received(Array("\(method) / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
         #expect(dispatchedPath(m.nextAction(now: start)) == "/")
-        let framing = m.responseStarted(
-            status: HTTPResponse.Status(code: status), fields: [:], bodyLength: nil, method: HTTPRequest.Method(method)!, minorVersion: 1)
-        #expect(framing.body == .none)
+        let started = m.responseStarted(
+            status: HTTPResponse.Status(code: status), fields: [:], content: .stream(length: nil), method: HTTPRequest.Method(method)!,
+            minorVersion: 1)
+        #expect(started == .writeResponse(HTTP1ResponseFraming(body: .none, keepAlive: true)), "the head alone: no stream runs")
         #expect(m.contentProduced([1], pendingOutput: 0, now: start) == .wait)
         #expect(m.contentEnded() == .wait)
         #expect(m.responseSent(now: start) == .wait)
@@ -611,7 +650,7 @@ extension HTTP1ConnectionStateMachine {
     /// `keepAlive`, as the transport does: `responseStarted`, then `responseSent`.
     mutating func respond(keepAlive: Bool, pendingOutput: Int = 0, now: ContinuousClock.Instant) -> Action {
         _ = responseStarted(
-            status: .ok, fields: keepAlive ? [:] : [.connection: "close"], bodyLength: 0, method: .get, minorVersion: 1)
+            status: .ok, fields: keepAlive ? [:] : [.connection: "close"], content: .bytes(count: 0), method: .get, minorVersion: 1)
         return responseSent(pendingOutput: pendingOutput, now: now)
     }
 

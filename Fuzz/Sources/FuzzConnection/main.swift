@@ -5,7 +5,8 @@ import TernServer
 /// the end of input, interleaved as the input chooses; traps if an action contradicts the
 /// state: two requests dispatched at once (responses leave in request order, one per
 /// request), content delivered with no read pending or to no request, an empty piece, content
-/// written for a response to HEAD or with status 204 or 304, a stream written past its
+/// framed or written for a response to HEAD or with status 204 or 304, sendfile for anything
+/// but long file regions, a producer run for anything but a stream, a stream written past its
 /// announced length, a connection that does not end closed once its input has ended and its
 /// response is sent. After each event it settles reading and the timer as the transport does,
 /// and traps when reading is paused twice or resumed twice, when the transport would read
@@ -88,6 +89,8 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             break
         case .pauseReading, .resumeReading, .armTimer:
             preconditionFailure("an event answered a settling action")
+        case .writeResponse, .sendFileRegions, .writeStream:
+            preconditionFailure("an event other than responseStarted answered a response's write")
         }
     }
     let statuses = [200, 204, 304, 206, 404]
@@ -97,11 +100,32 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         guard let request else { preconditionFailure("a response with no request") }
         let status = statuses[Int(control >> 2) % statuses.count]
         let length: Int64? = control & 0x2 == 0 ? Int64(control >> 4) : nil
-        let framing = machine.responseStarted(
-            status: .init(code: status), fields: control & 0x1 == 0 ? [:] : [.connection: "close"], bodyLength: length,
+        let content: HTTP1ConnectionStateMachine.ResponseContent = switch length {
+        case nil: .stream(length: nil)
+        case let length? where control & 0x80 != 0: .fileRegions(length: length << 12)
+        case let length?: .bytes(count: Int(length))
+        }
+        let started = machine.responseStarted(
+            status: .init(code: status), fields: control & 0x1 == 0 ? [:] : [.connection: "close"], content: content,
             method: request.request.method, minorVersion: request.minorVersion)
+        let framing: HTTP1ResponseFraming
+        switch started {
+        case .writeResponse(let decided):
+            framing = decided
+        case .sendFileRegions(let decided):
+            guard case .fileRegions(let length) = content, length > HTTP1ConnectionStateMachine.copiedContentLimit else {
+                preconditionFailure("sendfile for content that is not long file regions")
+            }
+            framing = decided
+        case .writeStream(let decided):
+            guard case .stream = content else { preconditionFailure("a producer run for content that is not a stream") }
+            framing = decided
+        default:
+            preconditionFailure("a response started with \(started)")
+        }
         let bodiless = request.request.method == .head || status == 204 || status == 304
         precondition(!bodiless || framing.body == .none, "a response to HEAD, 204 or 304 framed with content")
+        precondition(framing.body != .none || started == .writeResponse(framing), "content to write for a response framed without")
         if length == nil {
             var left = streamed
             while left > 0, !closed {

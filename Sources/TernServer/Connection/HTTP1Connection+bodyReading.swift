@@ -38,7 +38,7 @@ extension HTTP1Connection {
             settle(now: now)
             return try await withUnsafeThrowingContinuation { bodyWaiter = $0 }
         case .dispatch, .sendError, .shutdownWrite, .close, .writeContent, .writeLastChunk, .resumeStream, .failStream, .releaseHandler,
-            .pauseReading, .resumeReading, .armTimer:
+            .pauseReading, .resumeReading, .armTimer, .writeResponse, .sendFileRegions, .writeStream:
             preconditionFailure("a read of the content answered \(action)")
         }
     }

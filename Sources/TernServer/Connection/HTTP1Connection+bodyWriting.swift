@@ -5,40 +5,21 @@ import Logging
 import TernHTTP
 
 extension HTTP1Connection {
-    /// Sends the head in the loop's output buffer and `body` (not a stream): in the same
-    /// `send` when it is in memory or small file regions, else the head and then the regions
-    /// through the socket's output. False when the connection was closed instead.
-    func send(_ body: ResponseBody, to output: OpaquePointer) -> Bool {
-        switch body.storage {
-        case .empty, .stream:
-            break
-        case .bytes(let content):
-            loop.output.append(content)
-        case .file(let region):
-            return send(CollectionOfOne(.file(region)), length: region.length, to: output)
-        case .segments(let segments, let length):
-            return send(segments, length: length, to: output)
-        }
-        write(loop.output.bytes, to: output)
-        return true
-    }
-
-    /// `send(_:to:)` for file regions and bytes: read into the loop's output buffer and sent
-    /// with the head when small, else queued after the head.
-    func send(_ segments: some Collection<BodySegment>, length: Int64, to output: OpaquePointer) -> Bool {
-        guard length <= Self.copiedBodyLimit else {
-            add(loop.output.bytes, to: output)
-            for segment in segments {
-                guard add(segment, to: output) else {
-                    server.logger.error("cannot queue a file region; closing the connection")
-                    free()
-                    return false
-                }
-            }
-            return true
-        }
+    /// Sends the head in the loop's output buffer with `body` in the same `send`: bytes, or
+    /// file regions read into the buffer (`.writeResponse`). False when the connection was
+    /// closed instead (a file ended before its region did).
+    func writeWithHead(_ body: ResponseBody, to output: OpaquePointer) -> Bool {
         do {
-            for segment in segments { try loop.output.append(segment) }
+            switch body.storage {
+            case .empty, .stream:
+                break
+            case .bytes(let content):
+                loop.output.append(content)
+            case .file(let region):
+                try loop.output.append(.file(region))
+            case .segments(let segments, _):
+                for segment in segments { try loop.output.append(segment) }
+            }
         } catch {
             server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
             free()
@@ -48,10 +29,23 @@ extension HTTP1Connection {
         return true
     }
 
-    /// The largest segmented body (file regions) read into memory and sent with the head in
-    /// one `send`. Below this size, `pread` and one copy cost less than what sendfile needs: the
-    /// head written first, a second call for the file, and the write event armed in between.
-    static let copiedBodyLimit: Int64 = 16 * 1024
+    /// Queues the head in the loop's output buffer, then `body`'s file regions as file
+    /// segments that the socket's output sends with sendfile (`.sendFileRegions`). False when
+    /// the connection was closed instead.
+    func sendFileRegions(of body: ResponseBody, to output: OpaquePointer) -> Bool {
+        add(loop.output.bytes, to: output)
+        let queued = switch body.storage {
+        case .file(let region): add(.file(region), to: output)
+        case .segments(let segments, _): segments.allSatisfy { add($0, to: output) }
+        case .empty, .bytes, .stream: preconditionFailure("file regions to send from a body without any")
+        }
+        guard queued else {
+            server.logger.error("cannot queue a file region; closing the connection")
+            free()
+            return false
+        }
+        return true
+    }
 
     /// Sends `bytes` straight to the socket when nothing is queued before them, and queues
     /// what the socket does not take. Most responses leave in this one `send`, without arming

@@ -16,21 +16,30 @@ extension HTTP1Connection {
                 logger: server.logger)
             status = .internalServerError
         }
-        let bodyLength = response.body.count
         let method = head.request.method
-        let framing = machine.responseStarted(
-            status: status, fields: response.headerFields, bodyLength: bodyLength, method: method, minorVersion: head.minorVersion)
+        let action = machine.responseStarted(
+            status: status, fields: response.headerFields, content: Self.content(of: response.body), method: method,
+            minorVersion: head.minorVersion)
+        let framing: HTTP1ResponseFraming
+        switch action {
+        case .writeResponse(let decided), .sendFileRegions(let decided), .writeStream(let decided): framing = decided
+        default: preconditionFailure("a response started with \(action)")
+        }
         // Written into the loop's output buffer, which every response on this loop reuses:
         // it is sent, or copied to the socket's output, before anything awaits.
         loop.output.reset()
         HTTP1ResponseHead.write(
-            response.head, status: status, framing: framing, bodyLength: bodyLength, method: method,
+            response.head, status: status, framing: framing, bodyLength: response.body.count, method: method,
             minorVersion: head.minorVersion, date: loop.dateFieldLine(), to: &loop.output)
-        if framing.body != .none, case .stream(_, let producer) = response.body.storage {
+        switch action {
+        case .writeResponse:
+            guard writeWithHead(framing.body == .none ? .empty : response.body, to: output) else { return }
+        case .sendFileRegions:
+            guard sendFileRegions(of: response.body, to: output) else { return }
+        default:
+            guard case .stream(_, let producer) = response.body.storage else { preconditionFailure("a stream's action for \(action)") }
             add(loop.output.bytes, to: output)
             guard await stream(producer) else { return }
-        } else {
-            guard send(framing.body == .none ? .empty : response.body, to: output) else { return }
         }
         let now = ContinuousClock.now
         // A read still pending (a child task of the handler's) ends with the exchange.
@@ -57,6 +66,19 @@ extension HTTP1Connection {
         add(loop.output.bytes, to: output)
         let now = ContinuousClock.now
         process(after: machine.errorQueued(pendingOutput: evbuffer_get_length(output), now: now), now: now)
+    }
+}
+
+extension HTTP1Connection {
+    /// What the machine needs to know of a body to decide how it is written.
+    static func content(of body: ResponseBody) -> HTTP1ConnectionStateMachine.ResponseContent {
+        switch body.storage {
+        case .empty: .bytes(count: 0)
+        case .bytes(let bytes): .bytes(count: bytes.count)
+        case .file(let region): .fileRegions(length: region.length)
+        case .segments(_, let length): .fileRegions(length: length)
+        case .stream(let length, _): .stream(length: length)
+        }
     }
 }
 

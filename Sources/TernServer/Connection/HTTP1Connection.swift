@@ -204,6 +204,8 @@ final class HTTP1Connection {
             releaseWaitingTask()
         case .pauseReading, .resumeReading, .armTimer:
             performForTransport(action)
+        case .writeResponse, .sendFileRegions, .writeStream:
+            preconditionFailure("a response is written by send(_:to:), which holds its content")
         }
     }
 

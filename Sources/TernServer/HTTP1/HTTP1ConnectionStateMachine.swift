@@ -50,6 +50,17 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         case shutdownWrite
         /// Release the socket now.
         case close
+        /// Write the response's head, framed so, with its content in the same write: the
+        /// content is in memory, or file regions of at most `copiedContentLimit` bytes read into
+        /// it; the head alone when the framing has no content (HEAD, 204, 304, an empty body).
+        /// Then `responseSent`.
+        case writeResponse(HTTP1ResponseFraming)
+        /// Write the head, then send the content's file regions from their files (sendfile(2)):
+        /// they are longer than `copiedContentLimit`. Then `responseSent`.
+        case sendFileRegions(HTTP1ResponseFraming)
+        /// Write the head, then run the stream's producer: its writes go through
+        /// `contentProduced` and its end through `contentEnded`. Then `responseSent`.
+        case writeStream(HTTP1ResponseFraming)
         /// Queue bytes a streamed response's producer wrote: as they are, or as one chunk
         /// (https://www.rfc-editor.org/rfc/rfc9112#section-7.1). While `isStreamPaused`, the
         /// producer then waits for `.resumeStream`.
@@ -70,6 +81,25 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         /// Arm the timer to fire this long from now, replacing any armed; call `timerFired`
         /// then. (From `settle`.)
         case armTimer(after: Duration)
+    }
+
+    /// A response's content, as far as writing it goes.
+    public enum ResponseContent: Sendable, Hashable {
+        /// Bytes in memory, `count` of them (none for an empty body).
+        case bytes(count: Int)
+        /// Regions of files (and bytes between them), `length` bytes in all.
+        case fileRegions(length: Int64)
+        /// Written by a producer as it runs; `length` when the response announced one.
+        case stream(length: Int64?)
+
+        /// The content's length, when known before it is written.
+        var length: Int64? {
+            switch self {
+            case .bytes(let count): Int64(count)
+            case .fileRegions(let length): length
+            case .stream(let length): length
+            }
+        }
     }
 
     /// A dispatched request's content.
@@ -146,6 +176,10 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     public static let outputHighWatermark = 256 * 1024
     /// Output queued past which a streamed response's producer waits until it is written.
     public static let streamHighWatermark = 64 * 1024
+    /// The longest content of file regions read into memory and written with the head in one
+    /// `send`. Below this, `pread` and one copy cost less than what sendfile needs: the head
+    /// written first, a second call for the file, and the write event armed in between.
+    public static let copiedContentLimit: Int64 = 16 * 1024
 
     /// The framing of the response being written, from `responseStarted` to `responseSent`.
     private var response: HTTP1ResponseFraming?
@@ -482,21 +516,31 @@ public struct HTTP1ConnectionStateMachine: Sendable {
     }
 
     /// The handler's response to the current request is ready to be written: decides its
-    /// framing, which the transport follows for the head and the content. No content for
-    /// HEAD, 204 and 304 (https://www.rfc-editor.org/rfc/rfc9110#section-6.4.1); a length
-    /// when known; chunked for a stream to HTTP/1.1, else content until the connection
-    /// closes (https://www.rfc-editor.org/rfc/rfc9112#section-6.3); and the connection kept
-    /// only when the request, the response's `Connection` field and the connection's state
-    /// (`mayKeepAlive`) all allow it. `bodyLength` is nil for a stream of unknown length.
+    /// framing, which the transport follows for the head and the content, and how the content
+    /// is written. No content for HEAD, 204 and 304
+    /// (https://www.rfc-editor.org/rfc/rfc9110#section-6.4.1); a length when known; chunked
+    /// for a stream to HTTP/1.1, else content until the connection closes
+    /// (https://www.rfc-editor.org/rfc/rfc9112#section-6.3); and the connection kept only when
+    /// the request, the response's `Connection` field and the connection's state
+    /// (`mayKeepAlive`) all allow it. Answers `.writeResponse`, `.sendFileRegions` or
+    /// `.writeStream`, each with the framing.
     public mutating func responseStarted(
-        status: HTTPResponse.Status, fields: HTTPFields, bodyLength: Int64?, method: HTTPRequest.Method, minorVersion: Int
-    ) -> HTTP1ResponseFraming {
+        status: HTTPResponse.Status, fields: HTTPFields, content: ResponseContent, method: HTTPRequest.Method, minorVersion: Int
+    ) -> Action {
         precondition(isResponding && response == nil, "one response per request, while it is being answered")
         let framing = HTTP1ResponseHead.framing(
-            status: status, fields: fields, bodyLength: bodyLength, method: method, minorVersion: minorVersion,
+            status: status, fields: fields, bodyLength: content.length, method: method, minorVersion: minorVersion,
             mayKeepAlive: mayKeepAlive)
         response = framing
-        return framing
+        if framing.body == .none { return .writeResponse(framing) }
+        switch content {
+        case .bytes:
+            return .writeResponse(framing)
+        case .fileRegions(let length):
+            return length <= Self.copiedContentLimit ? .writeResponse(framing) : .sendFileRegions(framing)
+        case .stream:
+            return .writeStream(framing)
+        }
     }
 
     /// A streamed response's producer wrote `content` (more than nothing), with
