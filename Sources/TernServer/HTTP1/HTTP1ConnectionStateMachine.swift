@@ -211,7 +211,7 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         self.state = .idle(deadline: Self.offset(now) + timeouts.head)
     }
 
-    /// When the transport should call `timerFired`, if at all.
+    /// The earliest deadline, if any: `settle` arms the transport's timer no later than it.
     public var deadline: ContinuousClock.Instant? {
         deadlineOffset.map { Self.epoch + $0 }
     }
