@@ -538,6 +538,27 @@ struct ConnectionStateMachineTests {
         #expect(m.deadline == start + .seconds(61))
     }
 
+    /// The client leaves in the middle of a response (its socket fails): the connection is
+    /// released at once, and what the producer still writes, and its end, are dropped.
+    @Test func aClientLeavingMidResponseReleasesTheConnection() {
+        var m = machine()
+        m.received(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8), now: start)
+        #expect(dispatchedPath(m.nextAction(now: start)) == "/")
+        _ = m.responseStarted(status: .ok, fields: [:], content: .stream(length: nil), method: .get, minorVersion: 1)
+        let big = [UInt8](repeating: 7, count: 70_000)
+        #expect(m.contentProduced(big, pendingOutput: 0, now: start) == .writeContent(big, chunked: true))
+        #expect(m.isStreamPaused)
+        #expect(m.connectionFailed() == .close)
+        #expect(m.isEnding)
+        #expect(!m.isStreamPaused)
+        #expect(m.deadline == nil, "nothing left to time")
+        #expect(m.contentProduced([1], pendingOutput: 0, now: start) == .wait, "dropped")
+        #expect(m.contentEnded() == .wait)
+        #expect(m.responseSent(now: start) == .wait)
+        #expect(m.bodyRequested(now: start) == .failBody(.badRequest, reason: "the request is no longer being answered"))
+        #expect(m.settled(now: start) == [.pauseReading])
+    }
+
     /// A stream that announced its length is held to it: a byte more, or fewer by its end,
     /// and the connection is released (the response cannot be completed as framed).
     @Test func aStreamIsHeldToItsAnnouncedLength() {

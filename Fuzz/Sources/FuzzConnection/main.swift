@@ -1,17 +1,17 @@
 import TernServer
 
 /// Drives the connection state machine with input bytes, reads of a request's content,
-/// responses (fixed or streamed, of any status), written and drained output, timer ticks and
-/// the end of input, interleaved as the input chooses; traps if an action contradicts the
-/// state: two requests dispatched at once (responses leave in request order, one per
-/// request), content delivered with no read pending or to no request, an empty piece, content
-/// framed or written for a response to HEAD or with status 204 or 304, sendfile for anything
-/// but long file regions, a producer run for anything but a stream, a stream written past its
-/// announced length, a connection that does not end closed once its input has ended and its
-/// response is sent. After each event it settles reading and the timer as the transport does,
-/// and traps when reading is paused twice or resumed twice, when the transport would read
-/// while the machine wants no input or the reverse, or when a deadline has no timer armed to
-/// fire by it; at the end, time moves only to the armed timer.
+/// responses (fixed or streamed, of any status), written and drained output, timer ticks, the
+/// end of input and a failed socket, interleaved as the input chooses; traps if an action
+/// contradicts the state: two requests dispatched at once (responses leave in request order,
+/// one per request), content delivered with no read pending or to no request, an empty piece,
+/// content framed or written for a response to HEAD or with status 204 or 304, sendfile for
+/// anything but long file regions, a producer run for anything but a stream, a stream written
+/// past its announced length, a connection that does not end closed once its input has ended
+/// and its response is sent. After each event it settles reading and the timer as the
+/// transport does, and traps when reading is paused twice or resumed twice, when the transport
+/// would read while the machine wants no input or the reverse, or when a deadline has no timer
+/// armed to fire by it; at the end, time moves only to the armed timer.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
@@ -173,7 +173,12 @@ public func fuzzConnection(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
                 machine.outputWritten(pendingOutput: pendingOutput, now: now)
             }
         case 3:
-            if responding, !readPending {
+            if control & 0xF0 == 0xF0 {
+                // The socket fails: the peer reset it, mid-request or mid-response.
+                let action = machine.connectionFailed()
+                precondition(action == .close, "a failed socket answered \(action)")
+                perform(action)
+            } else if responding, !readPending {
                 readPending = true
                 perform(machine.bodyRequested(now: now))
             }

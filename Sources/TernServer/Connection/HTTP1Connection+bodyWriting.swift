@@ -22,7 +22,7 @@ extension HTTP1Connection {
             }
         } catch {
             server.logger.error("a file region ended early; closing the connection", metadata: ["offset": "\(error.offset)"])
-            free()
+            perform(machine.connectionFailed())
             return false
         }
         write(loop.output.bytes, to: output)
@@ -41,7 +41,7 @@ extension HTTP1Connection {
         }
         guard queued else {
             server.logger.error("cannot queue a file region; closing the connection")
-            free()
+            perform(machine.connectionFailed())
             return false
         }
         return true
@@ -107,7 +107,7 @@ extension HTTP1Connection {
         } catch {
             if isOpen {
                 server.logger.error("response stream failed; closing the connection", metadata: ["error": "\(String(reflecting: error))"])
-                free()
+                perform(machine.connectionFailed())
             }
             return false
         }

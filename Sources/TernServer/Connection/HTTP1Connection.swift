@@ -104,7 +104,7 @@ final class HTTP1Connection {
         } else if count == 0 {
             endOfInput()
         } else if errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR {
-            free()
+            perform(machine.connectionFailed())
         }
     }
 
@@ -123,7 +123,7 @@ final class HTTP1Connection {
 
     /// Write-side failures (reading is `readable`'s).
     private func event(_ events: Int16) {
-        if events & Int16(BEV_EVENT_ERROR | BEV_EVENT_EOF) != 0 { free() }
+        if events & Int16(BEV_EVENT_ERROR | BEV_EVENT_EOF) != 0 { perform(machine.connectionFailed()) }
     }
 
     /// The peer sent its FIN.

@@ -3,7 +3,7 @@ import TernHTTP
 
 /// The life of one HTTP/1.1 connection as a value: it takes events (bytes received, the
 /// handler asking for content, a response's head, its streamed content and end, output
-/// written or drained, the end of the peer's input, a timer, shutdown) with the instant they
+/// written or drained, the end of the peer's input, a failed socket, a timer, shutdown) with the instant they
 /// happen, and answers with what to do. It owns the parser, the buffered input, the framing
 /// of each response (the one place that decides HEAD, 204, 304, chunked and close), every
 /// deadline including the write timeout, and the end of the connection: output is flushed,
@@ -610,6 +610,19 @@ public struct HTTP1ConnectionStateMachine: Sendable {
         }
         noteInput(now: now)
         return nextAction(now: now)
+    }
+
+    /// The connection cannot go on: the socket failed (the peer reset it, or an error), or
+    /// the response being written cannot be completed (its file ended early, its producer
+    /// failed). Nothing more is written or read: answers `.close`, and whatever the handler
+    /// still produces for the response is dropped.
+    public mutating func connectionFailed() -> Action {
+        state = .closed
+        response = nil
+        streamPaused = false
+        writeDeadline = nil
+        handlerDeadline = nil
+        return .close
     }
 
     /// The peer will send nothing more. A request being answered still gets its response
