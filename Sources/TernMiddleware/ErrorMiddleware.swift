@@ -12,11 +12,13 @@ public import TernHTTP
 /// router.use(ErrorMiddleware())
 /// router.use(BearerAuthentication(...))
 /// ```
-public struct ErrorMiddleware: Middleware {
+public struct ErrorMiddleware: SynchronousMiddleware {
     /// The middleware.
     public init() {}
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        await next.respondRenderingErrors(to: request, context: context)
+    public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        -> Response
+    {
+        outcome.rendered(for: request, context: context)
     }
 }

@@ -6,7 +6,7 @@ import TernHTTP
 
 /// A shared bucket per key with no refill (a frozen clock), counting the leases asked for;
 /// `reachable` false makes it throw, as a store that is down.
-private final class FakeLeaseStore: RateLimitLeaseStore {
+final class FakeLeaseStore: RateLimitLeaseStore {
     struct Down: Error {}
     let buckets = Locked<[String: Double]>([:])
     let calls = Atomic<Int>(0)

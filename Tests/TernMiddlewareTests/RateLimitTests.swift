@@ -49,9 +49,21 @@ struct RateLimitTests {
             exemptRoutes: ["/healthz"], key: RateLimit.principalOrHost, clock: { clock.now })
     }
 
-    @Test func annotatesAndRefusesWithTheDraftFields() async throws {
+    /// The limit as it runs on its own, or in the synchronous form a chain runs it in.
+    func form(_ limit: RateLimit, synchronous: Bool) throws -> any Middleware {
+        synchronous ? try #require(limit.synchronousForm) : limit
+    }
+
+    @Test func onlyBucketsInThisProcessRunSynchronously() {
+        #expect(middleware(TestClock()).synchronousForm != nil)
+        let shared = LeasedRateLimiter(policy: RateLimitPolicy(quota: 1, windowSeconds: 1), store: FakeLeaseStore(instances: 1))
+        #expect(RateLimit(shared: shared).synchronousForm == nil)
+    }
+
+    @Test(arguments: [false, true])
+    func annotatesAndRefusesWithTheDraftFields(synchronous: Bool) async throws {
         let clock = TestClock()
-        let limit = middleware(clock)
+        let limit = try form(middleware(clock), synchronous: synchronous)
         let first = try await limit.handle(request(), context: context(), next: answer())
         #expect(first.headerFields[RateLimit.policyField] == #""default";q=2;w=1"#)
         #expect(first.headerFields[RateLimit.limitField] == #""default";r=1;t=1"#)
@@ -70,8 +82,9 @@ struct RateLimitTests {
         #expect(try await limit.handle(request(), context: context(), next: answer()).status == .ok)
     }
 
-    @Test func exemptRoutesAreNeitherCountedNorAnnotated() async throws {
-        let limit = middleware(TestClock(), quota: 1)
+    @Test(arguments: [false, true])
+    func exemptRoutesAreNeitherCountedNorAnnotated(synchronous: Bool) async throws {
+        let limit = try form(middleware(TestClock(), quota: 1), synchronous: synchronous)
         for _ in 0..<5 {
             let response = try await limit.handle(request(), context: context(route: "/healthz"), next: answer())
             #expect(response.status == .ok)
@@ -79,8 +92,9 @@ struct RateLimitTests {
         }
     }
 
-    @Test func errorsFromLaterStagesCarryTheFields() async throws {
-        let limit = middleware(TestClock())
+    @Test(arguments: [false, true])
+    func errorsFromLaterStagesCarryTheFields(synchronous: Bool) async throws {
+        let limit = try form(middleware(TestClock()), synchronous: synchronous)
         let response = try await limit.handle(request(), context: context(), next: ClosureResponder { _, _ in throw HTTPError(.notFound, detail: "no such thing") })
         #expect(response.status == .notFound)
         #expect(response.headerFields[RateLimit.limitField] != nil)

@@ -60,3 +60,14 @@ extension Responder {
         }
     }
 }
+
+extension Result where Success == Response, Failure == any Error {
+    /// The response, or the error rendered by `Response(rendering:for:context:)`: what
+    /// `respondRenderingErrors(to:context:)` gives, for a `SynchronousMiddleware`'s `end`.
+    public consuming func rendered(for request: Request, context: RequestContext) -> Response {
+        switch self {
+        case .success(let response): response
+        case .failure(let error): Response(rendering: error, for: request, context: context)
+        }
+    }
+}

@@ -10,15 +10,51 @@
 ///     }
 /// }
 /// ```
+///
+/// A middleware that never awaits but around `next` is cheaper as a `SynchronousMiddleware`.
 public protocol Middleware: Sendable {
     func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response
+
+    /// This middleware as a `SynchronousMiddleware`, when it can run as one; nil when it
+    /// awaits. For a middleware that awaits only in some configurations (a rate limit whose
+    /// buckets are in a database or in this process); `wrapping(_:)` asks once, when it builds
+    /// the chain. The default is nil, and a `SynchronousMiddleware`'s is itself.
+    var synchronousForm: (any SynchronousMiddleware)? { get }
+}
+
+extension Middleware {
+    public var synchronousForm: (any SynchronousMiddleware)? { nil }
 }
 
 extension Array where Element == any Middleware {
     /// Folds the middleware around `responder` once: the first element is the outermost, so
-    /// it sees the request first and the response last.
+    /// it sees the request first and the response last. Adjacent `SynchronousMiddleware` run
+    /// as one step (one async call for them all, their `begin`s and `end`s in the same order
+    /// as nested calls would run them).
     public func wrapping(_ responder: any Responder) -> any Responder {
-        reversed().reduce(responder) { next, middleware in MiddlewareResponder(middleware: middleware, next: next) }
+        var next = responder
+        // The synchronous middleware just before `next`, outermost first.
+        var run: [any SynchronousMiddleware] = []
+        for middleware in reversed() {
+            if let synchronous = middleware.synchronousForm {
+                run.insert(synchronous, at: 0)
+                continue
+            }
+            next = Self.responder(running: run, before: next)
+            run = []
+            next = MiddlewareResponder(middleware: middleware, next: next)
+        }
+        return Self.responder(running: run, before: next)
+    }
+
+    /// `run` before `next`: as one step when there are several (a single one runs as its own
+    /// `handle`).
+    private static func responder(running run: [any SynchronousMiddleware], before next: any Responder) -> any Responder {
+        switch run.count {
+        case 0: next
+        case 1: MiddlewareResponder(middleware: run[0], next: next)
+        default: SynchronousRun(middleware: run, next: next)
+        }
     }
 }
 

@@ -21,7 +21,7 @@ public import TernHTTP
 ///     .init(token: readOnlyKey, principal: Principal(name: "reader", scopes: [.read])),
 /// ]))
 /// ```
-public struct BearerAuthentication: Middleware {
+public struct BearerAuthentication: SynchronousMiddleware {
     /// A secret token and whom it stands for.
     public struct Key: Sendable {
         let token: [UInt8]
@@ -60,9 +60,8 @@ public struct BearerAuthentication: Middleware {
         }
     }
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+    public func begin(_ request: Request, context: inout RequestContext) throws -> Response? {
         let required = requiredScope(request, context)
-        var context = context
         switch credentials(of: request) {
         case .none:
             if required != nil { throw challenge(error: nil, detail: "this request needs an API key: Authorization: Bearer KEY") }
@@ -76,7 +75,7 @@ public struct BearerAuthentication: Middleware {
             }
             context.storage[PrincipalKey.self] = principal
         }
-        return try await next.respond(to: request, context: context)
+        return nil
     }
 
     /// The principal whose key the request presents; nil for no key or an unknown one. For

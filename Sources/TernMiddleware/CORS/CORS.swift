@@ -16,7 +16,7 @@ public import TernHTTP
 /// ```swift
 /// router.use(CORS(allowedOrigin: { $0 == "https://app.example" }))
 /// ```
-public struct CORS: Middleware {
+public struct CORS: SynchronousMiddleware {
     /// Whether a page from this origin (`scheme://host[:port]`) may call the API.
     public let allowedOrigin: @Sendable (String) -> Bool
     /// Methods a preflight may be granted.
@@ -66,27 +66,34 @@ public struct CORS: Middleware {
         return false
     }
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        guard let origin = request.headerFields[Self.origin] else {
-            return try await next.respond(to: request, context: context)
+    /// Answers a preflight request (`OPTIONS` with `Access-Control-Request-Method`) from an
+    /// origin itself: nothing after it runs.
+    public func begin(_ request: Request, context: inout RequestContext) -> Response? {
+        guard request.method == .options, let origin = request.headerFields[Self.origin],
+            let method = request.headerFields[Self.requestMethod]
+        else { return nil }
+        var fields: HTTPFields = [.vary: "Origin"]
+        if allowedOrigin(origin), allowedMethods.contains(where: { $0.rawValue == method }) {
+            fields[Self.allowOrigin] = origin
+            fields[Self.allowMethods] = allowedMethods.map(\.rawValue).joined(separator: ", ")
+            let requested = (request.headerFields.value(of: Self.requestHeaders) ?? "").commaSeparatedElements().map { $0.lowercased() }
+            let granted = requested.filter(allowedHeaders.contains)
+            if !granted.isEmpty { fields[Self.allowHeaders] = granted.joined(separator: ", ") }
+            fields[Self.maxAge] = String(maxAgeSeconds)
+            if allowCredentials { fields[Self.allowCredentialsField] = "true" }
         }
-        let allowed = allowedOrigin(origin)
-        if request.method == .options, let method = request.headerFields[Self.requestMethod] {
-            var fields: HTTPFields = [.vary: "Origin"]
-            if allowed, allowedMethods.contains(where: { $0.rawValue == method }) {
-                fields[Self.allowOrigin] = origin
-                fields[Self.allowMethods] = allowedMethods.map(\.rawValue).joined(separator: ", ")
-                let requested = (request.headerFields.value(of: Self.requestHeaders) ?? "").commaSeparatedElements().map { $0.lowercased() }
-                let granted = requested.filter(allowedHeaders.contains)
-                if !granted.isEmpty { fields[Self.allowHeaders] = granted.joined(separator: ", ") }
-                fields[Self.maxAge] = String(maxAgeSeconds)
-                if allowCredentials { fields[Self.allowCredentialsField] = "true" }
-            }
-            return Response(status: .noContent, headerFields: fields)
-        }
-        var response = await next.respondRenderingErrors(to: request, context: context)
+        return Response(status: .noContent, headerFields: fields)
+    }
+
+    /// Adds `Vary: Origin` and, for an allowed origin, the CORS fields to the response of a
+    /// request that names its origin (errors rendered, so they carry them too).
+    public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        throws -> Response
+    {
+        guard let origin = request.headerFields[Self.origin] else { return try outcome.get() }
+        var response = outcome.rendered(for: request, context: context)
         response.headerFields.appendVary("Origin")
-        if allowed {
+        if allowedOrigin(origin) {
             response.headerFields[Self.allowOrigin] = origin
             if !exposedHeaders.isEmpty { response.headerFields[Self.exposeHeaders] = exposedHeaders.joined(separator: ", ") }
             if allowCredentials { response.headerFields[Self.allowCredentialsField] = "true" }

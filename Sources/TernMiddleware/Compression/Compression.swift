@@ -14,7 +14,7 @@ public import TernHTTP
 ///   304 (it has no type to judge by, and must vary as its 200 does).
 ///
 /// Register it inside `ConditionalGET`, so a client holding the gzip variant's tag gets 304.
-public struct Compression: Middleware {
+public struct Compression: SynchronousMiddleware {
     /// Bodies shorter than this are sent as they are.
     public let minimumLength: Int
     /// zlib's level: 1 fastest … 9 smallest.
@@ -26,8 +26,10 @@ public struct Compression: Middleware {
         self.level = level
     }
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        var response = try await next.respond(to: request, context: context)
+    public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        throws -> Response
+    {
+        var response = try outcome.get()
         let status = response.status.code
         if status == 304 {
             // A 304 has no Content-Type to judge by, yet must carry the Vary its 200 would

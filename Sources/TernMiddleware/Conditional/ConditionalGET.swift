@@ -17,7 +17,7 @@ public import TernHTTP
 /// router.use(ConditionalGET())
 /// router.get("/report") { _, _ in Response(status: .ok, headerFields: [.eTag: tag.description], body: ...) }
 /// ```
-public struct ConditionalGET: Middleware {
+public struct ConditionalGET: SynchronousMiddleware {
     /// Whether a buffered 2xx body without an `ETag` gets one hashed from its bytes.
     public let hashingBodies: Bool
 
@@ -26,11 +26,11 @@ public struct ConditionalGET: Middleware {
         self.hashingBodies = hashingBodies
     }
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        guard request.method == .get || request.method == .head else {
-            return try await next.respond(to: request, context: context)
-        }
-        var response = try await next.respond(to: request, context: context)
+    public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        throws -> Response
+    {
+        var response = try outcome.get()
+        guard request.method == .get || request.method == .head else { return response }
         guard (200..<300).contains(response.status.code), response.status != .partialContent else { return response }
         var tag = response.headerFields.value(of: .eTag).flatMap { EntityTag(parsing: $0) }
         if tag == nil, hashingBodies, let bytes = response.body.bufferedBytes {

@@ -22,7 +22,7 @@ public import TernHTTP
 /// router.use(RequestID())
 /// router.use(AccessLog(format: .json))
 /// ```
-public struct AccessLog: Middleware {
+public struct AccessLog: SynchronousMiddleware {
     /// The level of the lines.
     public let level: Logger.Level
     /// How lines are written.
@@ -37,10 +37,11 @@ public struct AccessLog: Middleware {
         self.output = LoopLineBuffers(descriptor: fileDescriptor)
     }
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        guard context.logger.logLevel <= level else { return try await next.respond(to: request, context: context) }
-        let started = ContinuousClock.now
-        let response = await next.respondRenderingErrors(to: request, context: context)
+    public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        throws -> Response
+    {
+        guard context.logger.logLevel <= level else { return try outcome.get() }
+        let response = outcome.rendered(for: request, context: context)
         let status = response.status
         let sent = request.method == .head || status == .notModified || status == .noContent ? 0 : response.body.count ?? 0
         let client: AccessLogLine.Client =

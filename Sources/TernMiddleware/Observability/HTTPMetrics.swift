@@ -11,7 +11,7 @@ public import TernHTTP
 /// `unmatched` for requests no route took, so the number of series stays bounded whatever
 /// clients send. Register it first (outermost), so 404s, 405s and errors are counted with
 /// the status the client got.
-public struct HTTPMetrics: Middleware {
+public struct HTTPMetrics: SynchronousMiddleware {
     /// The `route` label of requests no route matched.
     public static let unmatchedRoute = "unmatched"
 
@@ -26,21 +26,22 @@ public struct HTTPMetrics: Middleware {
         self.handles = Handles()
     }
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+    public func begin(_ request: Request, context: inout RequestContext) -> Response? {
         inFlight.increment()
-        defer { inFlight.decrement() }
-        let started = ContinuousClock.now
-        var status = 500
-        defer {
-            let route = context.route ?? Self.unmatchedRoute
-            let method = request.method
-            handles.counter(method: method, route: route, status: status, factory: factory).increment()
-            let elapsed = ContinuousClock.now - started
-            handles.timer(method: method, route: route, factory: factory)
-                .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        }
-        let response = await next.respondRenderingErrors(to: request, context: context)
-        status = response.status.code
+        return nil
+    }
+
+    public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        -> Response
+    {
+        inFlight.decrement()
+        let response = outcome.rendered(for: request, context: context)
+        let route = context.route ?? Self.unmatchedRoute
+        let method = request.method
+        handles.counter(method: method, route: route, status: response.status.code, factory: factory).increment()
+        let elapsed = ContinuousClock.now - started
+        handles.timer(method: method, route: route, factory: factory)
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         return response
     }
 

@@ -15,7 +15,7 @@ public import TernHTTP
 /// ```swift
 /// router.use(TrustedProxies([IPAddressRange("10.0.0.0/8")!]))
 /// ```
-public struct TrustedProxies: Middleware {
+public struct TrustedProxies: SynchronousMiddleware {
     /// `X-Forwarded-For`.
     public static let forwardedForField = HTTPField.Name("X-Forwarded-For")!
 
@@ -41,20 +41,19 @@ public struct TrustedProxies: Middleware {
         forwardedClient(in: context) ?? context.remoteAddress?.host
     }
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+    public func begin(_ request: Request, context: inout RequestContext) -> Response? {
         let peer: String
         if let address = context.remoteAddress {
-            guard isTrusted(address.host) else { return try await next.respond(to: request, context: context) }
+            guard isTrusted(address.host) else { return nil }
             peer = address.host
         } else {
-            guard unixSocketPeers else { return try await next.respond(to: request, context: context) }
+            guard unixSocketPeers else { return nil }
             peer = "unix"
         }
         let lines = request.headerFields[values: Self.forwardedForField]
-        guard !lines.isEmpty else { return try await next.respond(to: request, context: context) }
-        var context = context
+        guard !lines.isEmpty else { return nil }
         context.storage[ForwardedClientKey.self] = client(from: lines, peer: peer)
-        return try await next.respond(to: request, context: context)
+        return nil
     }
 
     /// The client for the `X-Forwarded-For` field lines `lines` received from the trusted

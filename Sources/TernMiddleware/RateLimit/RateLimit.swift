@@ -104,7 +104,46 @@ public struct RateLimit: Middleware {
         if let route = context.route, exemptRoutes.contains(route) {
             return try await next.respond(to: request, context: context)
         }
-        let outcome = await limiter.take(key(request, context), at: clock())
+        let limit = try admit(await limiter.take(key(request, context), at: clock()))
+        var response = await next.respondRenderingErrors(to: request, context: context)
+        annotate(&response, limit: limit)
+        return response
+    }
+
+    /// With the buckets in this process, nothing awaits: the chain runs it with the
+    /// synchronous middleware around it.
+    public var synchronousForm: (any SynchronousMiddleware)? {
+        guard case .local(let buckets) = limiter else { return nil }
+        return Local(limit: self, buckets: buckets)
+    }
+
+    /// `RateLimit` over buckets in this process, as a `SynchronousMiddleware`.
+    struct Local: SynchronousMiddleware {
+        let limit: RateLimit
+        let buckets: RateLimiter
+
+        /// The `RateLimit` field's value for the request, from `begin` to `end`.
+        enum LimitKey: ContextKey { typealias Value = String }
+
+        func begin(_ request: Request, context: inout RequestContext) throws -> Response? {
+            if let route = context.route, limit.exemptRoutes.contains(route) { return nil }
+            context.storage[LimitKey.self] = try limit.admit(buckets.take(limit.key(request, context), at: limit.clock()))
+            return nil
+        }
+
+        func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+            throws -> Response
+        {
+            guard let value = context.storage[LimitKey.self] else { return try outcome.get() }
+            var response = outcome.rendered(for: request, context: context)
+            limit.annotate(&response, limit: value)
+            return response
+        }
+    }
+
+    /// The `RateLimit` field's value for a request the bucket let through; over the limit, a
+    /// 429 with the fields and `Retry-After`.
+    private func admit(_ outcome: TokenBucket.Outcome) throws -> String {
         let policy = limiter.policy
         let limit = limitValue(outcome)
         guard outcome.allowed else {
@@ -117,9 +156,11 @@ public struct RateLimit: Middleware {
                     Self.limitField: limit,
                 ])
         }
-        var response = await next.respondRenderingErrors(to: request, context: context)
+        return limit
+    }
+
+    private func annotate(_ response: inout Response, limit: String) {
         response.headerFields.set(policyLine)
         response.headerFields.set(HTTPField(name: Self.limitField, value: limit))
-        return response
     }
 }

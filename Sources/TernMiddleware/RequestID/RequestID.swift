@@ -15,7 +15,7 @@ public import TernHTTP
 /// router.use(RequestID())
 /// router.use(ErrorMiddleware())
 /// ```
-public struct RequestID: Middleware {
+public struct RequestID: SynchronousMiddleware {
     /// `X-Request-Id`.
     public static let fieldName = HTTPField.Name("X-Request-Id")!
 
@@ -29,13 +29,18 @@ public struct RequestID: Middleware {
         generator = Generator()
     }
 
-    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+    public func begin(_ request: Request, context: inout RequestContext) -> Response? {
         let id = request.headerFields.onlyValue(of: Self.fieldName).flatMap { Self.isSane($0) ? $0 : nil } ?? generator.next()
-        var context = context
         context.storage[RequestIDKey.self] = id
         context.logger[metadataKey: "request-id"] = .string(id)
-        var response = await next.respondRenderingErrors(to: request, context: context)
-        response.headerFields.set(HTTPField(name: Self.fieldName, value: id))
+        return nil
+    }
+
+    public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        -> Response
+    {
+        var response = outcome.rendered(for: request, context: context)
+        if let id = Self.current(in: context) { response.headerFields.set(HTTPField(name: Self.fieldName, value: id)) }
         return response
     }
 

@@ -1,0 +1,115 @@
+/// A middleware whose work never suspends: a `begin` before the responders after it and an
+/// `end` after them, each synchronous.
+///
+/// It behaves as the `Middleware` it is (`handle` is provided), and costs less: the chain a
+/// router builds (`Array.wrapping(_:)`) runs adjacent synchronous middleware as one step, their
+/// `begin`s in order, one async call to what follows, then their `end`s in reverse, where a
+/// chain of `Middleware` makes an async call per middleware. Adopt it for anything that only
+/// reads or annotates the request and the response (ids, headers, logs, metrics, caching
+/// validators, compression); a middleware that awaits (a shared store, a database) stays a
+/// `Middleware`.
+///
+/// ```swift
+/// struct ServerHeader: SynchronousMiddleware {
+///     func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext,
+///              started: ContinuousClock.Instant) throws -> Response {
+///         var response = try outcome.get()
+///         response.headerFields[.server] = "tern"
+///         return response
+///     }
+/// }
+/// ```
+public protocol SynchronousMiddleware: Middleware {
+    /// Runs before the responders after this middleware. Returns nil to go on, with `context`
+    /// changed as the later stages should see it, or the response this middleware answers
+    /// itself: then nothing after it runs and its own `end` is not called, as when a
+    /// `Middleware` returns without calling `next`. A thrown error is likewise this
+    /// middleware's answer. The default does nothing and goes on.
+    func begin(_ request: Request, context: inout RequestContext) throws -> Response?
+
+    /// Runs after the responders after this middleware, when its `begin` went on.
+    ///
+    /// - Parameters:
+    ///   - outcome: what they answered or threw.
+    ///   - request: the request.
+    ///   - context: the context as the `begin`s left it: this middleware's, and those of the
+    ///     synchronous middleware run with it (inner ones' changes included).
+    ///   - started: when the request reached this middleware (middleware run together share
+    ///     one reading of the clock, taken before the first `begin`).
+    /// - Returns: this middleware's answer; it may instead throw (`try outcome.get()` passes
+    ///   an error on). The default passes `outcome` on unchanged.
+    func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        throws -> Response
+}
+
+extension SynchronousMiddleware {
+    public var synchronousForm: (any SynchronousMiddleware)? { self }
+
+    public func begin(_ request: Request, context: inout RequestContext) throws -> Response? {
+        nil
+    }
+
+    public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
+        throws -> Response
+    {
+        try outcome.get()
+    }
+
+    /// `begin`, the responders after this middleware, then `end`.
+    public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        if let answer = try begin(request, context: &context) { return answer }
+        let outcome: Result<Response, any Error>
+        do { outcome = .success(try await next.respond(to: request, context: context)) } catch { outcome = .failure(error) }
+        return try end(consume outcome, to: request, context: context, started: started)
+    }
+}
+
+/// Adjacent `SynchronousMiddleware` and what comes after them, as one responder: one async
+/// call for the whole run.
+struct SynchronousRun: Responder {
+    /// Outermost first.
+    let middleware: [any SynchronousMiddleware]
+    let next: any Responder
+
+    func respond(to request: Request, context: RequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        // How many `begin`s went on: their `end`s run, in reverse. (The loops read the list in
+        // place: its subscript would copy each middleware out.)
+        var began = 0
+        var answer: Result<Response, any Error>?
+        middleware.withUnsafeBufferPointer { middleware in
+            while began < middleware.count {
+                do {
+                    if let early = try middleware[began].begin(request, context: &context) {
+                        answer = .success(early)
+                        return
+                    }
+                } catch {
+                    answer = .failure(error)
+                    return
+                }
+                began += 1
+            }
+        }
+        var outcome: Result<Response, any Error>
+        if let answer {
+            outcome = answer
+        } else {
+            do { outcome = .success(try await next.respond(to: request, context: context)) } catch { outcome = .failure(error) }
+        }
+        middleware.withUnsafeBufferPointer { middleware in
+            while began > 0 {
+                began -= 1
+                do {
+                    outcome = .success(try middleware[began].end(consume outcome, to: request, context: context, started: started))
+                } catch {
+                    outcome = .failure(error)
+                }
+            }
+        }
+        return try outcome.get()
+    }
+}
