@@ -8,6 +8,9 @@
 # default middleware and its access log; the rate limit raised so that nothing is refused).
 # BINARY= and DEMO= name other builds of them (a before/after comparison).
 set -euo pipefail
+# One hash seed for every run: a dictionary's layout (and the cost of a lookup or of walking
+# it) otherwise changes with each process's random seed, by a thousand instructions a request.
+export SWIFT_DETERMINISTIC_HASHING=1
 here=$(cd "$(dirname "$0")" && pwd)
 binary=${BINARY:-$here/../.build/release/TernBench}
 demo=${DEMO:-$here/../../.build/release/tern-demo}
