@@ -42,25 +42,36 @@ public protocol ContextKey {
 /// kept in one small array searched in order: storing one costs an append, not a hash table
 /// of its own. Each value sits in a box of its key's value type, so reading it back is a
 /// pointer conversion rather than a dynamic cast from `any Sendable`.
+///
+/// The subscript is inlinable, so each use is specialized for its key where it is written:
+/// unspecialized, every access would look up the box's generic type at run time.
 public struct ContextStorage: Sendable {
-    private final class Box<Value: Sendable>: Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
+    @usableFromInline
+    final class Box<Value: Sendable>: Sendable {
+        @usableFromInline let value: Value
+        @usableFromInline init(_ value: Value) { self.value = value }
     }
 
-    private struct Entry: Sendable {
-        let key: ObjectIdentifier
+    @usableFromInline
+    struct Entry: Sendable {
+        @usableFromInline let key: ObjectIdentifier
         /// A `Box<Key.Value>` for the key `key` identifies: the subscript's setter stores
         /// nothing else under it.
-        var box: any AnyObject & Sendable
+        @usableFromInline var box: any AnyObject & Sendable
+
+        @usableFromInline init(key: ObjectIdentifier, box: any AnyObject & Sendable) {
+            self.key = key
+            self.box = box
+        }
     }
 
-    private var values: [Entry] = []
+    @usableFromInline var values: [Entry] = []
 
     /// Empty storage.
     public init() {}
 
     /// The value stored under `key`, or nil.
+    @inlinable
     public subscript<Key: ContextKey>(key: Key.Type) -> Key.Value? {
         get {
             let id = ObjectIdentifier(key)

@@ -31,7 +31,8 @@ public struct ConditionalGET: SynchronousMiddleware {
     {
         var response = try outcome.get()
         guard request.method == .get || request.method == .head else { return response }
-        guard (200..<300).contains(response.status.code), response.status != .partialContent else { return response }
+        let status = response.status.code
+        guard (200..<300).contains(status), status != 206 else { return response }
         var tag = response.headerFields.value(of: .eTag).flatMap { EntityTag(parsing: $0) }
         if tag == nil, hashingBodies, let bytes = response.body.bufferedBytes {
             let hashed = EntityTag.strong(forContent: bytes)

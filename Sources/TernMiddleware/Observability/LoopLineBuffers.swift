@@ -22,11 +22,13 @@ final class LoopLineBuffers: @unchecked Sendable {
     private let key: pthread_key_t
     private let all = Locked<[Buffer]>([])
 
-    /// One loop's lines.
+    /// One loop's lines. Its properties go unchecked for overlapping access: one thread uses a
+    /// buffer, never reentrantly (a line is written whole before the next begins), and the
+    /// run-time check would cost each line two calls into the runtime.
     private final class Buffer {
-        var bytes: [UInt8] = []
+        @exclusivity(unchecked) var bytes: [UInt8] = []
         /// Whether the loop will flush this buffer when it goes idle.
-        var flushScheduled = false
+        @exclusivity(unchecked) var flushScheduled = false
         /// What the loop runs when it goes idle: made once, not per burst.
         var flushWhenIdle: () -> Void = {}
 

@@ -71,10 +71,24 @@ public struct RequestID: SynchronousMiddleware {
             prefix = String(UInt64.random(in: 0..<(1 << 48)), radix: 16) + "-"
         }
 
+        /// The prefix and the next count in lowercase hex, written into one string (`String(_:radix:)`
+        /// goes through the generic `BinaryInteger` description).
         func next() -> String {
             let value = counter.add(1, ordering: .relaxed).newValue
-            return prefix + String(value, radix: 16)
+            let digits = max(1, (UInt64.bitWidth - value.leadingZeroBitCount + 3) / 4)
+            let prefix = prefix.utf8
+            return String(unsafeUninitializedCapacity: prefix.count + digits) { buffer in
+                let end = buffer.initialize(fromContentsOf: prefix) + digits
+                var rest = value
+                for index in stride(from: end - 1, through: end - digits, by: -1) {
+                    buffer[index] = Self.hexDigits[Int(rest & 0xF)]
+                    rest >>= 4
+                }
+                return end
+            }
         }
+
+        private static let hexDigits = Array("0123456789abcdef".utf8)
     }
 }
 
