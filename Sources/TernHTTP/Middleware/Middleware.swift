@@ -47,14 +47,10 @@ extension Array where Element == any Middleware {
         return Self.responder(running: run, before: next)
     }
 
-    /// `run` before `next`: as one step when there are several (a single one runs as its own
-    /// `handle`).
+    /// `run` before `next`, as one step (for a single middleware too: one async call, where its
+    /// `handle` behind a `MiddlewareResponder` would make two).
     private static func responder(running run: [any SynchronousMiddleware], before next: any Responder) -> any Responder {
-        switch run.count {
-        case 0: next
-        case 1: MiddlewareResponder(middleware: run[0], next: next)
-        default: SynchronousRun(middleware: run, next: next)
-        }
+        run.isEmpty ? next : SynchronousRun(middleware: run, next: next)
     }
 }
 
