@@ -9,7 +9,8 @@ public import TernHTTP
 /// three decimals) and `client` (the peer's address and port, or the address a trusted proxy
 /// forwarded: `TrustedProxies`), and the request logger's metadata (`request-id` when
 /// `RequestID` runs before it, trace ids), in the format of Tern's log handlers (`LogFormat`).
-/// Errors thrown past it are logged as 500 and rethrown.
+/// An error thrown past it is rendered (`Response(rendering:for:context:)`) and the line carries
+/// the status it renders to; when `level` is filtered out, responses and errors pass untouched.
 ///
 /// Lines skip swift-log: each is written straight into a byte buffer of the event loop that
 /// served the request and reaches the file descriptor with one `write` per burst, when the loop
