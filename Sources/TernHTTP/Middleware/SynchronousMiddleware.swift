@@ -55,14 +55,10 @@ extension SynchronousMiddleware {
         try outcome.get()
     }
 
-    /// `begin`, the responders after this middleware, then `end`.
+    /// `begin`, the responders after this middleware, then `end`: a run of one (chains built by
+    /// `wrapping(_:)` make their runs once and never call this).
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        let started = ContinuousClock.now
-        var context = context
-        if let answer = try begin(request, context: &context) { return answer }
-        let outcome: Result<Response, any Error>
-        do { outcome = .success(try await next.respond(to: request, context: context)) } catch { outcome = .failure(error) }
-        return try end(consume outcome, to: request, context: context, started: started)
+        try await SynchronousRun(middleware: [self], next: next).respond(to: request, context: context)
     }
 }
 
