@@ -38,6 +38,10 @@ struct AccessLogTests {
         line(path: "/a=b/\"q\"", client: .forwarded("203.0.113.9"), route: nil, metadata: [:]),
         line(path: "/x\u{01}y", client: .peer(SocketAddress(host: "::1", port: 8080)), metadata: ["a": "first", "span_id": "s", "trace_id": "t", "zz": .array(["1"])]),
         line(client: .unknown, metadata: ["status": "metadata loses to the field", "message": "reserved in JSON", "nested": .dictionary(["k": "v w"]), "empty": ""]),
+        // One key alone is placed without a list: before every field, after them all, a
+        // field's own, a reserved one.
+        line(metadata: ["a": "first"]), line(metadata: ["zz": "last"]), line(metadata: ["status": "loses"]),
+        line(metadata: ["message": "reserved in JSON"]),
     ])
     func linesMatchTheLogHandlers(line: AccessLogLine) {
         let client = switch line.client {

@@ -55,7 +55,7 @@ struct RequestIDTests {
         let requestID = RequestID()
         let ids = (1...300).map { _ in requestID.newID() }
         let prefix = ids[0].prefix { $0 != "-" }
-        #expect(!prefix.isEmpty && prefix.allSatisfy(\.isHexDigit))
+        #expect(prefix.count == 8 && prefix.allSatisfy(\.isHexDigit))
         #expect(ids.map { String($0.dropFirst(prefix.count)) } == (1...300).map { "-" + String($0, radix: 16) })
     }
 }

@@ -148,39 +148,51 @@ struct AccessLogLine {
     /// Writes the line's fields and the logger's metadata merged in key order, a field winning
     /// over metadata of its name, and in JSON the standard members' names left out. The
     /// metadata holds a few keys (a request id, trace ids): each is placed among the fields
-    /// once, and the fields' keys are written from bytes made once.
+    /// once, and the fields' keys are written from bytes made once. One key alone (a request id,
+    /// the common case) is placed without making a list.
     private func writeMembers(_ format: LogFormat, to out: inout [UInt8]) {
-        // Each extra member with the number of fields whose keys sort before its own, in key
-        // order (appended, then sorted only when there are several).
-        var extras: [(key: String, value: Logger.Metadata.Value, after: Int)] = []
-        if !metadata.isEmpty {
-            extras.reserveCapacity(metadata.count)
-            for (key, value) in metadata where !(format == .json && Self.reservedJSONKeys.contains(key)) {
-                let after = Self.fieldsBefore(key)
-                // A field's own key sorts right after the fields before it: one comparison
-                // tells whether the key is the field's, which then wins.
-                if after < Self.fieldKeys.count, Self.fieldKeys[after] == key { continue }
-                extras.append((key, value, after))
+        var written = 0
+        if metadata.count == 1, let (key, value) = metadata.first {
+            if let after = Self.place(key, format) {
+                writeFields(written..<after, format, to: &out)
+                writeMetadata(key, value, format, to: &out)
+                written = after
             }
-            if extras.count > 1 { extras.sort { UTF8Order.compare($0.key, $1.key) < 0 } }
+        } else if !metadata.isEmpty {
+            // Each member with the number of fields whose keys sort before its own, in key order.
+            var extras: [(key: String, value: Logger.Metadata.Value, after: Int)] = []
+            extras.reserveCapacity(metadata.count)
+            for (key, value) in metadata {
+                if let after = Self.place(key, format) { extras.append((key, value, after)) }
+            }
+            extras.sort { UTF8Order.compare($0.key, $1.key) < 0 }
+            for extra in extras {
+                writeFields(written..<extra.after, format, to: &out)
+                writeMetadata(extra.key, extra.value, format, to: &out)
+                written = extra.after
+            }
         }
-        var next = 0
-        // Read once per member: reading `extras[next].after` in the loop copies the whole member.
-        var nextAfter = extras.first?.after ?? Int.max
-        func writeExtra(to out: inout [UInt8]) {
-            let extra = extras[next]
-            writeMetadata(extra.key, extra.value, format, to: &out)
-            next += 1
-            nextAfter = next < extras.count ? extras[next].after : Int.max
-        }
+        writeFields(written..<Self.fields.count, format, to: &out)
+    }
+
+    /// The line's own fields in `range`, each key from bytes made once.
+    private func writeFields(_ range: Range<Int>, _ format: LogFormat, to out: inout [UInt8]) {
         let keys = format == .text ? Self.textKeys : Self.jsonKeys
-        for (index, field) in Self.fields.enumerated() {
-            while nextAfter == index { writeExtra(to: &out) }
+        for index in range {
             out.append(contentsOf: keys[index])
-            appendValue(of: field, format, to: &out)
+            appendValue(of: Self.fields[index], format, to: &out)
             if format == .json { out.append(UInt8(ascii: "\"")) }
         }
-        while next < extras.count { writeExtra(to: &out) }
+    }
+
+    /// How many of the fields come before metadata `key`; nil when the key is a field's own
+    /// (the field wins) or, in JSON, a standard member's.
+    private static func place(_ key: String, _ format: LogFormat) -> Int? {
+        if format == .json && reservedJSONKeys.contains(key) { return nil }
+        let after = fieldsBefore(key)
+        // A field's own key sorts right after the fields before it: one comparison tells.
+        if after < fieldKeys.count, fieldKeys[after] == key { return nil }
+        return after
     }
 
     /// How many of the fields' keys sort before `key`. The keys begin with different letters

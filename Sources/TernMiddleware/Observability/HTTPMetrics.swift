@@ -37,50 +37,44 @@ public struct HTTPMetrics: SynchronousMiddleware {
         inFlight.decrement()
         let response = outcome.rendered(for: request, context: context)
         let route = context.route ?? Self.unmatchedRoute
-        let method = request.method
-        handles.counter(method: method, route: route, status: response.status.code, factory: factory).increment()
+        let (counter, timer) = handles.metrics(method: request.method, route: route, status: response.status.code, factory: factory)
+        counter.increment()
         let elapsed = ContinuousClock.now - started
-        handles.timer(method: method, route: route, factory: factory)
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        timer.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         return response
     }
 
     /// Metric objects by their labels, made once: a bounded table, since routes, methods and
-    /// statuses are. Keyed by the label values themselves, so a lookup allocates nothing.
+    /// statuses are. Keyed by the label values themselves, so a lookup allocates nothing, and
+    /// a route's timer and its counters by status sit under one key: one lock and one hash of
+    /// the method and route a request.
     final class Handles: Sendable {
-        private struct CounterKey: Hashable {
-            let method: HTTPRequest.Method
-            let route: String
-            let status: Int
-        }
-
-        private struct TimerKey: Hashable {
+        private struct Key: Hashable {
             let method: HTTPRequest.Method
             let route: String
         }
 
-        private let counters = Locked<[CounterKey: Counter]>([:])
-        private let timers = Locked<[TimerKey: Timer]>([:])
+        private struct Series {
+            let timer: Timer
+            var counters: [Int: Counter]
+        }
 
-        func counter(method: HTTPRequest.Method, route: String, status: Int, factory: any MetricsFactory) -> Counter {
-            let key = CounterKey(method: method, route: route, status: status)
-            return counters.withLock { counters in
-                if let counter = counters[key] { return counter }
+        private let series = Locked<[Key: Series]>([:])
+
+        /// The request counter of `method`, `route` and `status`, and the duration timer of
+        /// `method` and `route`.
+        func metrics(method: HTTPRequest.Method, route: String, status: Int, factory: any MetricsFactory) -> (Counter, Timer) {
+            series.withLock { series in
+                let key = Key(method: method, route: route)
+                if let found = series[key], let counter = found.counters[status] { return (counter, found.timer) }
+                let timer =
+                    series[key]?.timer
+                    ?? Timer(label: "http_request_duration_seconds", dimensions: [("method", method.rawValue), ("route", route)], factory: factory)
                 let counter = Counter(
                     label: "http_requests_total", dimensions: [("method", method.rawValue), ("route", route), ("status", String(status))],
                     factory: factory)
-                counters[key] = counter
-                return counter
-            }
-        }
-
-        func timer(method: HTTPRequest.Method, route: String, factory: any MetricsFactory) -> Timer {
-            let key = TimerKey(method: method, route: route)
-            return timers.withLock { timers in
-                if let timer = timers[key] { return timer }
-                let timer = Timer(label: "http_request_duration_seconds", dimensions: [("method", method.rawValue), ("route", route)], factory: factory)
-                timers[key] = timer
-                return timer
+                series[key, default: Series(timer: timer, counters: [:])].counters[status] = counter
+                return (counter, timer)
             }
         }
     }
