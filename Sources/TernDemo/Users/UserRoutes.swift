@@ -11,6 +11,9 @@ import TernRouter
 /// transaction, against the row as it is then, so a failed precondition changes nothing.
 struct UserRoutes: Sendable {
     let store: any UserStore
+    /// A user's body is rendered once per version: its tag is `"<id>-<version>"`, and every
+    /// change of what the body shows bumps the version.
+    let bodies = RenderedBodies()
 
     static let representations: [Representation<UserBody>] = [.json, .xml(root: "user")]
     static let pageRepresentations: [Representation<Page<UserBody>>] = [.json, .xml(root: "users")]
@@ -89,7 +92,7 @@ struct UserRoutes: Sendable {
     private func respond(with user: User, to request: Request, status: HTTPResponse.Status = .ok) throws -> Response {
         try Response(
             negotiating: UserBody(user), for: request, representations: Self.representations, status: status,
-            entityTag: user.entityTag, lastModified: user.lastModified, headerFields: [.cacheControl: Self.cacheControl])
+            entityTag: user.entityTag, lastModified: user.lastModified, headerFields: [.cacheControl: Self.cacheControl], reusing: bodies)
     }
 
     /// `If-Match` (strong comparison, against the tag of any representation) and

@@ -14,6 +14,9 @@ extension Response {
     /// with them before rendering anything (section 13.2.2): 304 Not Modified with the
     /// fields section 15.4.5 keeps, or 412.
     ///
+    /// With `bodies`, a body rendered for the same request target and strong tag is reused
+    /// rather than rendered again (`RenderedBodies` says when that is sound).
+    ///
     /// - Throws: 406 Not Acceptable, listing the available types in `Accept`-ready form in
     ///   `detail` and as an `available` array, when none is acceptable; 412 when a precondition
     ///   fails.
@@ -25,7 +28,7 @@ extension Response {
     public init<Value: Sendable>(
         negotiating value: Value, for request: Request, representations: [Representation<Value>],
         status: HTTPResponse.Status = .ok, entityTag: EntityTag? = nil, lastModified: HTTPDate? = nil,
-        headerFields: HTTPFields = [:]
+        headerFields: HTTPFields = [:], reusing bodies: RenderedBodies? = nil
     ) throws {
         precondition(!representations.isEmpty, "negotiation needs at least one representation")
         let index = try Self.choose(representations, for: request)
@@ -37,7 +40,8 @@ extension Response {
         fields.set(chosen.contentTypeField)
         fields.appendVary("Accept")
         let tag = entityTag.map { representations.entityTag(for: $0, at: index) }
-        if let tag { fields.set(HTTPField(name: .eTag, value: tag.description)) }
+        let tagText = tag?.description
+        if let tagText { fields.set(HTTPField(name: .eTag, value: tagText)) }
         if let lastModified { fields.set(HTTPField(name: .lastModified, value: lastModified.description)) }
         if status == .ok, tag != nil || lastModified != nil, request.method == .get || request.method == .head {
             switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
@@ -50,7 +54,13 @@ extension Response {
                 break
             }
         }
-        self.init(status: status, headerFields: fields, body: .bytes(try chosen.render(value)))
+        let body =
+            if let bodies, let tag, !tag.isWeak, let tagText {
+                try bodies.body(target: request.head.path ?? "/", tag: tagText) { try chosen.render(value) }
+            } else {
+                try chosen.render(value)
+            }
+        self.init(status: status, headerFields: fields, body: .bytes(body))
     }
 
     /// The index of the representation to send.
