@@ -4,15 +4,16 @@ extension HTTPFields {
     /// Makes `field` the only line of its name: what `self[field.name] = field.value` does, for
     /// a field made once (a constant's value is checked once, not at every response) and with
     /// one pass over the lines when the name is absent, as it nearly always is.
-    public mutating func set(_ field: HTTPField) {
+    public mutating func set(_ field: consuming HTTPField) {
         guard let first = firstIndex(named: field.name) else {
             append(field)
             return
         }
+        let name = field.name
         self[first] = field
         var index = first + 1
         while index < endIndex {
-            if Self.sameName(self[index].name, field.name) { remove(at: index) } else { index += 1 }
+            if Self.sameName(self[index].name, name) { remove(at: index) } else { index += 1 }
         }
     }
 

@@ -3,13 +3,36 @@ public import HTTPTypes
 extension HTTPFields {
     /// Adds `name` to `Vary` unless it is listed already (https://www.rfc-editor.org/rfc/rfc9110#section-12.5.5),
     /// ASCII case-insensitively, or `*` is.
+    ///
+    /// One pass over the lines finds `Vary`; a single line is extended in place, several are
+    /// joined into one (their values combined with `, `, section 5.3).
     public mutating func appendVary(_ name: String) {
-        guard let current = value(of: .vary) else {
+        guard let first = firstIndex(named: .vary) else {
             append(HTTPField(name: .vary, value: name))
             return
         }
+        let repeated = self[index(after: first)...].contains { Self.sameName($0.name, .vary) }
+        let current = repeated ? self[.vary]! : self[first].value
         guard !Self.varyLists(name, in: current) else { return }
-        set(HTTPField(name: .vary, value: current + ", " + name))
+        let field = HTTPField(name: .vary, value: Self.list(current, name))
+        if repeated { set(field) } else { self[first] = field }
+    }
+
+    /// `list, element`, made in one allocation.
+    private static func list(_ list: String, _ element: String) -> String {
+        var list = list
+        var element = element
+        return list.withUTF8 { head in
+            element.withUTF8 { tail in
+                String(unsafeUninitializedCapacity: head.count + 2 + tail.count) { buffer in
+                    var end = buffer.initialize(fromContentsOf: head)
+                    buffer[end] = UInt8(ascii: ",")
+                    buffer[end + 1] = UInt8(ascii: " ")
+                    end += 2
+                    return end + UnsafeMutableBufferPointer(rebasing: buffer[end...]).initialize(fromContentsOf: tail)
+                }
+            }
+        }
     }
 
     /// Whether the list `value` holds `*` or `name`, compared element by element without

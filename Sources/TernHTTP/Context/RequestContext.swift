@@ -83,7 +83,10 @@ public struct ContextStorage: Sendable {
             switch (values.firstIndex { $0.key == id }, newValue) {
             case (let index?, let newValue?): values[index].box = Box(newValue)
             case (let index?, nil): values.remove(at: index)
-            case (nil, let newValue?): values.append(Entry(key: id, box: Box(newValue)))
+            case (nil, let newValue?):
+                // Room for the handful a request carries at the first, not one reallocation each.
+                if values.capacity == 0 { values.reserveCapacity(4) }
+                values.append(Entry(key: id, box: Box(newValue)))
             case (nil, nil): break
             }
         }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 public import TernHTTP
 
@@ -39,9 +42,10 @@ public struct Compression: SynchronousMiddleware {
         }
         guard let type = response.headerFields.value(of: .contentType), Self.isCompressible(type) else { return response }
         response.headerFields.appendVary("Accept-Encoding")
-        guard request.method != .head, (200..<300).contains(status), status != 206, status != 204,
+        // The body's size first: most API responses are too small, and it costs no scan of the fields.
+        guard let bytes = response.body.bufferedBytes, bytes.count >= minimumLength,
+            request.method != .head, (200..<300).contains(status), status != 206, status != 204,
             !response.headerFields.contains(.contentEncoding),
-            let bytes = response.body.bufferedBytes, bytes.count >= minimumLength,
             !(response.headerFields.value(of: .cacheControl).map { CacheControl($0).noTransform } ?? false),
             let accepted = AcceptEncoding(fieldValues: request.headerFields[values: .acceptEncoding]),
             accepted.bestMatch(in: ["gzip", "identity"]) == "gzip",
@@ -59,9 +63,7 @@ public struct Compression: SynchronousMiddleware {
     private static func starts(_ text: String, with prefix: StaticString) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            prefix.withUTF8Buffer { wanted in
-                bytes.count >= wanted.count && bytes.prefix(wanted.count).elementsEqual(wanted)
-            }
+            bytes.count >= prefix.utf8CodeUnitCount && memcmp(bytes.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
         }
     }
 

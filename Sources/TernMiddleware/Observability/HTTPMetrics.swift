@@ -40,7 +40,8 @@ public struct HTTPMetrics: SynchronousMiddleware {
         let (counter, timer) = handles.metrics(method: request.method, route: route, status: response.status.code, factory: factory)
         counter.increment()
         let elapsed = ContinuousClock.now - started
-        timer.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        let (seconds, attoseconds) = elapsed.components
+        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return response
     }
 
