@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import Testing
-import TernHTTP
+@_spi(Tern) import TernHTTP
 @testable import TernMiddleware
 import TernRouter
 import TernTesting
@@ -20,9 +20,9 @@ struct AccessLogTests {
     }
 
     static func text(_ line: AccessLogLine, _ format: LogFormat) -> String {
-        var out: [UInt8] = []
+        var out = OutputBuffer(capacity: 64)
         line.write(format, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: out.array, as: UTF8.self)
     }
 
     @Test func textAndJSONLines() {
@@ -66,9 +66,9 @@ struct AccessLogTests {
         (.seconds(2), "2000.000"), (.nanoseconds(999), "0.000"), (.milliseconds(-3), "0.000"),
     ])
     func durationsInMilliseconds(duration: Duration, text: String) {
-        var out: [UInt8] = []
+        var out = OutputBuffer(capacity: 4)
         AccessLogLine.appendMilliseconds(duration, to: &out)
-        #expect(String(decoding: out, as: UTF8.self) == text)
+        #expect(String(decoding: out.array, as: UTF8.self) == text)
     }
 
     /// A file the test reads back, removed afterwards.
@@ -135,17 +135,17 @@ struct AccessLogTests {
         defer { IdleWork.install(nil) }
         let buffers = LoopLineBuffers(descriptor: file.descriptor)
         let line = Array(repeating: UInt8(ascii: "x"), count: 99) + [UInt8(ascii: "\n")]
-        for _ in 0..<3 { buffers.append { $0.append(contentsOf: line) } }
+        for _ in 0..<3 { buffers.append { $0.append(line) } }
         #expect(file.lines.isEmpty, "nothing written while the loop is busy")
         #expect(loop.deferred.count == 1, "one flush asked for, whatever the number of lines")
         loop.goIdle()
         #expect(file.lines.count == 3)
         let before = file.lines.count
         for index in 0..<(LoopLineBuffers.limit / line.count) {
-            buffers.append { $0.append(contentsOf: line) }
+            buffers.append { $0.append(line) }
             #expect(file.lines.count == before, "line \(index) under the limit waits")
         }
-        buffers.append { $0.append(contentsOf: line) }
+        buffers.append { $0.append(line) }
         #expect(file.lines.count == before + LoopLineBuffers.limit / line.count + 1, "64 KiB reached: written without waiting")
         #expect(file.lines.allSatisfy { $0.utf8.count == 99 }, "whole lines only")
         loop.goIdle()

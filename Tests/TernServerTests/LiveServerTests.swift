@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Testing
-import TernHTTP
+@_spi(Tern) import TernHTTP
 @testable import TernServer
 import TernTesting
 

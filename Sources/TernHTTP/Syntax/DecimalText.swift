@@ -5,20 +5,20 @@ package enum DecimalText {
 
     /// Appends `value`'s digits, with `-` when negative.
     package static func append(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        append(value.magnitude, to: &out)
+        put(value, into: &out)
     }
 
     /// Appends `value`'s digits.
     package static func append(_ value: UInt64, to out: inout [UInt8]) {
-        if value < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(value))
-            return
-        }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength) { digits in
-            let end = write(value, into: digits, at: 0)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<end]))
-        }
+        put(value, into: &out)
+    }
+
+    static func put<Output: ByteOutput & ~Copyable>(_ value: Int64, into out: inout Output) {
+        out.write(upTo: maxLength) { write(value, into: $0, at: 0) }
+    }
+
+    static func put<Output: ByteOutput & ~Copyable>(_ value: UInt64, into out: inout Output) {
+        out.write(upTo: maxLength) { write(value, into: $0, at: 0) }
     }
 
     /// Writes `value`'s digits, with `-` when negative, at `index` of `buffer`, which has room

@@ -9,12 +9,12 @@ package struct FixedWidthText {
         self.buffer = buffer
     }
 
-    /// Runs `fill` on `count` bytes of scratch space, then appends them to `out`.
+    /// Runs `fill` on the next `count` bytes of `out`.
     @inline(__always)
-    package static func append(count: Int, to out: inout [UInt8], _ fill: (FixedWidthText) -> Void) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
+    static func append<Output: ByteOutput & ~Copyable>(count: Int, to out: inout Output, _ fill: (FixedWidthText) -> Void) {
+        out.write(upTo: count) { buffer in
             fill(FixedWidthText(buffer: buffer))
-            out.append(contentsOf: UnsafeBufferPointer(buffer))
+            return count
         }
     }
 

@@ -2,19 +2,31 @@
 package enum JSONString {
     /// Appends `string` as a quoted JSON string, escaping `"`, `\` and control characters.
     package static func append(_ string: String, to out: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { bytes in append(bytes, to: &out) }
+        put(string, into: &out)
     }
 
     /// Appends the UTF-8 `bytes` as a quoted JSON string.
     package static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        appendEscaped(bytes, to: &out)
-        out.append(UInt8(ascii: "\""))
+        put(bytes, into: &out)
     }
 
     /// Appends the UTF-8 `bytes` as the inside of a JSON string: escaped, without the quotes.
     package static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        putEscaped(bytes, into: &out)
+    }
+
+    static func put<Output: ByteOutput & ~Copyable>(_ string: String, into out: inout Output) {
+        var string = string
+        string.withUTF8 { bytes in put(bytes, into: &out) }
+    }
+
+    static func put<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Output) {
+        out.append(UInt8(ascii: "\""))
+        putEscaped(bytes, into: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func putEscaped<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Output) {
         // Most strings need no escape: copy them whole instead of byte by byte.
         var plain = true
         for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
@@ -22,23 +34,27 @@ package enum JSONString {
             break
         }
         if plain {
-            out.append(contentsOf: bytes)
+            out.append(bytes: bytes)
             return
         }
         for byte in bytes {
             switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
-            case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
-            case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
+            case UInt8(ascii: "\""): out.append(literal: "\\\"")
+            case UInt8(ascii: "\\"): out.append(literal: "\\\\")
+            case UInt8(ascii: "\n"): out.append(literal: "\\n")
+            case UInt8(ascii: "\r"): out.append(literal: "\\r")
+            case UInt8(ascii: "\t"): out.append(literal: "\\t")
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
+                out.append(literal: "\\u00")
+                out.append(hexDigit(byte >> 4))
+                out.append(hexDigit(byte & 0xF))
             default: out.append(byte)
             }
         }
+    }
+
+    /// The lowercase hex digit of `value` (0...15).
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

@@ -11,6 +11,10 @@ package enum RFC3339 {
     /// as a three-digit fraction: `2026-11-21T22:45:05.123Z`.
     /// - Precondition: the year is 0...9999, which RFC 3339 can express.
     package static func append(secondsSince1970 seconds: Int64, milliseconds: Int?, to out: inout [UInt8]) {
+        put(secondsSince1970: seconds, milliseconds: milliseconds, into: &out)
+    }
+
+    static func put<Output: ByteOutput & ~Copyable>(secondsSince1970 seconds: Int64, milliseconds: Int?, into out: inout Output) {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = Int(seconds - days * 86400)
         let date = CivilDate(daysSince1970: days)

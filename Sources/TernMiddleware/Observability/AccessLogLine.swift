@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Logging
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 /// One access-log line, written straight into bytes from the request's fields: no metadata
 /// dictionary and no `String` per field. The same line `TextLogHandler` or `JSONLogHandler`
@@ -50,21 +50,21 @@ struct AccessLogLine {
     }
 
     /// Appends the line, its newline included, in `format`.
-    func write(_ format: LogFormat, to out: inout [UInt8]) {
+    func write(_ format: LogFormat, to out: inout OutputBuffer) {
         switch format {
         case .text: writeText(to: &out)
         case .json: writeJSON(to: &out)
         }
     }
 
-    private func writeText(to out: inout [UInt8]) {
+    private func writeText(to out: inout OutputBuffer) {
         LogLine.appendTextHead(timestamp: timestamp, level: level, label: label, to: &out)
         var path = path
         path.withUTF8 { bytes in
             if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-                var message: [UInt8] = []
+                var message = OutputBuffer(capacity: 256)
                 writeMessage(path: bytes, to: &message)
-                message.withUnsafeBufferPointer { JSONString.append($0, to: &out) }
+                message.withBytes { out.append(jsonString: $0.assumingMemoryBound(to: UInt8.self)) }
             } else {
                 writeMessage(path: bytes, to: &out)
             }
@@ -73,20 +73,20 @@ struct AccessLogLine {
         out.append(UInt8(ascii: "\n"))
     }
 
-    private func writeJSON(to out: inout [UInt8]) {
+    private func writeJSON(to out: inout OutputBuffer) {
         LogLine.appendJSONHead(timestamp: timestamp, level: level, label: label, to: &out)
         out.append(UInt8(ascii: "\""))
         var path = path
         path.withUTF8 { bytes in
             LogLine.append(method, to: &out)
             out.append(UInt8(ascii: " "))
-            JSONString.appendEscaped(bytes, to: &out)
+            out.append(jsonEscaped: bytes)
             out.append(UInt8(ascii: " "))
-            DecimalText.append(Int64(status), to: &out)
+            out.append(decimal: Int64(status))
         }
         out.append(UInt8(ascii: "\""))
         writeMembers(.json, to: &out)
-        out.append(contentsOf: "}\n".utf8)
+        out.append(ascii: "}\n")
     }
 
     /// `Field.allCases`, made once (the synthesized property makes an array at every call).
@@ -102,21 +102,21 @@ struct AccessLogLine {
     private static let reservedJSONKeys = ["timestamp", "level", "label", "message"]
 
     /// `GET /users/1 200`.
-    private func writeMessage(path: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    private func writeMessage(path: UnsafeBufferPointer<UInt8>, to out: inout OutputBuffer) {
         LogLine.append(method, to: &out)
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: path)
+        out.append(bytes: path)
         out.append(UInt8(ascii: " "))
-        DecimalText.append(Int64(status), to: &out)
+        out.append(decimal: Int64(status))
     }
 
     /// Appends `field`'s value: numbers and the peer's address (digits, dots, colons and
     /// brackets) as they are, text by the format's rule for a value.
-    private func appendValue(of field: Field, _ format: LogFormat, to out: inout [UInt8]) {
+    private func appendValue(of field: Field, _ format: LogFormat, to out: inout OutputBuffer) {
         switch field {
-        case .bytes: DecimalText.append(bytes, to: &out)
+        case .bytes: out.append(decimal: bytes)
         case .duration: Self.appendMilliseconds(duration, to: &out)
-        case .status: DecimalText.append(Int64(status), to: &out)
+        case .status: out.append(decimal: Int64(status))
         case .method: Self.appendText(method, format, to: &out)
         case .path:
             var path = path
@@ -133,14 +133,14 @@ struct AccessLogLine {
 
     /// Text inside a value: logfmt's rule (bare, or quoted when it must be), or escaped inside
     /// the JSON string the key opened.
-    private static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, _ format: LogFormat, to out: inout [UInt8]) {
+    private static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, _ format: LogFormat, to out: inout OutputBuffer) {
         switch format {
         case .text: LogLine.appendLogfmtValue(bytes, to: &out)
-        case .json: JSONString.appendEscaped(bytes, to: &out)
+        case .json: out.append(jsonEscaped: bytes)
         }
     }
 
-    private static func appendText(_ text: String, _ format: LogFormat, to out: inout [UInt8]) {
+    private static func appendText(_ text: String, _ format: LogFormat, to out: inout OutputBuffer) {
         var text = text
         text.withUTF8 { appendText($0, format, to: &out) }
     }
@@ -150,7 +150,7 @@ struct AccessLogLine {
     /// metadata holds a few keys (a request id, trace ids): each is placed among the fields
     /// once, and the fields' keys are written from bytes made once. One key alone (a request id,
     /// the common case) is placed without making a list.
-    private func writeMembers(_ format: LogFormat, to out: inout [UInt8]) {
+    private func writeMembers(_ format: LogFormat, to out: inout OutputBuffer) {
         var written = 0
         if metadata.count == 1, let (key, value) = metadata.first {
             if let after = Self.place(key, format) {
@@ -176,10 +176,10 @@ struct AccessLogLine {
     }
 
     /// The line's own fields in `range`, each key from bytes made once.
-    private func writeFields(_ range: Range<Int>, _ format: LogFormat, to out: inout [UInt8]) {
+    private func writeFields(_ range: Range<Int>, _ format: LogFormat, to out: inout OutputBuffer) {
         let keys = format == .text ? Self.textKeys : Self.jsonKeys
         for index in range {
-            out.append(contentsOf: keys[index])
+            keys[index].withUnsafeBufferPointer { out.append(bytes: $0) }
             appendValue(of: Self.fields[index], format, to: &out)
             if format == .json { out.append(UInt8(ascii: "\"")) }
         }
@@ -211,7 +211,7 @@ struct AccessLogLine {
     }
 
     /// One member of the logger's metadata, as the format's log handler writes it.
-    private func writeMetadata(_ key: String, _ value: Logger.Metadata.Value, _ format: LogFormat, to out: inout [UInt8]) {
+    private func writeMetadata(_ key: String, _ value: Logger.Metadata.Value, _ format: LogFormat, to out: inout OutputBuffer) {
         switch format {
         case .text:
             out.append(UInt8(ascii: " "))
@@ -220,34 +220,36 @@ struct AccessLogLine {
             switch value {
             case .string(let text): Self.appendText(text, .text, to: &out)
             case .stringConvertible(let convertible): Self.appendText(convertible.description, .text, to: &out)
-            case .array, .dictionary: JSONString.append(TextLogHandler.json(value), to: &out)
+            case .array, .dictionary: out.append(jsonString: TextLogHandler.json(value))
             }
         case .json:
             out.append(UInt8(ascii: ","))
-            JSONString.append(key, to: &out)
+            out.append(jsonString: key)
             out.append(UInt8(ascii: ":"))
-            JSONLogHandler.json(value).write(to: &out)
+            var json: [UInt8] = []
+            JSONLogHandler.json(value).write(to: &json)
+            json.withUnsafeBufferPointer { out.append(bytes: $0) }
         }
     }
 
     /// `host:port`, an IPv6 host in brackets (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.2).
-    static func append(_ address: SocketAddress, to out: inout [UInt8]) {
+    static func append(_ address: SocketAddress, to out: inout OutputBuffer) {
         var host = address.host
         host.withUTF8 { bytes in
             let bracketed = bytes.contains(UInt8(ascii: ":"))
             if bracketed { out.append(UInt8(ascii: "[")) }
-            out.append(contentsOf: bytes)
+            out.append(bytes: bytes)
             if bracketed { out.append(UInt8(ascii: "]")) }
         }
         out.append(UInt8(ascii: ":"))
-        DecimalText.append(Int64(address.port), to: &out)
+        out.append(decimal: Int64(address.port))
     }
 
     /// `duration` in milliseconds with three decimals (microseconds): `12.345`.
-    static func appendMilliseconds(_ duration: Duration, to out: inout [UInt8]) {
+    static func appendMilliseconds(_ duration: Duration, to out: inout OutputBuffer) {
         let (seconds, attoseconds) = duration.components
         let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
-        DecimalText.append(microseconds / 1000, to: &out)
+        out.append(decimal: microseconds / 1000)
         out.append(UInt8(ascii: "."))
         let fraction = microseconds % 1000
         out.append(UInt8(ascii: "0") + UInt8(fraction / 100))

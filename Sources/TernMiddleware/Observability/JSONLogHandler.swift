@@ -2,7 +2,7 @@
 import Glibc
 #endif
 public import Logging
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 /// A swift-log handler that writes JSON lines (https://jsonlines.org) to standard error:
 /// `{"timestamp":"2026-11-21T23:30:00.123Z","level":"info","label":"tern","message":"…",
@@ -34,30 +34,33 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let members = LogLine.members(metadata, provider: metadataProvider, event: event.metadata)
-        LogLine.write(Self.line(timestamp: .now, level: event.level, label: label, message: event.message.description, members: members), to: output)
+        Self.line(timestamp: .now, level: event.level, label: label, message: event.message.description, members: members)
+            .withBytes { LogLine.write($0, to: output) }
     }
 
     /// One JSON line, standard members first, metadata sorted by key.
     static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
-        line(timestamp: timestamp, level: level, label: label, message: message, members: LogLine.members(metadata, provider: nil, event: nil))
+        line(timestamp: timestamp, level: level, label: label, message: message, members: LogLine.members(metadata, provider: nil, event: nil)).array
     }
 
-    private static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, members: [LogLine.Member]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
+    private static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, members: [LogLine.Member]) -> OutputBuffer {
+        var out = OutputBuffer(capacity: 256)
         LogLine.appendJSONHead(timestamp: timestamp, level: level, label: label, to: &out)
-        JSONString.append(message, to: &out)
+        out.append(jsonString: message)
         for member in members where !reserved.contains(member.key) {
             out.append(UInt8(ascii: ","))
-            JSONString.append(member.key, to: &out)
+            out.append(jsonString: member.key)
             out.append(UInt8(ascii: ":"))
             switch member.value {
-            case .string(let text): JSONString.append(text, to: &out)
-            case .stringConvertible(let convertible): JSONString.append(convertible.description, to: &out)
-            case .array, .dictionary: json(member.value).write(to: &out)
+            case .string(let text): out.append(jsonString: text)
+            case .stringConvertible(let convertible): out.append(jsonString: convertible.description)
+            case .array, .dictionary:
+                var json: [UInt8] = []
+                Self.json(member.value).write(to: &json)
+                out.append(json)
             }
         }
-        out.append(contentsOf: "}\n".utf8)
+        out.append(ascii: "}\n")
         return out
     }
 

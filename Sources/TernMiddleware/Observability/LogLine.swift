@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Logging
 import Synchronization
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 /// What Tern's line handlers (`JSONLogHandler`, `TextLogHandler`) share: the wall-clock
 /// timestamp, an event's metadata in key order, and one `write` per line, so lines from
@@ -56,47 +56,46 @@ enum LogLine {
     }
 
     /// Appends `text`'s UTF-8 bytes in one copy.
-    static func append(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { out.append(contentsOf: $0) }
+    static func append(_ text: String, to out: inout OutputBuffer) {
+        out.append(utf8Of: text)
     }
 
     /// A text line up to its message: `2026-11-21T22:41:45.123Z info tern: `.
-    static func appendTextHead(timestamp: timespec, level: Logger.Level, label: String, to out: inout [UInt8]) {
+    static func appendTextHead(timestamp: timespec, level: Logger.Level, label: String, to out: inout OutputBuffer) {
         appendTimestamp(timestamp, to: &out)
         out.append(UInt8(ascii: " "))
         append(level.rawValue, to: &out)
         out.append(UInt8(ascii: " "))
         append(label, to: &out)
-        out.append(contentsOf: ": ".utf8)
+        out.append(ascii: ": ")
     }
 
     /// A JSON line up to its message's value: `{"timestamp":"…","level":"info","label":"tern","message":`.
-    static func appendJSONHead(timestamp: timespec, level: Logger.Level, label: String, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"timestamp":""#.utf8)
+    static func appendJSONHead(timestamp: timespec, level: Logger.Level, label: String, to out: inout OutputBuffer) {
+        out.append(ascii: #"{"timestamp":""#)
         appendTimestamp(timestamp, to: &out)
-        out.append(contentsOf: #"","level":""#.utf8)
+        out.append(ascii: #"","level":""#)
         append(level.rawValue, to: &out)
-        out.append(contentsOf: #"","label":"#.utf8)
-        JSONString.append(label, to: &out)
-        out.append(contentsOf: #","message":"#.utf8)
+        out.append(ascii: #"","label":"#)
+        out.append(jsonString: label)
+        out.append(ascii: #","message":"#)
     }
 
     /// RFC 3339 in UTC with milliseconds: `2026-11-21T22:41:45.123Z`.
-    static func appendTimestamp(_ time: timespec, to out: inout [UInt8]) {
-        RFC3339.append(secondsSince1970: Int64(time.tv_sec), milliseconds: Int(time.tv_nsec / 1_000_000), to: &out)
+    static func appendTimestamp(_ time: timespec, to out: inout OutputBuffer) {
+        out.append(rfc3339SecondsSince1970: Int64(time.tv_sec), milliseconds: Int(time.tv_nsec / 1_000_000))
     }
 
     /// A logfmt value: `bytes` bare when they need no quoting, else as a JSON string (empty, or
     /// holding a space, `=`, `"`, `\` or a control character).
-    static func appendLogfmtValue(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendLogfmtValue(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout OutputBuffer) {
         let plain = !bytes.isEmpty && !bytes.contains { byte in
             byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
         }
         if plain {
-            out.append(contentsOf: bytes)
+            out.append(bytes: bytes)
         } else {
-            JSONString.append(bytes, to: &out)
+            out.append(jsonString: bytes)
         }
     }
 
@@ -106,14 +105,15 @@ enum LogLine {
 
     /// Writes `lines` (whole lines) to `descriptor`; a failed write drops the rest.
     static func write(_ lines: [UInt8], to descriptor: Int32) {
-        writing.withLock { _ in writeWhole(lines, to: descriptor) }
+        lines.withUnsafeBytes { write($0, to: descriptor) }
     }
 
-    private static func writeWhole(_ lines: [UInt8], to descriptor: Int32) {
-        lines.withUnsafeBytes { bytes in
+    /// Writes `lines` (whole lines) to `descriptor`; a failed write drops the rest.
+    static func write(_ lines: UnsafeRawBufferPointer, to descriptor: Int32) {
+        writing.withLock { _ in
             var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            while offset < lines.count {
+                let written = Glibc.write(descriptor, lines.baseAddress! + offset, lines.count - offset)
                 if written < 0, errno == EINTR { continue }
                 if written <= 0 { return }
                 offset += written

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 /// Log lines bound for one file descriptor, gathered in a byte buffer per event loop and written
 /// with one `write` when the loop goes idle (it has run the batch of events that were ready:
@@ -26,13 +26,11 @@ final class LoopLineBuffers: @unchecked Sendable {
     /// buffer, never reentrantly (a line is written whole before the next begins), and the
     /// run-time check would cost each line two calls into the runtime.
     private final class Buffer {
-        @exclusivity(unchecked) var bytes: [UInt8] = []
+        @exclusivity(unchecked) var bytes = OutputBuffer(capacity: LoopLineBuffers.limit + 1024)
         /// Whether the loop will flush this buffer when it goes idle.
         @exclusivity(unchecked) var flushScheduled = false
         /// What the loop runs when it goes idle: made once, not per burst.
         var flushWhenIdle: () -> Void = {}
-
-        init() { bytes.reserveCapacity(LoopLineBuffers.limit + 1024) }
     }
 
     /// Buffers for lines written to `descriptor` (2: standard error).
@@ -44,17 +42,16 @@ final class LoopLineBuffers: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in all.withLock({ $0 }) where !buffer.bytes.isEmpty { LogLine.write(buffer.bytes, to: descriptor) }
+        for buffer in all.withLock({ $0 }) where buffer.bytes.count > 0 { LogLine.write(buffer.bytes.bytes, to: descriptor) }
         pthread_key_delete(key)
     }
 
     /// Appends the line `write` writes (one whole line, its newline included).
-    func append(_ write: (inout [UInt8]) -> Void) {
+    func append(_ write: (inout OutputBuffer) -> Void) {
         guard let scheduler = IdleWork.current else {
-            var line: [UInt8] = []
-            line.reserveCapacity(256)
+            var line = OutputBuffer(capacity: 512)
             write(&line)
-            LogLine.write(line, to: descriptor)
+            line.withBytes { LogLine.write($0, to: descriptor) }
             return
         }
         let buffer = threadBuffer()
@@ -82,8 +79,8 @@ final class LoopLineBuffers: @unchecked Sendable {
     }
 
     private func flush(_ buffer: Buffer) {
-        guard !buffer.bytes.isEmpty else { return }
-        LogLine.write(buffer.bytes, to: descriptor)
-        buffer.bytes.removeAll(keepingCapacity: true)
+        guard buffer.bytes.count > 0 else { return }
+        LogLine.write(buffer.bytes.bytes, to: descriptor)
+        buffer.bytes.reset()
     }
 }

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 public import Logging
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 /// A swift-log handler that writes one human-readable line per event to standard error:
 /// the time, level, label and message, then the metadata as `key=value` pairs sorted by key
@@ -37,20 +37,20 @@ public struct TextLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let members = LogLine.members(metadata, provider: metadataProvider, event: event.metadata)
-        LogLine.write(Self.line(timestamp: .now, level: event.level, label: label, message: event.message.description, members: members), to: output)
+        Self.line(timestamp: .now, level: event.level, label: label, message: event.message.description, members: members)
+            .withBytes { LogLine.write($0, to: output) }
     }
 
     /// One line: time, level, `label:`, the message, the metadata in key order.
     static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
-        line(timestamp: timestamp, level: level, label: label, message: message, members: LogLine.members(metadata, provider: nil, event: nil))
+        line(timestamp: timestamp, level: level, label: label, message: message, members: LogLine.members(metadata, provider: nil, event: nil)).array
     }
 
-    private static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, members: [LogLine.Member]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
+    private static func line(timestamp: timespec, level: Logger.Level, label: String, message: String, members: [LogLine.Member]) -> OutputBuffer {
+        var out = OutputBuffer(capacity: 256)
         LogLine.appendTextHead(timestamp: timestamp, level: level, label: label, to: &out)
         if message.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-            JSONString.append(message, to: &out)
+            out.append(jsonString: message)
         } else {
             LogLine.append(message, to: &out)
         }
@@ -61,7 +61,7 @@ public struct TextLogHandler: LogHandler {
             switch member.value {
             case .string(let text): appendValue(text, to: &out)
             case .stringConvertible(let convertible): appendValue(convertible.description, to: &out)
-            case .array, .dictionary: JSONString.append(json(member.value), to: &out)
+            case .array, .dictionary: out.append(jsonString: json(member.value))
             }
         }
         out.append(UInt8(ascii: "\n"))
@@ -69,7 +69,7 @@ public struct TextLogHandler: LogHandler {
     }
 
     /// `text` bare when it needs no quoting, else as a JSON string.
-    private static func appendValue(_ text: String, to out: inout [UInt8]) {
+    private static func appendValue(_ text: String, to out: inout OutputBuffer) {
         var text = text
         text.withUTF8 { LogLine.appendLogfmtValue($0, to: &out) }
     }

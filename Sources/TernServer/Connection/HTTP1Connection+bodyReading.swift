@@ -50,11 +50,12 @@ extension HTTP1Connection {
         waiter.resume(returning: piece)
     }
 
-    /// Fails the pending read, if one is pending.
-    func failBodyRead(_ error: any Error) {
+    /// Fails the pending read, if one is pending, with `error` (made only then: most exchanges
+    /// end with no read pending).
+    func failBodyRead(_ error: @autoclosure () -> any Error) {
         guard let waiter = bodyWaiter else { return }
         bodyWaiter = nil
-        waiter.resume(throwing: error)
+        waiter.resume(throwing: error())
     }
 }
 

@@ -2,7 +2,7 @@ import CLibevent
 import Glibc
 import HTTPTypes
 import Logging
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 extension HTTP1Connection {
     /// Sends the head in the loop's output buffer with `body` in the same `send`: bytes, or

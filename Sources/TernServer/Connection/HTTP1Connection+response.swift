@@ -2,7 +2,7 @@ import CLibevent
 import Glibc
 import HTTPTypes
 import Logging
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 extension HTTP1Connection {
     /// Writes `response`, then lets the machine continue with the connection.

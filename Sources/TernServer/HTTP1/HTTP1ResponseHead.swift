@@ -1,5 +1,5 @@
 public import HTTPTypes
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 /// How a response is framed on the wire, decided from the request and the response
 /// before a byte is written.

@@ -1,7 +1,7 @@
 import CLibevent
 import Dispatch
 import Synchronization
-import TernHTTP
+@_spi(Tern) import TernHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
