@@ -6,9 +6,11 @@ extension Response {
     /// fields included (https://www.rfc-editor.org/rfc/rfc9110#section-15.4.5).
     public static func notModified(from fields: HTTPFields) -> Response {
         var kept = HTTPFields()
+        kept.reserveCapacity(fields.count + 8)
         for field in fields {
-            switch field.name {
-            case .cacheControl, .contentLocation, .date, .eTag, .expires, .vary: kept.append(field)
+            // Compared by canonical name (lowercase), one string comparison per case.
+            switch field.name.canonicalName {
+            case "cache-control", "content-location", "date", "etag", "expires", "vary": kept.append(field)
             default: continue
             }
         }

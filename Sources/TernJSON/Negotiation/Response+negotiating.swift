@@ -33,20 +33,16 @@ extension Response {
         precondition(!representations.isEmpty, "negotiation needs at least one representation")
         let index = try Self.choose(representations, for: request)
         let chosen = representations[index]
-        var fields = headerFields
-        // Room for the fields set here and those middleware add on the way out (rate limits,
-        // a request id, Vary, CORS): one allocation instead of the array doubling four times.
-        fields.reserveCapacity(headerFields.count + 12)
-        fields.set(chosen.contentTypeField)
-        fields.appendVary("Accept")
         let tag = entityTag.map { representations.entityTag(for: $0, at: index) }
         let tagText = tag?.description
-        if let tagText { fields.set(HTTPField(name: .eTag, value: tagText)) }
-        if let lastModified { fields.set(HTTPField(name: .lastModified, value: lastModified.description)) }
         if status == .ok, tag != nil || lastModified != nil, request.method == .get || request.method == .head {
             switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
             case .notModified:
-                self = .notModified(from: fields)
+                // Only the fields a 304 keeps are made: the caller's that it keeps, Vary and ETag.
+                var response = Response.notModified(from: headerFields)
+                response.headerFields.appendVary("Accept")
+                if let tagText { response.headerFields.set(HTTPField(name: .eTag, value: tagText)) }
+                self = response
                 return
             case .preconditionFailed:
                 throw HTTPError(.preconditionFailed, detail: "a precondition of the request does not hold for the current representation")
@@ -54,6 +50,14 @@ extension Response {
                 break
             }
         }
+        var fields = headerFields
+        // Room for the fields set here and those middleware add on the way out (rate limits,
+        // a request id, Vary, CORS): one allocation instead of the array doubling four times.
+        fields.reserveCapacity(headerFields.count + 12)
+        fields.set(chosen.contentTypeField)
+        fields.appendVary("Accept")
+        if let tagText { fields.set(HTTPField(name: .eTag, value: tagText)) }
+        if let lastModified { fields.set(HTTPField(name: .lastModified, value: lastModified.description)) }
         let body =
             if let bodies, let tag, !tag.isWeak, let tagText {
                 try bodies.body(target: request.head.path ?? "/", tag: tagText) { try chosen.render(value) }
