@@ -21,6 +21,15 @@ struct HTTPDateTests {
         #expect(HTTPDate(secondsSince1970: -1).description == "Wed, 31 Dec 1969 23:59:59 GMT")
     }
 
+    /// The last text a thread formatted is kept: asking again, or for another date in between,
+    /// gives each date its own text.
+    @Test func formattingAgainGivesTheSameText() {
+        let dates: [(Int64, String)] = [(784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"), (0, "Thu, 01 Jan 1970 00:00:00 GMT")]
+        for (seconds, text) in dates + dates.reversed() + dates + dates {
+            #expect(HTTPDate(secondsSince1970: seconds).description == text)
+        }
+    }
+
     /// An RFC 850 year more than 50 years ahead is the most recent past year with those digits.
     @Test(arguments: [
         ("Monday, 01-Jan-76 00:00:00 GMT", Int64(2026), "Wed, 01 Jan 2076 00:00:00 GMT"),

@@ -54,6 +54,7 @@ public final class RenderedBodies: Sendable {
 
     /// The body kept for `target` and the strong tag `tag` (as `ETag` writes it), else what
     /// `render` returns, kept when it is small enough.
+    @usableFromInline
     func body(target: String, tag: String, render: () throws -> [UInt8]) rethrows -> [UInt8] {
         let key = Key(target: target, tag: tag)
         let found = state.withLock { generations -> [UInt8]? in

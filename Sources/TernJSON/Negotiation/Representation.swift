@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 public import TernHTTP
 
 /// One way to render a handler's result: a media type and how to produce its bytes. A route
@@ -13,8 +13,8 @@ public struct Representation<Value: Sendable>: Sendable {
     /// (parameters aside).
     public let contentType: MediaType
     /// The `Content-Type` line, made (and its value checked) once.
-    let contentTypeField: HTTPField
-    let render: @Sendable (Value) throws -> [UInt8]
+    @usableFromInline let contentTypeField: HTTPField
+    @usableFromInline let render: @Sendable (Value) throws -> [UInt8]
 
     /// A representation rendered by `render`.
     public init(contentType: MediaType, render: @escaping @Sendable (Value) throws -> [UInt8]) {
@@ -58,6 +58,7 @@ extension Array {
     }
 
     /// The tag of the representation at `index`: `tag` for the first, `tag-subtype` for the others.
+    @usableFromInline
     func entityTag<Value>(for tag: EntityTag, at index: Int) -> EntityTag where Element == Representation<Value> {
         index == 0 ? tag : EntityTag(tag.opaqueTag + "-" + self[index].contentType.subtype, weak: tag.isWeak)
     }

@@ -25,6 +25,7 @@ extension Response {
     /// return try Response(negotiating: user, for: request, representations: [.json, .xml(root: "user")],
     ///                     entityTag: user.entityTag, lastModified: user.lastModified)
     /// ```
+    @inlinable
     public init<Value: Sendable>(
         negotiating value: Value, for request: Request, representations: [Representation<Value>],
         status: HTTPResponse.Status = .ok, entityTag: EntityTag? = nil, lastModified: HTTPDate? = nil,
@@ -68,7 +69,8 @@ extension Response {
     }
 
     /// The index of the representation to send.
-    private static func choose<Value: Sendable>(_ representations: [Representation<Value>], for request: Request) throws -> Int {
+    @usableFromInline
+    static func choose<Value: Sendable>(_ representations: [Representation<Value>], for request: Request) throws -> Int {
         let accepts = request.headerFields[values: .accept]
         guard let accept = Accept(fieldValues: accepts) else { return 0 }
         let types = representations.map(\.contentType.withoutParameters)
