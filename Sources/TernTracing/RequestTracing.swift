@@ -53,7 +53,7 @@ public struct RequestTracing: Middleware {
             span.updateAttributes { attributes in Self.describe(request, context: context, in: &attributes) }
             var context = context
             if let loggerMetadata {
-                for (key, value) in loggerMetadata.get() { context.logger[metadataKey: key] = value }
+                for (key, value) in loggerMetadata.get() { context.setLoggerMetadata(value, forKey: key) }
             }
             let response: Response
             do {

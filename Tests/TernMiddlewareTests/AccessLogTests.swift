@@ -16,7 +16,8 @@ struct AccessLogTests {
     ) -> AccessLogLine {
         AccessLogLine(
             timestamp: ObservabilityTests.lineTime, level: .info, label: "tern", method: "GET", path: path, status: 200, bytes: 5,
-            duration: .milliseconds(12) + .microseconds(345), client: client, route: route, metadata: metadata)
+            duration: .milliseconds(12) + .microseconds(345), client: client, route: route,
+            metadata: metadata.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     static func text(_ line: AccessLogLine, _ format: LogFormat) -> String {
@@ -53,7 +54,7 @@ struct AccessLogTests {
             "method": .string(line.method), "path": .string(String(line.path)), "route": .string(line.route ?? "-"),
             "status": "200", "bytes": "5", "duration_ms": "12.345", "client": .string(client),
         ]
-        let metadata = line.metadata.merging(fields) { _, field in field }
+        let metadata = Logger.Metadata(uniqueKeysWithValues: line.metadata.map { ($0.key, $0.value) }).merging(fields) { _, field in field }
         let message = "GET \(line.path) 200"
         let text = TextLogHandler.line(timestamp: line.timestamp, level: .info, label: "tern", message: message, metadata: metadata)
         let json = JSONLogHandler.line(timestamp: line.timestamp, level: .info, label: "tern", message: message, metadata: metadata)

@@ -7,8 +7,14 @@ public import Logging
 public struct RequestContext: Sendable {
     /// The client's address, when the transport has one.
     public var remoteAddress: SocketAddress?
-    /// A logger for this request (middleware adds metadata such as the request id).
-    public var logger: Logger
+    /// The logger the transport gave the request, without `loggerMetadata`: its level, label
+    /// and handler are the request logger's, and reading them builds nothing.
+    public private(set) var baseLogger: Logger
+    /// Metadata middleware set for this request's logger (a request id, trace ids) with
+    /// `setLoggerMetadata`, in the order set, each key once. It is merged into `logger` when
+    /// `logger` is read, so a request that logs nothing of its own never copies the logger's
+    /// handler or builds its metadata dictionary; the access log writes it from here.
+    public private(set) var loggerMetadata: [(key: String, value: Logger.Metadata.Value)] = []
     /// The matched route's template, e.g. `/users/{id}`; nil before routing or when no route
     /// matched. Use it, never the raw path, as a metrics label.
     public var route: String?
@@ -22,7 +28,33 @@ public struct RequestContext: Sendable {
     /// A context for a request from `remoteAddress`, logging through `logger`.
     public init(remoteAddress: SocketAddress? = nil, logger: Logger) {
         self.remoteAddress = remoteAddress
-        self.logger = logger
+        self.baseLogger = logger
+    }
+
+    /// A logger for this request: `baseLogger` with `loggerMetadata`. Built when read, so a
+    /// handler that logs several events keeps it in a local. Setting it replaces both (the
+    /// new logger carries whatever metadata it was given).
+    public var logger: Logger {
+        get {
+            guard !loggerMetadata.isEmpty else { return baseLogger }
+            var logger = baseLogger
+            for (key, value) in loggerMetadata { logger[metadataKey: key] = value }
+            return logger
+        }
+        set {
+            baseLogger = newValue
+            loggerMetadata = []
+        }
+    }
+
+    /// Sets `key` to `value` in the request logger's metadata, as `logger[metadataKey: key] = value`
+    /// would, without building the logger now (`loggerMetadata`).
+    public mutating func setLoggerMetadata(_ value: Logger.Metadata.Value, forKey key: String) {
+        if let index = loggerMetadata.firstIndex(where: { $0.key == key }) {
+            loggerMetadata[index].value = value
+        } else {
+            loggerMetadata.append((key, value))
+        }
     }
 }
 

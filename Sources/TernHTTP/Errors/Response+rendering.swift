@@ -19,6 +19,11 @@ extension Response {
     ///     read (a connection refused before its request line).
     ///   - logger: where server errors are reported.
     public init(rendering error: any Error, instance: String?, logger: Logger) {
+        self.init(rendering: error, instance: instance, reportingTo: { logger })
+    }
+
+    /// `init(rendering:instance:logger:)` with the logger made only when a 5xx is reported.
+    private init(rendering error: any Error, instance: String?, reportingTo logger: () -> Logger) {
         var problem: ProblemDetails
         let headerFields: HTTPFields
         if let error = error as? any HTTPResponseError {
@@ -30,7 +35,7 @@ extension Response {
         }
         if problem.instance == nil { problem.instance = instance }
         if problem.status.kind == .serverError {
-            logger.error(
+            logger().error(
                 "request failed", metadata: ["status": "\(problem.status.code)", "error": "\(String(reflecting: error))"])
         }
         self.init(problem: problem, headerFields: headerFields)
@@ -39,7 +44,7 @@ extension Response {
     /// The response for an error thrown while answering `request`: `init(rendering:instance:logger:)`
     /// with the request's path and the context's logger.
     public init(rendering error: any Error, for request: Request, context: RequestContext) {
-        self.init(rendering: error, instance: String(request.path), logger: context.logger)
+        self.init(rendering: error, instance: String(request.path), reportingTo: { context.logger })
     }
 
     /// What the client learns of an error that is not an `HTTPResponseError`.

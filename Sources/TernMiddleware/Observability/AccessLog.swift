@@ -41,7 +41,7 @@ public struct AccessLog: SynchronousMiddleware {
     public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
         throws -> Response
     {
-        guard context.logger.logLevel <= level else { return try outcome.get() }
+        guard context.baseLogger.logLevel <= level else { return try outcome.get() }
         let response = outcome.rendered(for: request, context: context)
         let status = response.status
         let sent = request.method == .head || status == .notModified || status == .noContent ? 0 : response.body.count ?? 0
@@ -50,17 +50,23 @@ public struct AccessLog: SynchronousMiddleware {
             else if let peer = context.remoteAddress { .peer(peer) }
             else { .unknown }
         let line = AccessLogLine(
-            timestamp: .now, level: level, label: context.logger.label, method: request.method.rawValue, path: request.path,
+            timestamp: .now, level: level, label: context.baseLogger.label, method: request.method.rawValue, path: request.path,
             status: status.code, bytes: sent, duration: ContinuousClock.now - started, client: client,
-            route: context.route, metadata: Self.metadata(of: context.logger))
+            route: context.route, metadata: Self.metadata(of: context))
         output.append { line.write(format, to: &$0) }
         return response
     }
 
-    /// The logger's metadata and its provider's, the provider's winning, as a log handler merges them.
-    private static func metadata(of logger: Logger) -> Logger.Metadata {
-        let own = logger.handler.metadata
-        guard let provided = logger.handler.metadataProvider?.get(), !provided.isEmpty else { return own }
-        return own.merging(provided) { _, provided in provided }
+    /// The request logger's metadata as a log handler merges it: the handler's, then the
+    /// context's `loggerMetadata`, then the provider's, a later value winning. With neither
+    /// handler metadata nor a provider (the usual case) it is the context's list as it is.
+    private static func metadata(of context: RequestContext) -> [(key: String, value: Logger.Metadata.Value)] {
+        let own = context.baseLogger.handler.metadata
+        let provided = context.baseLogger.handler.metadataProvider?.get() ?? [:]
+        guard !own.isEmpty || !provided.isEmpty else { return context.loggerMetadata }
+        var merged = own
+        for (key, value) in context.loggerMetadata { merged[key] = value }
+        merged.merge(provided) { _, provided in provided }
+        return merged.map { ($0.key, $0.value) }
     }
 }

@@ -29,8 +29,8 @@ struct AccessLogLine {
     var client: Client
     /// The matched route's template; nil when none matched (written `-`).
     var route: String?
-    /// The logger's metadata.
-    var metadata: Logger.Metadata
+    /// The request logger's metadata, each key once.
+    var metadata: [(key: String, value: Logger.Metadata.Value)]
 
     /// The line's own members, in the UTF-8 order of their keys.
     private enum Field: CaseIterable {
@@ -149,10 +149,11 @@ struct AccessLogLine {
     /// over metadata of its name, and in JSON the standard members' names left out. The
     /// metadata holds a few keys (a request id, trace ids): each is placed among the fields
     /// once, and the fields' keys are written from bytes made once. One key alone (a request id,
-    /// the common case) is placed without making a list.
+    /// the common case) is placed without sorting.
     private func writeMembers(_ format: LogFormat, to out: inout OutputBuffer) {
         var written = 0
-        if metadata.count == 1, let (key, value) = metadata.first {
+        if metadata.count == 1 {
+            let (key, value) = metadata[0]
             if let after = Self.place(key, format) {
                 writeFields(written..<after, format, to: &out)
                 writeMetadata(key, value, format, to: &out)

@@ -16,18 +16,22 @@ public import Logging
 /// LoggingSystem.bootstrap { label in TextLogHandler(label: label) }
 /// ```
 public struct TextLogHandler: LogHandler {
-    /// The logger's label.
-    public let label: String
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
-    private let output: Int32
+    private var destination: LogDestination
 
     /// - Parameter fileDescriptor: where lines go; 2 is standard error.
     public init(label: String, logLevel: Logger.Level = .info, fileDescriptor: Int32 = 2) {
-        self.label = label
         self.logLevel = logLevel
-        self.output = fileDescriptor
+        destination = LogDestination(label: label, metadataProvider: nil, output: fileDescriptor)
+    }
+
+    /// The logger's label.
+    public var label: String { destination.label }
+
+    public var metadataProvider: Logger.MetadataProvider? {
+        get { destination.metadataProvider }
+        set { destination = destination.with(metadataProvider: newValue) }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -36,9 +40,9 @@ public struct TextLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let members = LogLine.members(metadata, provider: metadataProvider, event: event.metadata)
+        let members = LogLine.members(metadata, provider: destination.metadataProvider, event: event.metadata)
         Self.line(timestamp: .now, level: event.level, label: label, message: event.message.description, members: members)
-            .withBytes { LogLine.write($0, to: output) }
+            .withBytes { LogLine.write($0, to: destination.output) }
     }
 
     /// One line: time, level, `label:`, the message, the metadata in key order.

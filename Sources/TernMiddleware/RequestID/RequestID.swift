@@ -33,7 +33,7 @@ public struct RequestID: SynchronousMiddleware {
     public func begin(_ request: Request, context: inout RequestContext) -> Response? {
         let id = request.headerFields.onlyValue(of: Self.fieldName).flatMap { Self.isSane($0) ? $0 : nil } ?? generator.next()
         context.storage[RequestIDKey.self] = id
-        context.logger[metadataKey: "request-id"] = .string(id)
+        context.setLoggerMetadata(.string(id), forKey: "request-id")
         return nil
     }
 
