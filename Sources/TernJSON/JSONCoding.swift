@@ -1,3 +1,4 @@
+@_spi(Tern) import TernHTTP
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -12,10 +13,9 @@ public enum JSONCoding {
     /// at a fraction of its cost, since it writes bytes from a light tree instead of going
     /// through Foundation's object graph.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
+        var out = OutputBuffer(capacity: 256)
         try JSONTreeEncoder.write(value, to: &out)
-        return out
+        return out.array
     }
 
     /// JSON text in a canonical form, so two texts of the same JSON value compare equal: no

@@ -114,6 +114,11 @@
         DecimalText.put(value, into: &self)
     }
 
+    /// `value`'s decimal digits.
+    public mutating func append(unsignedDecimal value: UInt64) {
+        DecimalText.put(value, into: &self)
+    }
+
     /// `text` as a quoted JSON string (`JSONString`).
     public mutating func append(jsonString text: String) {
         JSONString.put(text, into: &self)

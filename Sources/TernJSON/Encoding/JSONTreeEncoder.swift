@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 /// An `Encoder` that builds a `JSONTree` directly: no Foundation object graph, no second
 /// pass through `JSONSerialization`. Object members come out sorted by key (code-point
@@ -37,7 +37,7 @@ final class JSONTreeEncoder: Encoder {
     }
 
     /// Appends `value`'s compact JSON text to `out`.
-    static func write(_ value: some Encodable, to out: inout [UInt8]) throws {
+    static func write(_ value: some Encodable, to out: inout OutputBuffer) throws {
         try node(for: value, basePath: [], key: nil).write(to: &out)
     }
 
@@ -101,24 +101,24 @@ final class JSONTreeEncoder: Encoder {
         }
 
         /// Appends the value's compact JSON text.
-        func write(to out: inout [UInt8]) {
+        func write(to out: inout OutputBuffer) {
             switch self {
-            case .null: out.append(contentsOf: "null".utf8)
-            case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-            case .integer(let value): DecimalText.append(value, to: &out)
-            case .unsignedInteger(let value): DecimalText.append(value, to: &out)
-            case .double(let value): out.append(contentsOf: JSONTreeEncoder.text(of: value).utf8)
-            case .number(let text): out.append(contentsOf: text.utf8)
-            case .string(let value): JSONString.append(value, to: &out)
+            case .null: out.append(ascii: "null")
+            case .bool(let value): value ? out.append(ascii: "true") : out.append(ascii: "false")
+            case .integer(let value): out.append(decimal: value)
+            case .unsignedInteger(let value): out.append(unsignedDecimal: value)
+            case .double(let value): out.append(utf8Of: JSONTreeEncoder.text(of: value))
+            case .number(let text): out.append(utf8Of: text)
+            case .string(let value): out.append(jsonString: value)
             case .date(let seconds):
                 out.append(UInt8(ascii: "\""))
-                RFC3339.append(secondsSince1970: seconds, to: &out)
+                out.append(rfc3339SecondsSince1970: seconds, milliseconds: nil)
                 out.append(UInt8(ascii: "\""))
             case .object(let builder):
                 out.append(UInt8(ascii: "{"))
                 for (index, (key, node)) in builder.sortedMembers.enumerated() {
                     if index > 0 { out.append(UInt8(ascii: ",")) }
-                    JSONString.append(key, to: &out)
+                    out.append(jsonString: key)
                     out.append(UInt8(ascii: ":"))
                     node.write(to: &out)
                 }
