@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A point in time at the one-second precision of HTTP dates
 /// (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.7).
 ///
@@ -34,16 +28,16 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// IMF-fixdate. The text of the date a thread formatted last is kept, so a resource's
     /// `Last-Modified`, sent again and again, is formatted once.
     public var description: String {
-        let last = LastFormatted.ofThisThread()
-        if last.seconds == secondsSince1970, let text = last.text { return text }
-        let text = String(unsafeUninitializedCapacity: Self.length) { buffer in
-            fill(FixedWidthText(buffer: buffer))
-            return Self.length
+        Self.lastFormatted.value(for: secondsSince1970) {
+            String(unsafeUninitializedCapacity: Self.length) { buffer in
+                fill(FixedWidthText(buffer: buffer))
+                return Self.length
+            }
         }
-        last.seconds = secondsSince1970
-        last.text = text
-        return text
     }
+
+    /// The text of the date each thread formatted last.
+    private static let lastFormatted = ThreadMemo<Int64, String>()
 
     /// Appends the 29 bytes of the IMF-fixdate form.
     public func write(to bytes: inout [UInt8]) {
@@ -89,24 +83,4 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     static let shortDayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let longDayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-}
-
-/// The date a thread formatted last, and its text: one per thread, so no lock.
-private final class LastFormatted {
-    var seconds: Int64 = 0
-    var text: String?
-
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        // The thread's box is released when the thread ends.
-        precondition(pthread_key_create(&key) { $0.map { Unmanaged<LastFormatted>.fromOpaque($0).release() } } == 0, "pthread_key_create failed")
-        return key
-    }()
-
-    static func ofThisThread() -> LastFormatted {
-        if let pointer = pthread_getspecific(key) { return Unmanaged<LastFormatted>.fromOpaque(pointer).takeUnretainedValue() }
-        let last = LastFormatted()
-        pthread_setspecific(key, Unmanaged.passRetained(last).toOpaque())
-        return last
-    }
 }

@@ -14,9 +14,19 @@ extension HTTPFields {
         let repeated = self[index(after: first)...].contains { Self.sameName($0.name, .vary) }
         let current = repeated ? self[.vary]! : self[first].value
         guard !Self.varyLists(name, in: current) else { return }
-        let field = HTTPField(name: .vary, value: Self.list(current, name))
+        // A route's responses extend the same list by the same name, response after response.
+        let field = Self.extended.value(for: Extension(list: current, name: name)) { HTTPField(name: .vary, value: Self.list(current, name)) }
         if repeated { set(field) } else { self[first] = field }
     }
+
+    /// A `Vary` list and the name added to it.
+    private struct Extension: Equatable {
+        let list: String
+        let name: String
+    }
+
+    /// The line each thread made last by extending a list.
+    private static let extended = ThreadMemo<Extension, HTTPField>()
 
     /// `list, element`, made in one allocation.
     private static func list(_ list: String, _ element: String) -> String {

@@ -29,6 +29,19 @@ struct HTTPFieldsTests {
         #expect(fields[.contentType] == "text/plain")
     }
 
+    /// The line a thread made last by extending a list is reused only for the same list and name.
+    @Test func extendingListsOneAfterAnother() {
+        for (list, name, expected) in [
+            ("Accept", "Accept-Encoding", "Accept, Accept-Encoding"), ("Accept", "Accept-Encoding", "Accept, Accept-Encoding"),
+            ("Accept-Language", "Accept-Encoding", "Accept-Language, Accept-Encoding"), ("Accept", "Origin", "Accept, Origin"),
+            ("Accept", "Accept-Encoding", "Accept, Accept-Encoding"),
+        ] {
+            var fields: HTTPFields = [.vary: list]
+            fields.appendVary(name)
+            #expect(fields[.vary] == expected)
+        }
+    }
+
     @Test func setAppendsAnAbsentName() {
         var fields: HTTPFields = [.contentType: "text/plain"]
         fields.set(HTTPField(name: Self.custom, value: "1"))

@@ -1,3 +1,4 @@
+import HTTPTypes
 public import TernHTTP
 
 /// Answers conditional GET and HEAD requests from the validators of the response the route
@@ -33,17 +34,16 @@ public struct ConditionalGET: SynchronousMiddleware {
         guard request.method == .get || request.method == .head else { return response }
         let status = response.status.code
         guard (200..<300).contains(status), status != 206 else { return response }
-        var tag = response.headerFields.value(of: .eTag).flatMap { EntityTag(parsing: $0) }
-        if tag == nil, hashingBodies, let bytes = response.body.bufferedBytes {
+        let declared = response.headerFields.value(of: .eTag)
+        var tag: EntityTag?
+        if declared == nil, hashingBodies, let bytes = response.body.bufferedBytes {
             let hashed = EntityTag.strong(forContent: bytes)
             response.headerFields[.eTag] = hashed.description
             tag = hashed
         }
-        // No conditional field: nothing to evaluate (the common case, so skip the parsing).
-        let fields = request.headerFields
-        guard fields.contains(.ifMatch) || fields.contains(.ifNoneMatch) || fields.contains(.ifModifiedSince)
-            || fields.contains(.ifUnmodifiedSince)
-        else { return response }
+        // No conditional field: nothing to evaluate (the common case, so nothing is parsed).
+        guard Self.hasPreconditions(request.headerFields) else { return response }
+        if let declared { tag = EntityTag(parsing: declared) }
         let lastModified = response.headerFields.value(of: .lastModified).flatMap { HTTPDate($0) }
         guard tag != nil || lastModified != nil else { return response }
         switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
@@ -54,6 +54,19 @@ public struct ConditionalGET: SynchronousMiddleware {
             return Response(rendering: failed, for: request, context: context)
         case .proceed, .proceedIgnoringRange:
             return response
+        }
+    }
+
+    /// Whether the request has `If-Match`, `If-None-Match`, `If-Modified-Since` or
+    /// `If-Unmodified-Since`: one pass over its fields, most of which begin with another letter.
+    static func hasPreconditions(_ fields: HTTPFields) -> Bool {
+        fields.contains { field in
+            let name = field.name.canonicalName
+            guard name.utf8.first == UInt8(ascii: "i") else { return false }
+            switch name {
+            case "if-match", "if-none-match", "if-modified-since", "if-unmodified-since": return true
+            default: return false
+            }
         }
     }
 }
