@@ -49,11 +49,15 @@ public struct AccessLog: SynchronousMiddleware {
             if let forwarded = TrustedProxies.forwardedClient(in: context) { .forwarded(forwarded) }
             else if let peer = context.remoteAddress { .peer(peer) }
             else { .unknown }
-        let line = AccessLogLine(
-            timestamp: .now, level: level, label: context.baseLogger.label, method: request.method.rawValue, path: request.path,
-            status: status.code, bytes: sent, duration: ContinuousClock.now - started, client: client,
-            route: context.route, metadata: Self.metadata(of: context))
-        output.append { line.write(format, to: &$0) }
+        let duration = ContinuousClock.now - started
+        // Made where it is written: a line built outside the closure is copied into it.
+        output.append { out in
+            AccessLogLine(
+                timestamp: .now, level: level, label: context.baseLogger.label, method: request.method.rawValue, path: request.path,
+                status: status.code, bytes: sent, duration: duration, client: client,
+                route: context.route, metadata: Self.metadata(of: context)
+            ).write(format, to: &out)
+        }
         return response
     }
 
