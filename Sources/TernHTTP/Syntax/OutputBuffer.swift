@@ -67,14 +67,14 @@
         capacity = grown
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(_ byte: UInt8) {
         if written == capacity { grow(toHold: written + 1) }
         base[written] = byte
         written += 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         if written + bytes.count > capacity { grow(toHold: written + bytes.count) }
@@ -86,7 +86,7 @@
         written += fill(space(for: maximum))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         append(bytes: bytes.assumingMemoryBound(to: UInt8.self))
     }
@@ -97,13 +97,13 @@
     }
 
     /// The bytes of an ASCII literal.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(ascii literal: StaticString) {
         append(bytes: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// `text`'s UTF-8 bytes.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(utf8Of text: String) {
         var text = text
         text.withUTF8 { append(bytes: $0) }
