@@ -41,7 +41,9 @@ public struct AccessLog: SynchronousMiddleware {
     public func end(_ outcome: consuming Result<Response, any Error>, to request: Request, context: RequestContext, started: ContinuousClock.Instant)
         throws -> Response
     {
-        guard context.baseLogger.logLevel <= level else { return try outcome.get() }
+        // The handler read once: each read through a Logger is a checked access to its storage.
+        let handler = context.baseLogger.handler
+        guard handler.logLevel <= level else { return try outcome.get() }
         let response = outcome.rendered(for: request, context: context)
         let status = response.status
         let sent = request.method == .head || status == .notModified || status == .noContent ? 0 : response.body.count ?? 0
@@ -55,7 +57,7 @@ public struct AccessLog: SynchronousMiddleware {
             AccessLogLine(
                 timestamp: .now, level: level, label: context.baseLogger.label, method: request.method.rawValue, path: request.path,
                 status: status.code, bytes: sent, duration: duration, client: client,
-                route: context.route, metadata: Self.metadata(of: context)
+                route: context.route, metadata: Self.metadata(of: context, handler: handler)
             ).write(format, to: &out)
         }
         return response
@@ -64,9 +66,9 @@ public struct AccessLog: SynchronousMiddleware {
     /// The request logger's metadata as a log handler merges it: the handler's, then the
     /// context's `loggerMetadata`, then the provider's, a later value winning. With neither
     /// handler metadata nor a provider (the usual case) it is the context's list as it is.
-    private static func metadata(of context: RequestContext) -> [(key: String, value: Logger.Metadata.Value)] {
-        let own = context.baseLogger.handler.metadata
-        let provided = context.baseLogger.handler.metadataProvider?.get() ?? [:]
+    private static func metadata(of context: RequestContext, handler: any LogHandler) -> [(key: String, value: Logger.Metadata.Value)] {
+        let own = handler.metadata
+        let provided = handler.metadataProvider?.get() ?? [:]
         guard !own.isEmpty || !provided.isEmpty else { return context.loggerMetadata }
         var merged = own
         for (key, value) in context.loggerMetadata { merged[key] = value }
