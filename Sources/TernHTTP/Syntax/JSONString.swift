@@ -5,27 +5,19 @@ package enum JSONString {
         put(string, into: &out)
     }
 
-    /// Appends the UTF-8 `bytes` as a quoted JSON string.
-    package static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        put(bytes, into: &out)
-    }
-
-    /// Appends the UTF-8 `bytes` as the inside of a JSON string: escaped, without the quotes.
-    package static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        putEscaped(bytes, into: &out)
-    }
-
     static func put<Output: ByteOutput & ~Copyable>(_ string: String, into out: inout Output) {
         var string = string
         string.withUTF8 { bytes in put(bytes, into: &out) }
     }
 
+    /// Appends the UTF-8 `bytes` as a quoted JSON string.
     static func put<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Output) {
         out.append(UInt8(ascii: "\""))
         putEscaped(bytes, into: &out)
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Appends the UTF-8 `bytes` as the inside of a JSON string: escaped, without the quotes.
     static func putEscaped<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Output) {
         // Most strings need no escape: copy them whole instead of byte by byte.
         var plain = true

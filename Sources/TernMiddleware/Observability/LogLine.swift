@@ -104,11 +104,6 @@ enum LogLine {
     static let writing = Mutex(())
 
     /// Writes `lines` (whole lines) to `descriptor`; a failed write drops the rest.
-    static func write(_ lines: [UInt8], to descriptor: Int32) {
-        lines.withUnsafeBytes { write($0, to: descriptor) }
-    }
-
-    /// Writes `lines` (whole lines) to `descriptor`; a failed write drops the rest.
     static func write(_ lines: UnsafeRawBufferPointer, to descriptor: Int32) {
         writing.withLock { _ in
             var offset = 0

@@ -148,7 +148,7 @@ final class HTTP1Connection {
     /// Performs what the machine answers for the input it holds, until it waits: the next
     /// request, or content for a pending read; then settles reading and the timer. `now` is
     /// the time of the event that called it.
-    func process(now: ContinuousClock.Instant = .now) {
+    func process(now: ContinuousClock.Instant) {
         defer { settle(now: now) }
         while isOpen {
             let action = machine.nextAction(now: now)
