@@ -10,9 +10,11 @@ public import Foundation
 /// RFC 3339 in UTC (https://www.rfc-editor.org/rfc/rfc3339#section-5.6).
 public enum JSONCoding {
     /// `value` as compact JSON text. Tern's own encoder: the same output as `encoder()` gives,
-    /// at a fraction of its cost, since it writes bytes from a light tree instead of going
-    /// through Foundation's object graph.
+    /// at a fraction of its cost: it writes the text as the value encodes itself
+    /// (`JSONTextEncoder`), or from a light tree when the value's encoding needs one (nested
+    /// containers, super encoders), instead of going through Foundation's object graph.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        if let text = try JSONTextEncoder.text(of: value) { return text }
         var out = OutputBuffer(capacity: 256)
         try JSONTreeEncoder.write(value, to: &out)
         return out.array

@@ -28,4 +28,17 @@ struct OutputBufferTests {
         buffer.append(ascii: "again")
         #expect(buffer.array == Array("again".utf8))
     }
+
+    /// Bytes written after a point can be taken back, and writing goes on from there.
+    @Test func takesBackTheLastBytes() {
+        var buffer = OutputBuffer(capacity: 4)
+        buffer.append(ascii: "{\"a\":1")
+        let mark = buffer.count
+        buffer.append(ascii: ",\"b\":")
+        buffer.removeAll(after: mark)
+        buffer.append(UInt8(ascii: "}"))
+        #expect(buffer.array == Array(#"{"a":1}"#.utf8))
+        buffer.removeAll(after: 0)
+        #expect(buffer.count == 0)
+    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TernJSON
+@testable import TernJSON
 
 /// Tern's encoder against Foundation's, configured alike: the same bytes.
 @Suite("JSONCoding.encode matches Foundation's JSONEncoder")
@@ -84,6 +84,123 @@ struct JSONTreeEncoderTests {
         #expect(try tern(Optional<Int>.none) == "null")
         #expect(try tern([String: String]()) == "{}")
         #expect(try tern([Int]()) == "[]")
+    }
+
+    /// Members that come out of key order, a key written twice, a container asked for twice:
+    /// written in order, then put in key order, the last value of a key kept.
+    struct OutOfOrder: Encodable {
+        enum Keys: String, CodingKey { case zeta, alpha, mid, a, ab, abc, aB, space = "a b" }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(1, forKey: .zeta)
+            try container.encode("first", forKey: .alpha)
+            try container.encode([3, 4], forKey: .abc)
+            var again = encoder.container(keyedBy: Keys.self)
+            try again.encode(["k": "v"], forKey: .mid)
+            try again.encode("second", forKey: .alpha)
+            try container.encode(true, forKey: .ab)
+            try container.encode(Optional<Int>.none, forKey: .aB)
+            try container.encode(0.5, forKey: .space)
+            try container.encode("last", forKey: .a)
+            try container.encode("third", forKey: .alpha)
+        }
+    }
+
+    /// A member whose value fails, its error caught by the value itself: no trace of it.
+    struct SwallowsAnError: Encodable {
+        enum Keys: String, CodingKey { case b, bad, a, list }
+        struct Fails: Encodable {
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode(1, forKey: .a)
+                try container.encode(Double.nan, forKey: .b)
+            }
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(2, forKey: .b)
+            try? container.encode(Fails(), forKey: .bad)
+            var list = encoder.container(keyedBy: Keys.self)
+            try list.encode([1], forKey: .list)
+            try container.encode(3, forKey: .a)
+        }
+    }
+
+    /// Two values in a single-value container: the tree's answer, the last one.
+    struct SingleTwice: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(1)
+            try container.encode("two")
+        }
+    }
+
+    struct EncodesNothing: Encodable {
+        func encode(to encoder: any Encoder) throws {}
+    }
+
+    /// What a value's encoding asks for decides the path: in order, or through the tree.
+    @Test func textInOrderUnlessTheValueNeedsTheTree() throws {
+        #expect(try JSONTextEncoder.text(of: Self.person) != nil)
+        #expect(try JSONTextEncoder.text(of: OutOfOrder()) != nil)
+        #expect(try JSONTextEncoder.text(of: Manual()) == nil)
+        #expect(try JSONTextEncoder.text(of: SingleTwice()) == nil)
+        #expect(try JSONTextEncoder.text(of: ["a\"b": 1]) == nil)
+    }
+
+    @Test func membersPutInKeyOrder() throws {
+        #expect(try tern(OutOfOrder()) == #"{"a":"last","a b":0.5,"aB":null,"ab":true,"abc":[3,4],"alpha":"third","mid":{"k":"v"},"zeta":1}"#)
+        #expect(try tern(OutOfOrder()) == foundation(OutOfOrder()))
+    }
+
+    @Test func aFailedMemberLeavesNoTrace() throws {
+        #expect(try tern(SwallowsAnError()) == #"{"a":3,"b":2,"list":[1]}"#)
+        var tree: [UInt8] = []
+        try JSONTreeEncoder.tree(of: SwallowsAnError()).write(to: &tree)
+        #expect(String(decoding: tree, as: UTF8.self) == (try tern(SwallowsAnError())))
+    }
+
+    @Test func valuesTheTreeWrites() throws {
+        #expect(try tern(SingleTwice()) == #""two""#)
+        let escapedKeys = ["a\"b": 1, "a": 2, "\n": 3, "a\\": 4, "b": 5]
+        #expect(try tern(escapedKeys) == foundation(escapedKeys))
+        #expect(try tern(EncodesNothing()) == "{}")
+        #expect(try tern([EncodesNothing()]) == foundation([EncodesNothing()]))
+    }
+
+    /// A value that encodes JSON while it is encoded: the inner encoding gets its own encoder,
+    /// and both texts are whole; the thread's encoder is reused afterwards.
+    struct EncodesJSONInside: Encodable {
+        enum Keys: String, CodingKey { case outer, inner }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode("o", forKey: .outer)
+            let inner = try JSONCoding.encode(JSONTreeEncoderTests.person.address)
+            try container.encode(String(decoding: inner, as: UTF8.self), forKey: .inner)
+        }
+    }
+
+    @Test func anEncodingInsideAnEncoding() throws {
+        #expect(try tern(EncodesJSONInside()) == #"{"inner":"{\"street\":\"Main St. 1\",\"zip\":\"12345\"}","outer":"o"}"#)
+        #expect(try tern(EncodesJSONInside()) == foundation(EncodesJSONInside()))
+        #expect(try tern(Self.person) == foundation(Self.person))
+    }
+
+    /// Many threads at once, each with its own encoder.
+    @Test func concurrentEncodings() async throws {
+        let expected = try foundation(Self.person)
+        let texts = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<64 { group.addTask { try String(decoding: JSONCoding.encode(Self.person), as: UTF8.self) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(texts.count == 64 && texts.allSatisfy { $0 == expected })
+    }
+
+    @Test func aLargeObjectInKeyOrder() throws {
+        var generator = SystemRandomNumberGenerator()
+        let object = Dictionary(uniqueKeysWithValues: (0..<300).map { ("key\($0 &* 7919 % 1000)-\(UInt8.random(in: 0...255, using: &generator))", $0) })
+        #expect(try tern(object) == foundation(object))
+        #expect(try JSONTextEncoder.text(of: object) != nil)
     }
 
     @Test func nonFiniteNumbersAreRefused() {

@@ -50,6 +50,13 @@
         capacity = usualCapacity
     }
 
+    /// Drops what was written after the first `count` bytes (`count` at most `self.count`).
+    @inlinable
+    public mutating func removeAll(after count: Int) {
+        precondition(count >= 0 && count <= written, "cannot keep more bytes than were written")
+        written = count
+    }
+
     /// Room for `extra` more bytes after the written ones, grown first when there is less.
     @inlinable
     mutating func space(for extra: Int) -> UnsafeMutableBufferPointer<UInt8> {
