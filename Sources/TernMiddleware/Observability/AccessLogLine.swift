@@ -47,6 +47,33 @@ struct AccessLogLine {
             case .status: "status"
             }
         }
+
+        /// The key as a text line writes it before the value: ` bytes=`. Literals, so that
+        /// writing one is a copy of known length.
+        var textKey: StaticString {
+            switch self {
+            case .bytes: " bytes="
+            case .client: " client="
+            case .duration: " duration_ms="
+            case .method: " method="
+            case .path: " path="
+            case .route: " route="
+            case .status: " status="
+            }
+        }
+
+        /// The key as a JSON line writes it before the value's opening quote: `,"bytes":"`.
+        var jsonKey: StaticString {
+            switch self {
+            case .bytes: #","bytes":""#
+            case .client: #","client":""#
+            case .duration: #","duration_ms":""#
+            case .method: #","method":""#
+            case .path: #","path":""#
+            case .route: #","route":""#
+            case .status: #","status":""#
+            }
+        }
     }
 
     /// Appends the line, its newline included, in `format`.
@@ -94,9 +121,6 @@ struct AccessLogLine {
     private static let fieldKeys = fields.map(\.key)
     /// The first byte of each field's key, the first key's lowest: `b`, `c`, `d`, `m`, `p`, `r`, `s`.
     private static let fieldInitials: UInt64 = fieldKeys.reversed().reduce(0) { $0 << 8 | UInt64($1.utf8.first!) }
-    /// Each field's key as the format writes it before the value: ` bytes=`, `,"bytes":"`.
-    private static let textKeys = fields.map { Array(" \($0.key)=".utf8) }
-    private static let jsonKeys = fields.map { Array(",\"\($0.key)\":\"".utf8) }
 
     /// JSON lines' standard members, which metadata of the same name does not repeat.
     private static let reservedJSONKeys = ["timestamp", "level", "label", "message"]
@@ -117,7 +141,8 @@ struct AccessLogLine {
         case .bytes: out.append(decimal: bytes)
         case .duration: Self.appendMilliseconds(duration, to: &out)
         case .status: out.append(decimal: Int64(status))
-        case .method: Self.appendText(method, format, to: &out)
+        // A method is a token (RFC 9110 section 9.1), which neither format quotes or escapes.
+        case .method: LogLine.append(method, to: &out)
         case .path:
             var path = path
             path.withUTF8 { Self.appendText($0, format, to: &out) }
@@ -148,13 +173,13 @@ struct AccessLogLine {
     /// Writes the line's fields and the logger's metadata merged in key order, a field winning
     /// over metadata of its name, and in JSON the standard members' names left out. The
     /// metadata holds a few keys (a request id, trace ids): each is placed among the fields
-    /// once, and the fields' keys are written from bytes made once. One key alone (a request id,
+    /// once, and the fields' keys are written from literals. One key alone (a request id,
     /// the common case) is placed without sorting.
     private func writeMembers(_ format: LogFormat, to out: inout OutputBuffer) {
         var written = 0
         if metadata.count == 1 {
             let (key, value) = metadata[0]
-            if let after = Self.place(key, format) {
+            if let after = Self.placeRemembered(key, format) {
                 writeFields(written..<after, format, to: &out)
                 writeMetadata(key, value, format, to: &out)
                 written = after
@@ -176,14 +201,43 @@ struct AccessLogLine {
         writeFields(written..<Self.fields.count, format, to: &out)
     }
 
-    /// The line's own fields in `range`, each key from bytes made once.
+    /// The line's own fields in `range`, each key from a literal.
     private func writeFields(_ range: Range<Int>, _ format: LogFormat, to out: inout OutputBuffer) {
-        let keys = format == .text ? Self.textKeys : Self.jsonKeys
+        let fields = Self.fields
         for index in range {
-            keys[index].withUnsafeBufferPointer { out.append(bytes: $0) }
-            appendValue(of: Self.fields[index], format, to: &out)
+            let field = fields[index]
+            switch format {
+            case .text: out.append(ascii: field.textKey)
+            case .json: out.append(ascii: field.jsonKey)
+            }
+            appendValue(of: field, format, to: &out)
             if format == .json { out.append(UInt8(ascii: "\"")) }
         }
+    }
+
+    /// Where each thread placed its last lone metadata key: lines carry the same one (the
+    /// request id's) again and again, and comparing it with the last is cheaper than placing it.
+    private final class LastPlacement {
+        var key = ""
+        var format = LogFormat.text
+        var after: Int?
+    }
+
+    private static let lastPlacement = ThreadSlot()
+
+    /// `place(key, format)`, remembered per thread for the last key.
+    private static func placeRemembered(_ key: String, _ format: LogFormat) -> Int? {
+        let last: LastPlacement
+        if let object = lastPlacement.object {
+            last = unsafeDowncast(object, to: LastPlacement.self)
+            if last.key == key, last.format == format { return last.after }
+        } else {
+            last = LastPlacement()
+            lastPlacement.object = last
+        }
+        let after = place(key, format)
+        (last.key, last.format, last.after) = (key, format, after)
+        return after
     }
 
     /// How many of the fields come before metadata `key`; nil when the key is a field's own
@@ -248,8 +302,7 @@ struct AccessLogLine {
 
     /// `duration` in milliseconds with three decimals (microseconds): `12.345`.
     static func appendMilliseconds(_ duration: Duration, to out: inout OutputBuffer) {
-        let (seconds, attoseconds) = duration.components
-        let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        let microseconds = max(0, duration.wholeNanoseconds / 1000)
         out.append(decimal: microseconds / 1000)
         out.append(UInt8(ascii: "."))
         let fraction = microseconds % 1000

@@ -40,8 +40,7 @@ public struct HTTPMetrics: SynchronousMiddleware {
         let (counter, timer) = handles.metrics(method: request.method, route: route, status: response.status.code, factory: factory)
         counter.increment()
         let elapsed = ContinuousClock.now - started
-        let (seconds, attoseconds) = elapsed.components
-        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        timer.recordNanoseconds(elapsed.wholeNanoseconds)
         return response
     }
 

@@ -22,8 +22,7 @@ struct TokenBucket: Sendable {
     /// The tokens at `now`, refilled up to the quota.
     func tokens(at now: ContinuousClock.Instant, policy: RateLimitPolicy) -> Double {
         let elapsed = max(.zero, now - updated)
-        let (wholeSeconds, attoseconds) = elapsed.components
-        let seconds = Double(wholeSeconds) + Double(attoseconds) / 1e18
+        let seconds = Double(elapsed.wholeNanoseconds) / 1e9
         return min(Double(policy.quota), tokens + seconds * policy.refillRate)
     }
 

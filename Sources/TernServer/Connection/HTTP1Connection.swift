@@ -241,7 +241,7 @@ final class HTTP1Connection {
         case .resumeReading:
             if let readEvent { event_add(readEvent, nil) }
         case .armTimer(let delay):
-            if let timer { tern_event_add_timeout(timer, Int64(delay.nanoseconds)) }
+            if let timer { tern_event_add_timeout(timer, delay.wholeNanoseconds) }
         default:
             preconditionFailure("\(action) is not a settling action")
         }
@@ -294,14 +294,5 @@ final class HTTP1Connection {
     func shutdown() {
         let now = ContinuousClock.now
         process(after: machine.shutdown(now: now), now: now)
-    }
-}
-
-extension Duration {
-    /// The whole duration in nanoseconds, saturating.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : scaled + attoseconds / 1_000_000_000
     }
 }

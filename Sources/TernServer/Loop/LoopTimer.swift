@@ -1,4 +1,5 @@
 import CLibevent
+import TernHTTP
 
 /// A one-shot timer on an event loop that runs a closure (inside the loop's job scope, so the
 /// tasks it resumes run before the callback returns). Armed, re-armed and cancelled on the
@@ -25,8 +26,7 @@ package final class LoopTimer {
 
     /// Fires once after `delay` (replacing any earlier arming).
     package func arm(after delay: Duration) {
-        let (seconds, attoseconds) = delay.components
-        tern_event_add_timeout(event, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        tern_event_add_timeout(event, delay.wholeNanoseconds)
     }
 
     /// Does not fire until armed again.
