@@ -33,6 +33,16 @@ public struct Response: Sendable {
         set { head.status = newValue }
     }
 
+    /// The status code: `status.code`, read without making a `Status` (swift-http-types parses
+    /// the `:status` pseudo-field and copies the reason phrase on every read of `status`), for
+    /// middleware that look at the code alone.
+    public var statusCode: Int {
+        // The field holds three digits: HTTPResponse's status setter checks them.
+        head.pseudoHeaderFields.status.withUnsafeBytesOfValue { digits in
+            Int(digits[0] &- 48) &* 100 &+ Int(digits[1] &- 48) &* 10 &+ Int(digits[2] &- 48)
+        }
+    }
+
     /// The header fields.
     public var headerFields: HTTPFields {
         get { head.headerFields }

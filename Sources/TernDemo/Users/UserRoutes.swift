@@ -19,6 +19,9 @@ struct UserRoutes: Sendable {
     static let pageRepresentations: [Representation<Page<UserBody>>] = [.json, .xml(root: "users")]
     /// Clients may keep a copy but must revalidate it (RFC 9111 section 5.2.2.4).
     static let cacheControl = "no-cache"
+    /// A user's fields besides its validators, made once: a field made per response is
+    /// checked by swift-http-types each time.
+    static let cacheFields: HTTPFields = [.cacheControl: cacheControl]
 
     func register(in routes: RouteGroup) {
         routes.get("/users") { request, _ in try await list(request) }
@@ -46,7 +49,7 @@ struct UserRoutes: Sendable {
         let listing = try await store.users(afterID: after, limit: page.limit + 1)
         let body = Page(items: listing.users.map(UserBody.init), limit: page.limit) { PageCursor(position: String($0.id)) }
         var fields = body.linkFields(for: request)
-        fields[.cacheControl] = Self.cacheControl
+        fields.append(contentsOf: Self.cacheFields)
         return try Response(
             negotiating: body, for: request, representations: Self.pageRepresentations,
             lastModified: HTTPDate(secondsSince1970: listing.changedAt), headerFields: fields)
@@ -92,7 +95,7 @@ struct UserRoutes: Sendable {
     private func respond(with user: User, to request: Request, status: HTTPResponse.Status = .ok) throws -> Response {
         try Response(
             negotiating: UserBody(user), for: request, representations: Self.representations, status: status,
-            entityTag: user.entityTag, lastModified: user.lastModified, headerFields: [.cacheControl: Self.cacheControl], reusing: bodies)
+            entityTag: user.entityTag, lastModified: user.lastModified, headerFields: Self.cacheFields, reusing: bodies)
     }
 
     /// `If-Match` (strong comparison, against the tag of any representation) and

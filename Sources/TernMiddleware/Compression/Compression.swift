@@ -33,7 +33,7 @@ public struct Compression: SynchronousMiddleware {
         throws -> Response
     {
         var response = try outcome.get()
-        let status = response.status.code
+        let status = response.statusCode
         if status == 304 {
             // A 304 has no Content-Type to judge by, yet must carry the Vary its 200 would
             // (RFC 9110 section 15.4.5): say it varies, as the 200 of a compressible type does.

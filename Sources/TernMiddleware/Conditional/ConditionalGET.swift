@@ -32,7 +32,7 @@ public struct ConditionalGET: SynchronousMiddleware {
     {
         var response = try outcome.get()
         guard request.method == .get || request.method == .head else { return response }
-        let status = response.status.code
+        let status = response.statusCode
         guard (200..<300).contains(status), status != 206 else { return response }
         let declared = response.headerFields.value(of: .eTag)
         var tag: EntityTag?

@@ -45,8 +45,8 @@ public struct AccessLog: SynchronousMiddleware {
         let handler = context.baseLogger.handler
         guard handler.logLevel <= level else { return try outcome.get() }
         let response = outcome.rendered(for: request, context: context)
-        let status = response.status
-        let sent = request.method == .head || status == .notModified || status == .noContent ? 0 : response.body.count ?? 0
+        let status = response.statusCode
+        let sent = request.method == .head || status == 304 || status == 204 ? 0 : response.body.count ?? 0
         let client: AccessLogLine.Client =
             if let forwarded = TrustedProxies.forwardedClient(in: context) { .forwarded(forwarded) }
             else if let peer = context.remoteAddress { .peer(peer) }
@@ -56,7 +56,7 @@ public struct AccessLog: SynchronousMiddleware {
         output.append { out in
             AccessLogLine(
                 timestamp: .now, level: level, label: context.baseLogger.label, method: request.method.rawValue, path: request.path,
-                status: status.code, bytes: sent, duration: duration, client: client,
+                status: status, bytes: sent, duration: duration, client: client,
                 route: context.route, metadata: Self.metadata(of: context, handler: handler)
             ).write(format, to: &out)
         }

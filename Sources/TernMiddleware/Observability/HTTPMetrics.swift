@@ -37,7 +37,7 @@ public struct HTTPMetrics: SynchronousMiddleware {
         inFlight.decrement()
         let response = outcome.rendered(for: request, context: context)
         let route = context.route ?? Self.unmatchedRoute
-        let (counter, timer) = handles.metrics(method: request.method, route: route, status: response.status.code, factory: factory)
+        let (counter, timer) = handles.metrics(method: request.method, route: route, status: response.statusCode, factory: factory)
         counter.increment()
         let elapsed = ContinuousClock.now - started
         timer.recordNanoseconds(elapsed.wholeNanoseconds)
