@@ -312,6 +312,8 @@ def run_round(order, first_port, results):
                 if not serves(server, route):
                     continue
                 port, process, etag = running[server]
+                if process.poll() is not None:
+                    raise RuntimeError(f"{server} exited (status {process.returncode}) before {route[0]}")
                 result = measure(server, process.pid, port, route, etag)
                 results.setdefault((server, route[0]), []).append(result)
                 print(f"  {server:12} {route[0]:20} {result['rps']:>10.0f} req/s  p50 {result['p50']*1e3:6.2f} ms  "
