@@ -139,6 +139,45 @@ struct JSONTreeEncoderTests {
         func encode(to encoder: any Encoder) throws {}
     }
 
+    /// A container kept past its value's encoding and written to while a sibling encodes,
+    /// at the same depth: the write belongs to the first value, as with the tree.
+    final class KeptContainer: @unchecked Sendable {
+        var container: KeyedEncodingContainer<Pair.Keys>?
+    }
+
+    struct Pair: Encodable {
+        enum Keys: String, CodingKey { case first, second, late }
+        let kept: KeptContainer
+        let keeps: Bool
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(keeps ? "first" : "second", forKey: .first)
+            if keeps {
+                kept.container = container
+            } else {
+                try kept.container?.encode("written late", forKey: .late)
+            }
+        }
+    }
+
+    struct Siblings: Encodable {
+        let kept = KeptContainer()
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(Pair(kept: kept, keeps: true))
+            try container.encode(Pair(kept: kept, keeps: false))
+        }
+    }
+
+    @Test func aContainerKeptPastItsValue() throws {
+        #expect(try JSONTextEncoder.text(of: Siblings()) == nil)
+        #expect(try tern(Siblings()) == #"[{"first":"first","late":"written late"},{"first":"second"}]"#)
+        var tree: [UInt8] = []
+        try JSONTreeEncoder.tree(of: Siblings()).write(to: &tree)
+        #expect(String(decoding: tree, as: UTF8.self) == (try tern(Siblings())))
+    }
+
     /// What a value's encoding asks for decides the path: in order, or through the tree.
     @Test func textInOrderUnlessTheValueNeedsTheTree() throws {
         #expect(try JSONTextEncoder.text(of: Self.person) != nil)

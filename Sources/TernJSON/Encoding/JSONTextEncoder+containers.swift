@@ -1,15 +1,15 @@
 @_spi(Tern) import TernHTTP
 
 extension JSONTextEncoder {
-    /// Writes members of the object of the frame at `depth`, while that frame is the top one.
+    /// Writes members of the object of its frame, while that frame is the top one.
     struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let encoder: JSONTextEncoder
-        let depth: Int
-        var codingPath: [any CodingKey] { encoder.codingPath(at: depth) }
+        let frame: FramePosition
+        var codingPath: [any CodingKey] { encoder.codingPath(at: frame.depth) }
 
         @inline(__always)
         private func write(_ key: Key, _ value: (JSONTextEncoder) throws -> Void) rethrows {
-            guard encoder.mayWrite(depth: depth) else { return }
+            guard encoder.mayWrite(frame) else { return }
             try encoder.member(key.stringValue) { try value(encoder) }
         }
 
@@ -57,16 +57,16 @@ extension JSONTextEncoder {
         }
     }
 
-    /// Writes elements of the array of the frame at `depth`, while that frame is the top one.
+    /// Writes elements of the array of its frame, while that frame is the top one.
     struct UnkeyedContainer: UnkeyedEncodingContainer {
         let encoder: JSONTextEncoder
-        let depth: Int
+        let frame: FramePosition
         private(set) var count = 0
-        var codingPath: [any CodingKey] { encoder.codingPath(at: depth) }
+        var codingPath: [any CodingKey] { encoder.codingPath(at: frame.depth) }
 
         @inline(__always)
         private mutating func write(_ value: (JSONTextEncoder, _ index: Int) throws -> Void) rethrows {
-            guard encoder.mayWrite(depth: depth) else { return }
+            guard encoder.mayWrite(frame) else { return }
             let encoder = encoder
             try encoder.element { index in try value(encoder, index) }
             count += 1
@@ -113,15 +113,15 @@ extension JSONTextEncoder {
         }
     }
 
-    /// Writes the value of the frame at `depth`, once.
+    /// Writes the value of its frame, once.
     struct SingleValueContainer: SingleValueEncodingContainer {
         let encoder: JSONTextEncoder
-        let depth: Int
-        var codingPath: [any CodingKey] { encoder.codingPath(at: depth) }
+        let frame: FramePosition
+        var codingPath: [any CodingKey] { encoder.codingPath(at: frame.depth) }
 
         @inline(__always)
         private func write(_ value: (JSONTextEncoder) throws -> Void) rethrows {
-            guard encoder.mayWrite(depth: depth) else { return }
+            guard encoder.mayWrite(frame) else { return }
             try encoder.single { try value(encoder) }
         }
 

@@ -28,13 +28,23 @@ final class JSONTextEncoder: Encoder {
     @exclusivity(unchecked) private var frames: [Frame] = []
     /// The members of the objects still open, each object's together, innermost last.
     @exclusivity(unchecked) private var members: [Member] = []
+    /// Frames made so far: each frame's serial tells it from a later frame at its depth.
+    @exclusivity(unchecked) private var framesMade = 0
     let userInfo: [CodingUserInfoKey: Any] = [:]
 
     /// One value being encoded: its key (nil for the root and for a single-value container's
-    /// value) and what it has asked for.
+    /// value), its serial and what it has asked for.
     private struct Frame {
         let key: (any CodingKey)?
+        let serial: Int
         var shape: Shape
+    }
+
+    /// Where a container writes: its frame's depth, and the frame's serial, so that a container
+    /// kept past its value's encoding does not write into a later value at the same depth.
+    struct FramePosition {
+        let depth: Int
+        let serial: Int
     }
 
     private enum Shape {
@@ -120,7 +130,8 @@ final class JSONTextEncoder: Encoder {
         if T.self == URL.self { return out.append(jsonString: (value as! URL).absoluteString) }
         if T.self == Data.self { return out.append(jsonString: (value as! Data).base64EncodedString()) }
         if T.self == Decimal.self { return out.append(utf8Of: (value as! Decimal).description) }
-        frames.append(Frame(key: key, shape: .undecided))
+        framesMade &+= 1
+        frames.append(Frame(key: key, serial: framesMade, shape: .undecided))
         do {
             try value.encode(to: self)
         } catch {
@@ -164,19 +175,20 @@ final class JSONTextEncoder: Encoder {
         abandoned = true
     }
 
-    /// Whether the container made at `depth` may write now: it is the top frame's, and the
-    /// encoder has not given up.
+    /// Whether a container of the frame at `position` may write now: that frame is the top one,
+    /// and the encoder has not given up.
     @inline(__always)
-    func mayWrite(depth: Int) -> Bool {
+    func mayWrite(_ position: FramePosition) -> Bool {
         if abandoned { return false }
-        if depth != frames.count - 1 {
+        if position.depth != frames.count - 1 || frames[position.depth].serial != position.serial {
             abandon()
             return false
         }
         return true
     }
 
-    var depth: Int { frames.count - 1 }
+    /// The top frame's position, for the containers made for it.
+    var top: FramePosition { FramePosition(depth: frames.count - 1, serial: frames[frames.count - 1].serial) }
 
     /// Ends the top frame: an object's members put in order and closed, an array closed,
     /// `{}` for a value that encoded nothing (as Foundation's encoder writes it).
@@ -359,15 +371,15 @@ final class JSONTextEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         openObject()
-        return KeyedEncodingContainer(KeyedContainer<Key>(encoder: self, depth: depth))
+        return KeyedEncodingContainer(KeyedContainer<Key>(encoder: self, frame: top))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         openArray()
-        return UnkeyedContainer(encoder: self, depth: depth)
+        return UnkeyedContainer(encoder: self, frame: top)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        SingleValueContainer(encoder: self, depth: depth)
+        SingleValueContainer(encoder: self, frame: top)
     }
 }
