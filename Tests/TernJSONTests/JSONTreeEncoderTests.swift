@@ -178,6 +178,51 @@ struct JSONTreeEncoderTests {
         #expect(String(decoding: tree, as: UTF8.self) == (try tern(Siblings())))
     }
 
+    /// A single value that fails after writing part of itself, the error caught: no trace of
+    /// it, the value written `{}` as by the tree.
+    struct CatchesInSingle: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try? container.encode(SwallowsAnError.Fails())
+        }
+    }
+
+    @Test func aFailedSingleValueLeavesNoTrace() throws {
+        var tree: [UInt8] = []
+        try JSONTreeEncoder.tree(of: [CatchesInSingle()]).write(to: &tree)
+        #expect(String(decoding: tree, as: UTF8.self) == "[{}]")
+        #expect(try tern([CatchesInSingle()]) == "[{}]")
+    }
+
+    /// An encoder kept by a value and used after its encoding ended: nothing breaks, and the
+    /// next encodings are whole.
+    final class KeptEncoder: @unchecked Sendable {
+        var encoder: (any Encoder)?
+    }
+
+    struct KeepsItsEncoder: Encodable {
+        enum Keys: String, CodingKey { case a }
+        let kept: KeptEncoder
+        func encode(to encoder: any Encoder) throws {
+            kept.encoder = encoder
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(1, forKey: .a)
+        }
+    }
+
+    @Test func anEncoderUsedAfterItsEncoding() throws {
+        let kept = KeptEncoder()
+        #expect(try tern(KeepsItsEncoder(kept: kept)) == #"{"a":1}"#)
+        var late = try #require(kept.encoder).container(keyedBy: KeepsItsEncoder.Keys.self)
+        try late.encode(2, forKey: .a)
+        var list = try #require(kept.encoder).unkeyedContainer()
+        try list.encode(3)
+        var single = try #require(kept.encoder).singleValueContainer()
+        try single.encode(4)
+        #expect(try tern(KeepsItsEncoder(kept: KeptEncoder())) == #"{"a":1}"#)
+        #expect(try tern(Self.person) == foundation(Self.person))
+    }
+
     /// What a value's encoding asks for decides the path: in order, or through the tree.
     @Test func textInOrderUnlessTheValueNeedsTheTree() throws {
         #expect(try JSONTextEncoder.text(of: Self.person) != nil)

@@ -281,13 +281,24 @@ final class JSONTextEncoder: Encoder {
         frames[frames.count - 1].shape = .array(count: count + 1)
     }
 
-    /// Writes the top frame's single value.
+    /// Writes the top frame's single value. When `value` throws, what it wrote is taken back
+    /// and the frame has no value yet (a value that catches the error is then written `{}`,
+    /// as by the tree).
     @inline(__always)
     func single(value: () throws -> Void) rethrows {
         switch frames[frames.count - 1].shape {
         case .undecided:
+            let start = out.count
+            let memberCount = members.count
             frames[frames.count - 1].shape = .single
-            try value()
+            do {
+                try value()
+            } catch {
+                out.removeAll(after: start)
+                members.removeSubrange(memberCount...)
+                frames[frames.count - 1].shape = .undecided
+                throw error
+            }
         case .object, .array, .single:
             abandon()
         }
@@ -369,17 +380,32 @@ final class JSONTextEncoder: Encoder {
 
     // MARK: Encoder
 
+    // An encoder kept by a value and asked for a container after its encoding ended has no
+    // frame to write to: it gives up, and its containers' writes go nowhere.
+
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        guard !frames.isEmpty else {
+            abandon()
+            return JSONTreeEncoder().container(keyedBy: type)
+        }
         openObject()
         return KeyedEncodingContainer(KeyedContainer<Key>(encoder: self, frame: top))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        guard !frames.isEmpty else {
+            abandon()
+            return JSONTreeEncoder().unkeyedContainer()
+        }
         openArray()
         return UnkeyedContainer(encoder: self, frame: top)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        SingleValueContainer(encoder: self, frame: top)
+        guard !frames.isEmpty else {
+            abandon()
+            return JSONTreeEncoder().singleValueContainer()
+        }
+        return SingleValueContainer(encoder: self, frame: top)
     }
 }
