@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -114,22 +109,11 @@ final class JSONTextEncoder: Encoder {
 
     // MARK: values
 
-    /// Writes `value`: JSON's own values and Foundation's special types directly, anything
-    /// else through its `encode(to:)` in a new frame. On a throw, what was written for it is
-    /// left for the caller to take back.
+    /// Writes `value`: JSON's own values and Foundation's special types as the tree writes
+    /// them, anything else through its `encode(to:)` in a new frame. On a throw, what was
+    /// written for it is left for the caller to take back.
     func write<T: Encodable>(_ value: T, key: (any CodingKey)?) throws {
-        // Metatype comparisons, not `as?` casts, as in `JSONTreeEncoder.node(for:)`.
-        if T.self == String.self { return out.append(jsonString: unsafeBitCast(value, to: String.self)) }
-        if T.self == Date.self { return write(date: unsafeBitCast(value, to: Date.self)) }
-        if T.self == Int.self { return out.append(decimal: Int64(unsafeBitCast(value, to: Int.self))) }
-        if T.self == Int64.self { return out.append(decimal: unsafeBitCast(value, to: Int64.self)) }
-        if T.self == Bool.self { return write(bool: unsafeBitCast(value, to: Bool.self)) }
-        if T.self == Double.self {
-            return try write(double: unsafeBitCast(value, to: Double.self), at: key.map(path(with:)) ?? codingPath)
-        }
-        if T.self == URL.self { return out.append(jsonString: (value as! URL).absoluteString) }
-        if T.self == Data.self { return out.append(jsonString: (value as! Data).base64EncodedString()) }
-        if T.self == Decimal.self { return out.append(utf8Of: (value as! Decimal).description) }
+        if let leaf = try JSONTreeEncoder.leaf(value, at: key.map(path(with:)) ?? codingPath) { return leaf.write(to: &out) }
         framesMade &+= 1
         frames.append(Frame(key: key, serial: framesMade, shape: .undecided))
         do {
@@ -145,27 +129,14 @@ final class JSONTextEncoder: Encoder {
         value ? out.append(ascii: "true") : out.append(ascii: "false")
     }
 
-    func write(date: Date) {
-        out.append(UInt8(ascii: "\""))
-        out.append(rfc3339SecondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)), milliseconds: nil)
-        out.append(UInt8(ascii: "\""))
-    }
-
     /// A finite number, as `JSONTreeEncoder` writes it; NaN and infinities are refused.
     func write(double value: Double, at codingPath: @autoclosure () -> [any CodingKey]) throws {
-        guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath(), debugDescription: "JSON has no NaN or infinity"))
-        }
-        out.append(utf8Of: JSONTreeEncoder.text(of: value))
+        try JSONTreeEncoder.number(value, at: codingPath()).write(to: &out)
     }
 
-    /// Any integer: as `Int64` when it fits, else as `UInt64`.
+    /// Any integer, as `JSONTreeEncoder` writes it.
     func write(integer value: some BinaryInteger) {
-        if let signed = Int64(exactly: value) {
-            out.append(decimal: signed)
-        } else {
-            out.append(unsignedDecimal: UInt64(value))
-        }
+        JSONTreeEncoder.integer(value).write(to: &out)
     }
 
     // MARK: frames
@@ -239,6 +210,21 @@ final class JSONTextEncoder: Encoder {
 
     // MARK: members and elements
 
+    /// Where the text and the open objects' members stand: what a value that throws is taken
+    /// back to.
+    private struct Mark {
+        let text: Int
+        let members: Int
+    }
+
+    private var mark: Mark { Mark(text: out.count, members: members.count) }
+
+    /// Takes back everything written since `mark`: bytes, and members of objects opened since.
+    private func takeBack(to mark: Mark) {
+        out.removeAll(after: mark.text)
+        members.removeSubrange(mark.members...)
+    }
+
     /// Writes one member of the top frame's object: `"key":` then what `value` writes. When
     /// `value` throws, its member's bytes are taken back, so a caller that goes on after the
     /// error (`try?`) leaves no trace of it, as with `JSONTreeEncoder`.
@@ -256,8 +242,7 @@ final class JSONTextEncoder: Encoder {
         do {
             try value()
         } catch {
-            out.removeAll(after: start)
-            members.removeSubrange(memberCount...)
+            takeBack(to: Mark(text: start, members: memberCount))
             throw error
         }
         members.append(Member(start: keyStart, keyLength: keyLength, end: out.count))
@@ -268,14 +253,12 @@ final class JSONTextEncoder: Encoder {
     @inline(__always)
     func element(value: (_ index: Int) throws -> Void) rethrows {
         guard case .array(let count) = frames[frames.count - 1].shape else { return abandon() }
-        let start = out.count
-        let memberCount = members.count
+        let mark = mark
         if count > 0 { out.append(UInt8(ascii: ",")) }
         do {
             try value(count)
         } catch {
-            out.removeAll(after: start)
-            members.removeSubrange(memberCount...)
+            takeBack(to: mark)
             throw error
         }
         frames[frames.count - 1].shape = .array(count: count + 1)
@@ -288,14 +271,12 @@ final class JSONTextEncoder: Encoder {
     func single(value: () throws -> Void) rethrows {
         switch frames[frames.count - 1].shape {
         case .undecided:
-            let start = out.count
-            let memberCount = members.count
+            let mark = mark
             frames[frames.count - 1].shape = .single
             do {
                 try value()
             } catch {
-                out.removeAll(after: start)
-                members.removeSubrange(memberCount...)
+                takeBack(to: mark)
                 frames[frames.count - 1].shape = .undecided
                 throw error
             }

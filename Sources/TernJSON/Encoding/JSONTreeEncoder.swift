@@ -157,6 +157,16 @@ final class JSONTreeEncoder: Encoder {
     /// The node for one value: primitives and Foundation's special types directly, anything
     /// else through a nested encoder. `basePath` and `key` locate the value, for errors.
     static func node<T: Encodable>(for value: T, basePath: [any CodingKey], key: (any CodingKey)?) throws -> Node {
+        if let leaf = try leaf(value, at: key.map { basePath + [$0] } ?? basePath) { return leaf }
+        let encoder = JSONTreeEncoder(basePath: basePath, key: key)
+        try value.encode(to: encoder)
+        return encoder.root ?? .object(ObjectBuilder())
+    }
+
+    /// The node of a value written without its own `encode(to:)`: JSON's own values and
+    /// Foundation's special types (`Date`, `URL`, `Data`, `Decimal`); nil for any other value.
+    /// `codingPath` locates the value, for the error NaN and infinities get.
+    static func leaf<T: Encodable>(_ value: T, at codingPath: @autoclosure () -> [any CodingKey]) throws -> Node? {
         // Metatype comparisons, not `as?` casts: this function is not specialized for the
         // caller's types, and a dynamic cast costs a conformance lookup per value.
         if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
@@ -166,15 +176,11 @@ final class JSONTreeEncoder: Encoder {
         if T.self == Int.self { return .integer(Int64(unsafeBitCast(value, to: Int.self))) }
         if T.self == Int64.self { return .integer(unsafeBitCast(value, to: Int64.self)) }
         if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
-        if T.self == Double.self {
-            return try number(unsafeBitCast(value, to: Double.self), at: key.map { basePath + [$0] } ?? basePath)
-        }
+        if T.self == Double.self { return try number(unsafeBitCast(value, to: Double.self), at: codingPath()) }
         if T.self == URL.self { return .string((value as! URL).absoluteString) }
         if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
         if T.self == Decimal.self { return .number((value as! Decimal).description) }
-        let encoder = JSONTreeEncoder(basePath: basePath, key: key)
-        try value.encode(to: encoder)
-        return encoder.root ?? .object(ObjectBuilder())
+        return nil
     }
 
     /// A finite floating-point number; NaN and infinities are refused.
