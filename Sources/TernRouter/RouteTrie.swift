@@ -9,8 +9,8 @@ final class RouteTrie: Sendable {
     /// One node: its children by kind of segment, and what it answers if a path ends here.
     final class Node: Sendable {
         let constants: [String: Node]
-        /// The same children as a list when there are few: comparing a handful of strings
-        /// costs less than hashing the segment.
+        /// The same children as a list when there are few: comparing the lengths of a dozen
+        /// strings, and the strings of the same length, costs less than hashing the segment.
         let fewConstants: [(segment: String, node: Node)]?
         let parameter: (name: String, node: Node)?
         let wildcard: Node?
@@ -20,12 +20,15 @@ final class RouteTrie: Sendable {
 
         func constant(_ segment: String) -> Node? {
             guard let fewConstants else { return constants[segment] }
-            return fewConstants.first { $0.segment == segment }?.node
+            // Lengths first: most segments that differ differ in length, and a length is read
+            // from the string's bits where comparing unequal strings calls into the library.
+            let length = segment.utf8.count
+            return fewConstants.first { $0.segment.utf8.count == length && $0.segment == segment }?.node
         }
 
         init(constants: [String: Node], parameter: (name: String, node: Node)?, wildcard: Node?, catchAll: Node?, resource: Resource?) {
             self.constants = constants
-            self.fewConstants = constants.count <= 8 ? constants.map { (segment: $0.key, node: $0.value) } : nil
+            self.fewConstants = constants.count <= 16 ? constants.map { (segment: $0.key, node: $0.value) } : nil
             self.parameter = parameter
             self.wildcard = wildcard
             self.catchAll = catchAll
@@ -34,7 +37,8 @@ final class RouteTrie: Sendable {
     }
 
     /// A path's routes by method, with HEAD, OPTIONS and 405 answers prepared at build time.
-    struct Resource: Sendable {
+    /// A class: a match hands it on with one reference instead of copying its four.
+    final class Resource: Sendable {
         let template: String
         /// A path has a few methods: a list compared in order costs less than hashing one. In
         /// a fixed order, GET first (the method most requests use): a dictionary's order would
@@ -77,20 +81,35 @@ final class RouteTrie: Sendable {
     let root: Node
     /// Every method any route answers, for `OPTIONS *`.
     let allMethods: String
-    /// The resources of templates without parameters, by their path (`/users/me`): such a
-    /// path, sent without percent-encoding, is found by one lookup instead of being split
-    /// and walked. The trie prefers constants at every step, so it would find the same one.
-    private let constantPaths: [String: Resource]
+    /// The resources of templates without parameters (`/users/me`), ordered by their path's
+    /// length, then its bytes: such a path, sent without percent-encoding, is found by a
+    /// binary search of byte comparisons instead of being split and walked, and a path that
+    /// is not one of them is ruled out without hashing it. The trie prefers constants at
+    /// every step, so it would find the same resource.
+    private let constantPaths: [ConstantPath]
     /// Bit `n` is set when a constant path is `n` bytes long (up to 63): most other paths
-    /// are ruled out without hashing them.
+    /// are ruled out by one test.
     private let constantPathLengths: UInt64
+
+    private struct ConstantPath {
+        let bytes: [UInt8]
+        let resource: Resource
+
+        /// The order of `bytes` and `path`'s bytes: by length, then byte by byte.
+        func compare(_ path: UnsafeBufferPointer<UInt8>) -> Int {
+            if bytes.count != path.count { return bytes.count < path.count ? -1 : 1 }
+            if bytes.isEmpty { return 0 }
+            return bytes.withUnsafeBufferPointer { Int(memcmp($0.baseAddress!, path.baseAddress!, path.count)) }
+        }
+    }
 
     init(root: Node, allMethods: String) {
         self.root = root
         self.allMethods = allMethods
         var paths: [String: Resource] = [:]
         Self.collectConstantPaths(root, path: "", into: &paths)
-        constantPaths = paths
+        constantPaths = paths.map { ConstantPath(bytes: Array($0.key.utf8), resource: $0.value) }
+            .sorted { $0.bytes.count != $1.bytes.count ? $0.bytes.count < $1.bytes.count : $0.bytes.lexicographicallyPrecedes($1.bytes) }
         constantPathLengths = paths.keys.reduce(0) { mask, path in
             path.utf8.count < 64 ? mask | (1 << UInt64(path.utf8.count)) : mask
         }
@@ -105,12 +124,20 @@ final class RouteTrie: Sendable {
     /// trie decides).
     func constantResource(for path: Substring) -> Resource? {
         let length = path.utf8.count
-        guard length < 64, constantPathLengths & (1 << UInt64(length)) != 0 else { return nil }
+        guard length >= 64 || constantPathLengths & (1 << UInt64(length)) != 0 else { return nil }
         var path = path
-        let encoded = path.withUTF8 { bytes in
-            bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "%")), bytes.count) != nil } ?? false
+        return path.withUTF8 { bytes -> Resource? in
+            if let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "%")), bytes.count) != nil { return nil }
+            var low = 0
+            var high = constantPaths.count
+            while low < high {
+                let middle = (low + high) / 2
+                let order = constantPaths[middle].compare(bytes)
+                if order == 0 { return constantPaths[middle].resource }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return nil
         }
-        return encoded ? nil : constantPaths[String(path)]
     }
 
     /// The most specific resource for `segments` (percent-decoded), with the parameters it

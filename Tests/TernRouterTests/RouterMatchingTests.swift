@@ -18,6 +18,12 @@ struct RouterMatchingTests {
         router.get("/a/*/c", echo("a-star-c"))
         router.get("/a/b/d", echo("a-b-d"))
         router.get("/caf\u{E9}", echo("cafe"))
+        // Constant paths of one length, found by comparing bytes.
+        router.get("/aaaa/bb", echo("aaaa-bb"))
+        router.get("/aaab/bb", echo("aaab-bb"))
+        router.get("/xx", echo("xx"))
+        router.get("/yy", echo("yy"))
+        router.get("/zz", echo("zz"))
         return try router.build()
     }
 
@@ -42,6 +48,12 @@ struct RouterMatchingTests {
         ("/users/42?x=1", "user id=42"),
         ("/users/me?x=1", "me"),
         ("/users?", "users"),
+        ("/aaaa/bb", "aaaa-bb"),
+        ("/aaab/bb", "aaab-bb"),
+        ("/users/m", "user id=m"),
+        ("/xx", "xx"),
+        ("/yy", "yy"),
+        ("/zz", "zz"),
     ])
     func matches(path: String, expected: String) async throws {
         try await Self.table().test { client in
@@ -53,7 +65,7 @@ struct RouterMatchingTests {
 
     /// No route: 404 problem+json with the path as `instance`. A trailing slash is part of the
     /// path; `*`, `{name}` and `**` never match an empty segment.
-    @Test(arguments: ["/nope", "/users/", "/users/42/", "/users//posts", "/static", "/static/", "/a/b", "/a//c", "/users/42/posts/x"])
+    @Test(arguments: ["/nope", "/users/", "/users/42/", "/users//posts", "/static", "/static/", "/a/b", "/a//c", "/users/42/posts/x", "/aaac/bb", "/aaaa/b", "/xy", "/x"])
     func notFound(path: String) async throws {
         try await Self.table().test { client in
             let response = try await client.get(path)
