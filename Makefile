@@ -141,12 +141,13 @@ reliability: build
 
 # The whole suite under ThreadSanitizer and AddressSanitizer (separate build folders; one
 # test at a time and time bounds stretched, since sanitizers slow everything ten times and
-# the live tests' deadlines are real). CI runs the thread one.
+# the live tests' deadlines are real). CI runs the thread one. Each has a suppression file
+# for reports that are not Tern's (Tests/tsan.supp, Tests/lsan.supp), which says why.
 sanitize: sanitize-thread sanitize-address
 
 sanitize-thread: deps test-tools test-services
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=suppressions=$(CURDIR)/Tests/tsan.supp TERN_TEST_TIME_SCALE=10 $(SWIFT) test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan
 
 sanitize-address: deps test-tools test-services
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
