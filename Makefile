@@ -161,9 +161,11 @@ sanitize-address: deps test-tools test-services
 # (swift-nio, swift-log, swift-http-types) are built once for the three.
 EXAMPLES_BUILD = $(CURDIR)/Examples/.build
 examples: deps
-	cd Examples/HummingbirdAdapter && $(SWIFT) build --build-tests --scratch-path $(EXAMPLES_BUILD) && $(SWIFT) test --skip-build --scratch-path $(EXAMPLES_BUILD)
-	cd Examples/OpenTelemetry && $(SWIFT) build --build-tests --scratch-path $(EXAMPLES_BUILD) && $(SWIFT) test --skip-build --scratch-path $(EXAMPLES_BUILD)
-	cd Examples/OpenAPI && $(SWIFT) build --build-tests --scratch-path $(EXAMPLES_BUILD) && $(SWIFT) test --skip-build --scratch-path $(EXAMPLES_BUILD)
+	@set -e; for example in HummingbirdAdapter OpenTelemetry OpenAPI; do \
+	  echo "example $$example"; \
+	  (cd Examples/$$example && $(SWIFT) build --build-tests --scratch-path $(EXAMPLES_BUILD) && \
+	    $(SWIFT) test --skip-build --scratch-path $(EXAMPLES_BUILD)); \
+	done
 
 clean:
 	rm -rf .build .build-*

@@ -95,7 +95,8 @@ final class RouteTrie: Sendable {
         let bytes: [UInt8]
         let resource: Resource
 
-        /// The order of `bytes` and `path`'s bytes: by length, then byte by byte.
+        /// The order of `bytes` and `path`'s bytes: by length, then byte by byte. The paths are
+        /// sorted and searched by it.
         func compare(_ path: UnsafeBufferPointer<UInt8>) -> Int {
             if bytes.count != path.count { return bytes.count < path.count ? -1 : 1 }
             if bytes.isEmpty { return 0 }
@@ -109,7 +110,7 @@ final class RouteTrie: Sendable {
         var paths: [String: Resource] = [:]
         Self.collectConstantPaths(root, path: "", into: &paths)
         constantPaths = paths.map { ConstantPath(bytes: Array($0.key.utf8), resource: $0.value) }
-            .sorted { $0.bytes.count != $1.bytes.count ? $0.bytes.count < $1.bytes.count : $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            .sorted { a, b in b.bytes.withUnsafeBufferPointer { a.compare($0) < 0 } }
         constantPathLengths = paths.keys.reduce(0) { mask, path in
             path.utf8.count < 64 ? mask | (1 << UInt64(path.utf8.count)) : mask
         }

@@ -230,9 +230,8 @@ final class JSONTextEncoder: Encoder {
     /// error (`try?`) leaves no trace of it, as with `JSONTreeEncoder`.
     @inline(__always)
     func member(_ key: String, value: () throws -> Void) rethrows {
-        let memberCount = members.count
-        let start = out.count
-        if case .object(let first) = frames[frames.count - 1].shape, memberCount > first { out.append(UInt8(ascii: ",")) }
+        let mark = mark
+        if case .object(let first) = frames[frames.count - 1].shape, mark.members > first { out.append(UInt8(ascii: ",")) }
         let keyStart = out.count
         out.append(jsonString: key)
         let keyLength = out.count - keyStart
@@ -242,7 +241,7 @@ final class JSONTextEncoder: Encoder {
         do {
             try value()
         } catch {
-            takeBack(to: Mark(text: start, members: memberCount))
+            takeBack(to: mark)
             throw error
         }
         members.append(Member(start: keyStart, keyLength: keyLength, end: out.count))
