@@ -62,9 +62,9 @@ public struct RequestTracing: Middleware {
                 span.recordError(error)
                 response = Response(rendering: error, for: request, context: context)
             }
-            let status = response.status.code
+            let status = response.statusCode
             span.attributes.http.response.statusCode = status
-            if response.status.kind == .serverError {
+            if (500..<600).contains(status) {
                 span.attributes.error.type = .init(rawValue: String(status))
                 span.setStatus(SpanStatus(code: .error))
             }

@@ -12,5 +12,8 @@ struct ResponseStatusCodeTests {
         #expect(response.statusCode == 304)
         response.status = .init(code: 418, reasonPhrase: "I'm a teapot")
         #expect(response.statusCode == 418)
+        response.head = HTTPResponse(status: HTTPResponse.Status(code: code))
+        #expect(response.statusCode == code)
+        #expect(Response(head: HTTPResponse(status: .accepted)).statusCode == 202)
     }
 }

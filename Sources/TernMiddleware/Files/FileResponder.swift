@@ -95,7 +95,7 @@ public struct FileResponder: Responder {
             return try response(for: copy, of: opened, to: request)
         }
         var response = try response(for: opened.file, fields: opened.fields, to: request)
-        if let digests, response.status == .ok || response.status == .partialContent,
+        if let digests, response.statusCode == 200 || response.statusCode == 206,
             let want = request.headerFields[.wantReprDigest], let algorithm = IntegrityDigests.preferredAlgorithm(in: want) {
             let digest = try await digests.digest(of: opened.file, algorithm: algorithm)
             response.headerFields[.reprDigest] = IntegrityDigests([algorithm: digest]).fieldValue

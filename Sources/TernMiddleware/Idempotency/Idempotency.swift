@@ -67,7 +67,7 @@ public struct Idempotency: Middleware {
 
     /// The default policy: 2xx and 4xx responses the handler returned.
     public static func storesSuccessAndClientErrors(_ response: Response) -> Bool {
-        (200..<300).contains(response.status.code) || (400..<500).contains(response.status.code)
+        (200..<300).contains(response.statusCode) || (400..<500).contains(response.statusCode)
     }
 
     /// The answer when another request holds the key: 409 with `Retry-After: 1`
