@@ -8,6 +8,9 @@ public struct RouterResponder: Responder {
     let trie: RouteTrie
     /// The router's middleware folded around `RunEndpoint`, once.
     let chain: any Responder
+    /// `chain` when all of the router's middleware is synchronous (the usual case): run with
+    /// the context `respond` resolved the route into, not a copy of it.
+    let synchronousChain: SynchronousRun?
     /// Whether the router has middleware of its own; without, the endpoint is called directly.
     let hasMiddleware: Bool
     /// Every route as registered, in registration order: for documentation and tests that
@@ -18,6 +21,7 @@ public struct RouterResponder: Responder {
     init(trie: RouteTrie, middleware: [any Middleware], routes: [RouteDescription]) {
         self.trie = trie
         self.chain = middleware.wrapping(RunEndpoint())
+        self.synchronousChain = chain as? SynchronousRun
         self.hasMiddleware = !middleware.isEmpty
         self.routes = routes
     }
@@ -26,16 +30,17 @@ public struct RouterResponder: Responder {
     @inline(__always)
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
         var context = context
-        guard let limit = resolve(request, into: &context) else { return try await run(request, context: context) }
+        guard let limit = resolve(request, into: &context) else { return try await run(request, context: &context) }
         // The route's own limit: the request is copied only for a route that sets one.
         var limited = request
         limited.body.limit = limit
-        return try await run(limited, context: context)
+        return try await run(limited, context: &context)
     }
 
-    /// The router's middleware and the resolved endpoint.
+    /// The router's middleware and the resolved endpoint, given the context `respond` made.
     @inline(__always)
-    private func run(_ request: Request, context: RequestContext) async throws -> Response {
+    private func run(_ request: Request, context: inout RequestContext) async throws -> Response {
+        if let synchronousChain { return try await synchronousChain.respond(to: request, owned: &context) }
         // One async call fewer for a router without middleware of its own.
         guard !hasMiddleware, let endpoint = context.endpoint else { return try await chain.respond(to: request, context: context) }
         return try await endpoint.run(request, context: context)

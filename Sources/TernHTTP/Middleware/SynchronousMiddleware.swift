@@ -64,14 +64,22 @@ extension SynchronousMiddleware {
 
 /// Adjacent `SynchronousMiddleware` and what comes after them, as one responder: one async
 /// call for the whole run.
-struct SynchronousRun: Responder {
+package struct SynchronousRun: Responder {
     /// Outermost first.
     let middleware: [any SynchronousMiddleware]
     let next: any Responder
 
-    func respond(to request: Request, context: RequestContext) async throws -> Response {
-        let started = ContinuousClock.now
+    package func respond(to request: Request, context: RequestContext) async throws -> Response {
         var context = context
+        return try await respond(to: request, owned: &context)
+    }
+
+    /// `respond(to:context:)` with a context its caller made for this call and does not read
+    /// afterwards (the router's, holding the resolved route): the `begin`s change it in place
+    /// rather than in a copy of their own.
+    @inline(__always)
+    package func respond(to request: Request, owned context: inout RequestContext) async throws -> Response {
+        let started = ContinuousClock.now
         // How many `begin`s went on: their `end`s run, in reverse. (The loops read the list in
         // place: its subscript would copy each middleware out.)
         var began = 0
