@@ -10,13 +10,7 @@ final class ThreadMemo<Key: Equatable, Value>: Sendable {
 
     /// The value for `key`: the one this thread made last if it was for `key`, else `make()`'s.
     func value(for key: Key, _ make: () -> Value) -> Value {
-        let slot: Slot
-        if let existing = slots.object {
-            slot = unsafeDowncast(existing, to: Slot.self)
-        } else {
-            slot = Slot()
-            slots.object = slot
-        }
+        let slot = slots.object { Slot() }
         if let last = slot.last, last.key == key { return last.value }
         let value = make()
         slot.last = (key, value)

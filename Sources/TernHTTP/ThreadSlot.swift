@@ -37,4 +37,13 @@ package final class ThreadSlot: @unchecked Sendable {
             if let previous { Unmanaged<AnyObject>.fromOpaque(previous).release() }
         }
     }
+
+    /// This thread's object, made by `make` and kept on the thread's first call.
+    @inlinable
+    package func object<Object: AnyObject>(orMake make: () -> Object) -> Object {
+        if let existing = object { return unsafeDowncast(existing, to: Object.self) }
+        let made = make()
+        object = made
+        return made
+    }
 }

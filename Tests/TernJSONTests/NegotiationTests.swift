@@ -50,6 +50,18 @@ struct NegotiationRenderingTests {
         #expect(response.headerFields[.eTag] == tag, "each representation has its own strong tag")
     }
 
+    @Test func theCallersFieldsOfTheNamesItSetsAreReplacedNotRepeated() throws {
+        var fields: HTTPFields = [.contentType: "text/plain", .eTag: #""old""#, .cacheControl: "no-cache"]
+        fields.append(HTTPField(name: .eTag, value: #""older""#))
+        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "t", path: "/box", headerFields: [:]))
+        let response = try Response(
+            negotiating: box, for: request, representations: representations, entityTag: EntityTag("7-3"), headerFields: fields)
+        #expect(response.headerFields[values: .contentType] == ["application/json"])
+        #expect(response.headerFields[values: .eTag] == [#""7-3""#])
+        #expect(response.headerFields[.cacheControl] == "no-cache")
+        #expect(response.headerFields[values: .vary] == ["Accept"])
+    }
+
     @Test(arguments: ["text/html", "application/json;q=0, application/xml;q=0, text/csv;q=0", "image/*"])
     func nothingAcceptableIs406(accept: String) throws {
         let error = try #require(throws: HTTPError.self) { try negotiate(accept) }

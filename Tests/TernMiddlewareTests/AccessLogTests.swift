@@ -26,6 +26,32 @@ struct AccessLogTests {
         return String(decoding: out.array, as: UTF8.self)
     }
 
+    /// A thread reuses the text of the second it wrote last: lines in one second, the next
+    /// second and a second before them each get their own.
+    @Test(arguments: [
+        (1_795_300_905, 0, "2026-11-21T22:41:45.000Z"),
+        (1_795_300_905, 999_999_999, "2026-11-21T22:41:45.999Z"),
+        (1_795_300_906, 7_000_000, "2026-11-21T22:41:46.007Z"),
+        (1_795_300_905, 42_000_000, "2026-11-21T22:41:45.042Z"),
+        (0, 0, "1970-01-01T00:00:00.000Z"),
+    ])
+    func timestampsInAndAcrossSeconds(seconds: Int, nanoseconds: Int, expected: String) {
+        var out = OutputBuffer(capacity: 64)
+        LogLine.appendTimestamp(timespec(tv_sec: seconds, tv_nsec: nanoseconds), to: &out)
+        #expect(String(decoding: out.array, as: UTF8.self) == expected)
+    }
+
+    @Test func successiveTimestampsOnOneThread() {
+        var out = OutputBuffer(capacity: 256)
+        for (seconds, milliseconds) in [(1_795_300_905, 1), (1_795_300_905, 2), (1_795_300_906, 3), (1_795_300_904, 4)] {
+            LogLine.appendTimestamp(timespec(tv_sec: seconds, tv_nsec: milliseconds * 1_000_000), to: &out)
+            out.append(UInt8(ascii: " "))
+        }
+        #expect(
+            String(decoding: out.array, as: UTF8.self)
+                == "2026-11-21T22:41:45.001Z 2026-11-21T22:41:45.002Z 2026-11-21T22:41:46.003Z 2026-11-21T22:41:44.004Z ")
+    }
+
     @Test func textAndJSONLines() {
         let line = Self.line()
         #expect(Self.text(line, .text) == "2026-11-21T22:41:45.123Z info tern: GET /users/1 200 bytes=5 client=192.0.2.1:1000 duration_ms=12.345 method=GET path=/users/1 request-id=abc route=/users/{id} status=200\n")

@@ -23,13 +23,18 @@ struct ObservabilityTests {
         let failed = try await middleware.handle(
             request(.post, "/users"), context: context(route: "/users"), next: ClosureResponder { _, _ in throw CancellationError() })
         #expect(failed.status == .internalServerError, "an error is rendered where it is measured, by the one renderer")
+        _ = try await middleware.handle(request(.delete, "/users/7"), context: context(route: "/users/{id}"), next: answer())
         let ok = try metrics.expectCounter("http_requests_total", [("method", "GET"), ("route", "/users/{id}"), ("status", "200")])
         #expect(ok.totalValue == 2, "one series for every id")
         #expect(try metrics.expectCounter("http_requests_total", [("method", "GET"), ("route", "/users/{id}"), ("status", "404")]).totalValue == 1)
         #expect(try metrics.expectCounter("http_requests_total", [("method", "GET"), ("route", "unmatched"), ("status", "404")]).totalValue == 1)
         #expect(try metrics.expectCounter("http_requests_total", [("method", "POST"), ("route", "/users"), ("status", "500")]).totalValue == 1)
+        #expect(
+            try metrics.expectCounter("http_requests_total", [("method", "DELETE"), ("route", "/users/{id}"), ("status", "200")]).totalValue == 1,
+            "another method of the same route is a series of its own")
         let timer = try metrics.expectTimer("http_request_duration_seconds", [("method", "GET"), ("route", "/users/{id}")])
         #expect(timer.values.count == 3, "one timer for the route, whatever the status")
+        #expect(try metrics.expectTimer("http_request_duration_seconds", [("method", "DELETE"), ("route", "/users/{id}")]).values.count == 1)
         #expect(try metrics.expectMeter("http_requests_in_flight").lastValue == 0)
     }
 

@@ -39,7 +39,16 @@ public struct User: Sendable, Hashable {
     }
 
     /// A strong tag: `"<id>-<version>"` (https://www.rfc-editor.org/rfc/rfc9110#section-8.8.3).
-    var entityTag: EntityTag { EntityTag("\(id)-\(version)") }
+    var entityTag: EntityTag {
+        // Written on the stack, so a short tag (most are) makes a string without an allocation:
+        // every GET of a user makes its tag.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * DecimalText.maxLength + 1) { text in
+            let dash = DecimalText.write(id, into: text, at: 0)
+            text[dash] = UInt8(ascii: "-")
+            let end = DecimalText.write(version, into: text, at: dash + 1)
+            return EntityTag(String(decoding: UnsafeBufferPointer(rebasing: text[..<end]), as: UTF8.self))
+        }
+    }
 
     var lastModified: HTTPDate { HTTPDate(secondsSince1970: updatedAt) }
 }

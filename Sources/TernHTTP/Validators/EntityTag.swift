@@ -111,6 +111,8 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether every byte of `text` is an etagc (`!`, `#`-`~`, obs-text).
     public static func isValidOpaqueTag(_ text: String) -> Bool {
-        text.utf8.allSatisfy(isEntityTagCharacter)
+        // Over the contiguous bytes: a tag is checked each time one is made, often per request.
+        var text = text
+        return text.withUTF8 { $0.allSatisfy(isEntityTagCharacter) }
     }
 }

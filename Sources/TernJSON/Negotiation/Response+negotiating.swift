@@ -41,8 +41,8 @@ extension Response {
             case .notModified:
                 // Only the fields a 304 keeps are made: the caller's that it keeps, Vary and ETag.
                 var response = Response.notModified(from: headerFields)
-                response.headerFields.appendVary("Accept")
-                if let tagText { response.headerFields.set(HTTPField(name: .eTag, value: tagText)) }
+                Self.addVaryAccept(to: &response.headerFields, from: headerFields)
+                if let tagText { Self.add(HTTPField(name: .eTag, value: tagText), to: &response.headerFields, from: headerFields) }
                 self = response
                 return
             case .preconditionFailed:
@@ -55,10 +55,10 @@ extension Response {
         // Room for the fields set here and those middleware add on the way out (rate limits,
         // a request id, Vary, CORS): one allocation instead of the array doubling four times.
         fields.reserveCapacity(headerFields.count + 12)
-        fields.set(chosen.contentTypeField)
-        fields.appendVary("Accept")
-        if let tagText { fields.set(HTTPField(name: .eTag, value: tagText)) }
-        if let lastModified { fields.set(HTTPField(name: .lastModified, value: lastModified.description)) }
+        Self.add(chosen.contentTypeField, to: &fields, from: headerFields)
+        Self.addVaryAccept(to: &fields, from: headerFields)
+        if let tagText { Self.add(HTTPField(name: .eTag, value: tagText), to: &fields, from: headerFields) }
+        if let lastModified { Self.add(HTTPField(name: .lastModified, value: lastModified.description), to: &fields, from: headerFields) }
         let body =
             if let bodies, let tag, !tag.isWeak, let tagText {
                 try bodies.body(target: request.head.path ?? "/", tag: tagText) { try chosen.render(value) }
@@ -67,6 +67,23 @@ extension Response {
             }
         self.init(status: status, headerFields: fields, body: .bytes(body))
     }
+
+    /// Sets `field` in `fields`, a list made of the caller's `original` fields and fields of
+    /// other names added since: only a name `original` holds can be there already, so only
+    /// `original`, a handful of fields, is searched for it.
+    @usableFromInline
+    static func add(_ field: consuming HTTPField, to fields: inout HTTPFields, from original: HTTPFields) {
+        if original.firstIndex(named: field.name) == nil { fields.append(field) } else { fields.set(field) }
+    }
+
+    /// Adds `Accept` to `Vary` (as `add` does, searching `original` for a `Vary` to extend).
+    @usableFromInline
+    static func addVaryAccept(to fields: inout HTTPFields, from original: HTTPFields) {
+        if original.firstIndex(named: .vary) == nil { fields.append(varyAccept) } else { fields.appendVary("Accept") }
+    }
+
+    @usableFromInline
+    static let varyAccept = HTTPField(name: .vary, value: "Accept")
 
     /// The index of the representation to send.
     @usableFromInline

@@ -52,11 +52,20 @@ public struct HTTPMetrics: SynchronousMiddleware {
         private struct Key: Hashable {
             let method: HTTPRequest.Method
             let route: String
+
+            // Hashed by the route alone: a route's few methods are told apart by `==`, and a
+            // second string hashed on every request costs more than that comparison.
+            func hash(into hasher: inout Hasher) { hasher.combine(route) }
         }
 
         private struct Series {
             let timer: Timer
-            var counters: [Int: Counter]
+            /// A route answers with a handful of codes: a scan finds one for less than a hash.
+            var counters: [(status: Int, counter: Counter)]
+
+            func counter(for status: Int) -> Counter? {
+                counters.first { $0.status == status }?.counter
+            }
         }
 
         private let series = Locked<[Key: Series]>([:])
@@ -66,14 +75,14 @@ public struct HTTPMetrics: SynchronousMiddleware {
         func metrics(method: HTTPRequest.Method, route: String, status: Int, factory: any MetricsFactory) -> (Counter, Timer) {
             series.withLock { series in
                 let key = Key(method: method, route: route)
-                if let found = series[key], let counter = found.counters[status] { return (counter, found.timer) }
+                if let found = series[key], let counter = found.counter(for: status) { return (counter, found.timer) }
                 let timer =
                     series[key]?.timer
                     ?? Timer(label: "http_request_duration_seconds", dimensions: [("method", method.rawValue), ("route", route)], factory: factory)
                 let counter = Counter(
                     label: "http_requests_total", dimensions: [("method", method.rawValue), ("route", route), ("status", String(status))],
                     factory: factory)
-                series[key, default: Series(timer: timer, counters: [:])].counters[status] = counter
+                series[key, default: Series(timer: timer, counters: [])].counters.append((status, counter))
                 return (counter, timer)
             }
         }

@@ -83,8 +83,31 @@ enum LogLine {
 
     /// RFC 3339 in UTC with milliseconds: `2026-11-21T22:41:45.123Z`.
     static func appendTimestamp(_ time: timespec, to out: inout OutputBuffer) {
-        out.append(rfc3339SecondsSince1970: Int64(time.tv_sec), milliseconds: Int(time.tv_nsec / 1_000_000))
+        // The text up to the second is the same for every line a thread writes in that second.
+        let seconds = Int64(time.tv_sec)
+        let last = secondTexts.object { SecondText() }
+        if last.second != seconds {
+            last.text.removeAll(keepingCapacity: true)
+            RFC3339.append(secondsSince1970: seconds, milliseconds: 0, to: &last.text)
+            last.text.removeLast(4)  // `000Z`
+            last.second = seconds
+        }
+        out.append(last.text)
+        let milliseconds = Int(time.tv_nsec / 1_000_000)
+        out.append(UInt8(ascii: "0") + UInt8(milliseconds / 100))
+        out.append(UInt8(ascii: "0") + UInt8(milliseconds / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(milliseconds % 10))
+        out.append(UInt8(ascii: "Z"))
     }
+
+    /// The timestamp a thread wrote last, up to its second: `2026-11-21T22:41:45.`.
+    private final class SecondText {
+        // Unchecked: each thread reads and writes its own.
+        @exclusivity(unchecked) var second = Int64.min
+        @exclusivity(unchecked) var text: [UInt8] = []
+    }
+
+    private static let secondTexts = ThreadSlot()
 
     /// A logfmt value: `bytes` bare when they need no quoting, else as a JSON string (empty, or
     /// holding a space, `=`, `"`, `\` or a control character).

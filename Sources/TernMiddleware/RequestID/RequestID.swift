@@ -83,14 +83,13 @@ public struct RequestID: SynchronousMiddleware {
                 let end = buffer.initialize(fromContentsOf: prefix) + digits
                 var rest = value
                 for index in stride(from: end - 1, through: end - digits, by: -1) {
-                    buffer[index] = Self.hexDigits[Int(rest & 0xF)]
+                    let digit = UInt8(truncatingIfNeeded: rest & 0xF)
+                    buffer[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit
                     rest >>= 4
                 }
                 return end
             }
         }
-
-        private static let hexDigits = Array("0123456789abcdef".utf8)
     }
 }
 
