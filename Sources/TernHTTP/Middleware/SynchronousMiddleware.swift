@@ -63,11 +63,17 @@ extension SynchronousMiddleware {
 }
 
 /// Adjacent `SynchronousMiddleware` and what comes after them, as one responder: one async
-/// call for the whole run.
-package struct SynchronousRun: Responder {
+/// call for the whole run. A class: the router holds one to call directly, and taking a
+/// reference out of it costs a retain where a struct's array and existential cost a copy.
+package final class SynchronousRun: Responder {
     /// Outermost first.
     let middleware: [any SynchronousMiddleware]
     let next: any Responder
+
+    init(middleware: [any SynchronousMiddleware], next: any Responder) {
+        self.middleware = middleware
+        self.next = next
+    }
 
     package func respond(to request: Request, context: RequestContext) async throws -> Response {
         var context = context
