@@ -20,7 +20,7 @@ public struct RouterResponder: Responder {
 
     init(trie: RouteTrie, middleware: [any Middleware], routes: [RouteDescription]) {
         self.trie = trie
-        self.chain = middleware.wrapping(RunEndpoint())
+        self.chain = middleware.wrapping(.resolved(RunEndpoint()))
         self.synchronousChain = chain as? SynchronousRun
         self.hasMiddleware = !middleware.isEmpty
         self.routes = routes
@@ -128,17 +128,5 @@ struct RunEndpoint: Responder {
             return Response(rendering: HTTPError.noRoute(matching: request.path), for: request, context: context)
         }
         return try await endpoint.run(request, context: context)
-    }
-}
-
-extension Endpoint {
-    /// Calls the handler or the responder. Inlined, so a handler costs its caller one async
-    /// call, not two.
-    @inline(__always)
-    func run(_ request: Request, context: RequestContext) async throws -> Response {
-        switch self {
-        case .handler(let handler): try await handler(request, context)
-        case .responder(let responder): try await responder.respond(to: request, context: context)
-        }
     }
 }

@@ -32,7 +32,14 @@ extension Array where Element == any Middleware {
     /// as one step (one async call for them all, their `begin`s and `end`s in the same order
     /// as nested calls would run them).
     public func wrapping(_ responder: any Responder) -> any Responder {
-        var next = responder
+        wrapping(.endpoint(.responder(responder)))
+    }
+
+    /// `wrapping(_:)` around what a router calls last: a run of synchronous middleware just
+    /// before it calls a route's handler, or the endpoint the router resolved, without a
+    /// responder of its own between them (an async call and an executor check fewer).
+    package func wrapping(_ last: SynchronousRun.Next) -> any Responder {
+        var next = last
         // The synchronous middleware just before `next`, outermost first.
         var run: [any SynchronousMiddleware] = []
         for middleware in reversed() {
@@ -40,17 +47,16 @@ extension Array where Element == any Middleware {
                 run.insert(synchronous, at: 0)
                 continue
             }
-            next = Self.responder(running: run, before: next)
+            next = .endpoint(.responder(MiddlewareResponder(middleware: middleware, next: Self.responder(running: run, before: next))))
             run = []
-            next = MiddlewareResponder(middleware: middleware, next: next)
         }
         return Self.responder(running: run, before: next)
     }
 
     /// `run` before `next`, as one step (for a single middleware too: one async call, where its
     /// `handle` behind a `MiddlewareResponder` would make two).
-    private static func responder(running run: [any SynchronousMiddleware], before next: any Responder) -> any Responder {
-        run.isEmpty ? next : SynchronousRun(middleware: run, next: next)
+    private static func responder(running run: [any SynchronousMiddleware], before next: SynchronousRun.Next) -> any Responder {
+        run.isEmpty ? next.responder : SynchronousRun(middleware: run, next: next)
     }
 }
 

@@ -58,7 +58,7 @@ extension SynchronousMiddleware {
     /// `begin`, the responders after this middleware, then `end`: a run of one (chains built by
     /// `wrapping(_:)` make their runs once and never call this).
     public func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
-        try await SynchronousRun(middleware: [self], next: next).respond(to: request, context: context)
+        try await SynchronousRun(middleware: [self], next: .endpoint(.responder(next))).respond(to: request, context: context)
     }
 }
 
@@ -66,11 +66,28 @@ extension SynchronousMiddleware {
 /// call for the whole run. A class: the router holds one to call directly, and taking a
 /// reference out of it costs a retain where a struct's array and existential cost a copy.
 package final class SynchronousRun: Responder {
+    /// What a run calls after its `begin`s.
+    package enum Next: Sendable {
+        /// An endpoint: a route's handler is called directly, not through a responder.
+        case endpoint(Endpoint)
+        /// The endpoint the router resolved into the context (`RequestContext.endpoint`);
+        /// `responder` runs it as a responder, and answers when none was resolved.
+        case resolved(any Responder)
+
+        /// What the run calls, as a responder.
+        var responder: any Responder {
+            switch self {
+            case .endpoint(let endpoint): endpoint.responder
+            case .resolved(let responder): responder
+            }
+        }
+    }
+
     /// Outermost first.
     let middleware: [any SynchronousMiddleware]
-    let next: any Responder
+    let next: Next
 
-    init(middleware: [any SynchronousMiddleware], next: any Responder) {
+    init(middleware: [any SynchronousMiddleware], next: Next) {
         self.middleware = middleware
         self.next = next
     }
@@ -108,7 +125,7 @@ package final class SynchronousRun: Responder {
         if let answer {
             outcome = answer
         } else {
-            do { outcome = .success(try await next.respond(to: request, context: context)) } catch { outcome = .failure(error) }
+            do { outcome = .success(try await callNext(request, context: context)) } catch { outcome = .failure(error) }
         }
         middleware.withUnsafeBufferPointer { middleware in
             while began > 0 {
@@ -121,5 +138,20 @@ package final class SynchronousRun: Responder {
             }
         }
         return try outcome.get()
+    }
+
+    /// Calls `next`: a handler or resolved endpoint directly, anything else through its
+    /// protocol.
+    @inline(__always)
+    private func callNext(_ request: Request, context: RequestContext) async throws -> Response {
+        switch next {
+        case .endpoint(let endpoint): try await endpoint.run(request, context: context)
+        case .resolved(let responder):
+            if let endpoint = context.endpoint {
+                try await endpoint.run(request, context: context)
+            } else {
+                try await responder.respond(to: request, context: context)
+            }
+        }
     }
 }
