@@ -9,14 +9,15 @@ struct RenderedBodiesTests {
     typealias Counter = NegotiationPreconditionTests.Counter
 
     func respond(
-        _ path: String, tag: EntityTag?, accept: String? = nil, bodies: RenderedBodies, counter: Counter
+        _ path: String, tag: EntityTag?, accept: String? = nil, fields callerFields: HTTPFields = [:], lastModified: HTTPDate? = nil,
+        bodies: RenderedBodies, counter: Counter
     ) throws -> Response {
         var fields = HTTPFields()
         if let accept { fields[.accept] = accept }
         let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "t", path: path, headerFields: fields))
         return try Response(
             negotiating: Counted(renders: counter), for: request, representations: [.json, .xml(root: "x")], entityTag: tag,
-            reusing: bodies)
+            lastModified: lastModified, headerFields: callerFields, reusing: bodies)
     }
 
     @Test func aStrongTagIsRenderedOncePerTargetAndRepresentation() throws {
@@ -36,6 +37,26 @@ struct RenderedBodiesTests {
         #expect(counter.count == 4, "another target that happens to share the tag")
         _ = try respond("/x?page=2", tag: EntityTag("1-2"), bodies: bodies, counter: counter)
         #expect(counter.count == 5, "the query is part of the target")
+    }
+
+    @Test func theFieldsKeptWithABodyAreTheOnesTheCallerAsksFor() throws {
+        let bodies = RenderedBodies()
+        let counter = Counter()
+        let epoch = HTTPDate(secondsSince1970: 0)
+        let first = try respond("/x", tag: EntityTag("1-1"), fields: [.cacheControl: "no-cache"], lastModified: epoch, bodies: bodies, counter: counter)
+        #expect(first.headerFields[.cacheControl] == "no-cache")
+        #expect(first.headerFields[.eTag] == #""1-1""#)
+        #expect(first.headerFields[.lastModified] == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(first.headerFields[.vary] == "Accept")
+        let again = try respond("/x", tag: EntityTag("1-1"), fields: [.cacheControl: "no-cache"], lastModified: epoch, bodies: bodies, counter: counter)
+        #expect(Array(again.headerFields) == Array(first.headerFields))
+        let other = try respond("/x", tag: EntityTag("1-1"), fields: [.cacheControl: "no-store"], lastModified: epoch, bodies: bodies, counter: counter)
+        #expect(other.headerFields[.cacheControl] == "no-store", "other caller's fields: the fields are made again")
+        let later = try respond(
+            "/x", tag: EntityTag("1-1"), fields: [.cacheControl: "no-store"], lastModified: HTTPDate(secondsSince1970: 60), bodies: bodies,
+            counter: counter)
+        #expect(later.headerFields[.lastModified] == "Thu, 01 Jan 1970 00:01:00 GMT")
+        #expect(counter.count == 1, "the body is the tag's, whatever the fields")
     }
 
     @Test func weakTagsAndNoTagAreRenderedEveryTime() throws {
@@ -62,10 +83,10 @@ struct RenderedBodiesTests {
         let bodies = RenderedBodies(capacity: 4)
         var renders = 0
         func read(_ target: String) -> [UInt8] {
-            bodies.body(target: target, tag: #""1""#) {
+            bodies.rendering(target: target, tag: #""1""#, callerFields: [:], lastModified: nil, makeFields: { [:] }) {
                 renders += 1
                 return Array(target.utf8)
-            }
+            }.body
         }
         for index in 0..<10 {
             #expect(read("/\(index)") == Array("/\(index)".utf8))

@@ -1,7 +1,11 @@
-import TernHTTP
+public import HTTPTypes
+public import TernHTTP
 
 /// Bodies that `Response(negotiating:...)` rendered, kept by request target and strong
-/// entity tag so that a resource read again before it changes is not rendered again.
+/// entity tag so that a resource read again before it changes is not rendered again; with
+/// each, the header fields negotiation made for it (content type, `Vary`, `ETag`,
+/// `Last-Modified` and the caller's), reused while the caller's fields and `Last-Modified`
+/// are the same.
 ///
 /// Sound because a strong validator names one sequence of bytes: it changes whenever the
 /// representation's data does, and representations of one resource have different tags
@@ -32,17 +36,32 @@ public final class RenderedBodies: Sendable {
         let tag: String
     }
 
-    private struct Generations {
-        var newer: [Key: [UInt8]] = [:]
-        var older: [Key: [UInt8]] = [:]
+    /// A body and the fields made for it, with what the fields were made from.
+    @usableFromInline
+    struct Rendering: Sendable {
+        @usableFromInline let body: [UInt8]
+        @usableFromInline let fields: HTTPFields
+        let callerFields: HTTPFields
+        let lastModified: HTTPDate?
 
-        /// Keeps `body` in the newer generation, which becomes the older one when half full.
-        mutating func keep(_ body: [UInt8], for key: Key, capacity: Int) {
+        /// Whether `fields` were made from these: the caller's fields compared in order (a
+        /// different order only costs making the fields again).
+        func fieldsMade(from callerFields: HTTPFields, lastModified: HTTPDate?) -> Bool {
+            lastModified == self.lastModified && callerFields.elementsEqual(self.callerFields)
+        }
+    }
+
+    private struct Generations {
+        var newer: [Key: Rendering] = [:]
+        var older: [Key: Rendering] = [:]
+
+        /// Keeps `rendering` in the newer generation, which becomes the older one when half full.
+        mutating func keep(_ rendering: Rendering, for key: Key, capacity: Int) {
             if newer.count >= capacity / 2 {
                 older = newer
                 newer = [:]
             }
-            newer[key] = body
+            newer[key] = rendering
         }
     }
 
@@ -53,22 +72,27 @@ public final class RenderedBodies: Sendable {
     }
 
     /// The body kept for `target` and the strong tag `tag` (as `ETag` writes it), else what
-    /// `render` returns, kept when it is small enough.
+    /// `render` returns, kept when it is small enough; and the fields kept with it when they
+    /// were made from `callerFields` and `lastModified`, else what `makeFields` returns.
     @usableFromInline
-    func body(target: String, tag: String, render: () throws -> [UInt8]) rethrows -> [UInt8] {
+    func rendering(
+        target: String, tag: String, callerFields: HTTPFields, lastModified: HTTPDate?,
+        makeFields: () -> HTTPFields, render: () throws -> [UInt8]
+    ) rethrows -> Rendering {
         let key = Key(target: target, tag: tag)
-        let found = state.withLock { generations -> [UInt8]? in
-            if let body = generations.newer[key] { return body }
-            guard let body = generations.older.removeValue(forKey: key) else { return nil }
-            generations.keep(body, for: key, capacity: capacity)
-            return body
+        let found = state.withLock { generations -> Rendering? in
+            if let rendering = generations.newer[key] { return rendering }
+            guard let rendering = generations.older.removeValue(forKey: key) else { return nil }
+            generations.keep(rendering, for: key, capacity: capacity)
+            return rendering
         }
-        if let found { return found }
-        let body = try render()
+        if let found, found.fieldsMade(from: callerFields, lastModified: lastModified) { return found }
+        let body = try found?.body ?? render()
+        let rendering = Rendering(body: body, fields: makeFields(), callerFields: callerFields, lastModified: lastModified)
         if body.count <= maximumBodySize {
-            state.withLock { $0.keep(body, for: key, capacity: capacity) }
+            state.withLock { $0.keep(rendering, for: key, capacity: capacity) }
         }
-        return body
+        return rendering
     }
 
     /// How many bodies are kept, for tests.

@@ -51,21 +51,31 @@ extension Response {
                 break
             }
         }
+        if let bodies, let tag, !tag.isWeak, let tagText {
+            let rendering = try bodies.rendering(
+                target: request.head.path ?? "/", tag: tagText, callerFields: headerFields, lastModified: lastModified,
+                makeFields: { Self.negotiatedFields(headerFields, contentType: chosen.contentTypeField, tag: tagText, lastModified: lastModified) },
+                render: { try chosen.render(value) })
+            self.init(status: status, headerFields: rendering.fields, body: .bytes(rendering.body))
+        } else {
+            let fields = Self.negotiatedFields(headerFields, contentType: chosen.contentTypeField, tag: tagText, lastModified: lastModified)
+            self.init(status: status, headerFields: fields, body: .bytes(try chosen.render(value)))
+        }
+    }
+
+    /// The caller's fields with the representation's content type, `Vary: Accept`, `ETag` and
+    /// `Last-Modified`.
+    @usableFromInline
+    static func negotiatedFields(_ headerFields: HTTPFields, contentType: HTTPField, tag: String?, lastModified: HTTPDate?) -> HTTPFields {
         var fields = headerFields
         // Room for the fields set here and those middleware add on the way out (rate limits,
         // a request id, Vary, CORS): one allocation instead of the array doubling four times.
         fields.reserveCapacity(headerFields.count + 12)
-        Self.add(chosen.contentTypeField, to: &fields, from: headerFields)
-        Self.addVaryAccept(to: &fields, from: headerFields)
-        if let tagText { Self.add(HTTPField(name: .eTag, value: tagText), to: &fields, from: headerFields) }
-        if let lastModified { Self.add(HTTPField(name: .lastModified, value: lastModified.description), to: &fields, from: headerFields) }
-        let body =
-            if let bodies, let tag, !tag.isWeak, let tagText {
-                try bodies.body(target: request.head.path ?? "/", tag: tagText) { try chosen.render(value) }
-            } else {
-                try chosen.render(value)
-            }
-        self.init(status: status, headerFields: fields, body: .bytes(body))
+        add(contentType, to: &fields, from: headerFields)
+        addVaryAccept(to: &fields, from: headerFields)
+        if let tag { add(HTTPField(name: .eTag, value: tag), to: &fields, from: headerFields) }
+        if let lastModified { add(HTTPField(name: .lastModified, value: lastModified.description), to: &fields, from: headerFields) }
+        return fields
     }
 
     /// Sets `field` in `fields`, a list made of the caller's `original` fields and fields of
