@@ -3,15 +3,16 @@
 /// A route's handler closure is kept as a closure and called directly: wrapped in a
 /// `ClosureResponder` it would cost one more async call per request, and the executor check
 /// that follows every async call (about 450 instructions in all).
+@usableFromInline
 package enum Endpoint: Sendable {
     /// A handler registered as a closure, with no middleware of its own.
     case handler(@Sendable (Request, RequestContext) async throws -> Response)
     /// Any other responder: a route's chain, HEAD from GET, OPTIONS, 405, 404.
     case responder(any Responder)
 
-    /// Calls the handler or the responder. Inlined, so a handler costs its caller one async
-    /// call, not two.
-    @inline(__always)
+    /// Calls the handler or the responder. Inlined (into the router too, another module), so
+    /// a handler costs its caller one async call, not two.
+    @inlinable @inline(__always)
     package func run(_ request: Request, context: RequestContext) async throws -> Response {
         switch self {
         case .handler(let handler): try await handler(request, context)
