@@ -59,6 +59,18 @@ struct LiveServerTests {
         }
     }
 
+    @Test func anInterimStatusReturnedAsTheResponseIs500AndTheServerKeepsServing() async throws {
+        try await LiveServer.with(responder: TestApplication()) { live in
+        let connection = try live.connect()
+        let response = try await connection.exchange("GET /interim HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(response.status == 500)
+        #expect(response.field("content-type") == "application/problem+json")
+        #expect(response.field("link") == nil, "the handler's fields go with its response")
+        #expect(response.text.contains(#""instance":"/interim""#))
+        #expect(try await connection.exchange(Self.get).status == 200)
+        }
+    }
+
     @Test func handlersRunOnTheirLoopBeforeAndAfterSuspending() async throws {
         try await LiveServer.with(responder: TestApplication()) { live in
         let inline = try await live.exchange("GET /inline HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -35,6 +35,9 @@ struct TestApplication: Responder {
                 throw error
             }
             return Response(status: .ok, body: .string("bytes=\(bytes) pieces=\(pieces) largest=\(largest)"))
+        case "/interim":
+            // A 1xx is no final response: the server answers 500 in its place.
+            return Response(status: .earlyHints, headerFields: [HTTPField.Name("Link")!: "</style.css>; rel=preload"])
         case "/refuse":
             // Answers without reading the content.
             return Response(status: .unauthorized, body: .string("no"))

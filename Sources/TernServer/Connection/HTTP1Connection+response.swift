@@ -6,16 +6,16 @@ import Logging
 
 extension HTTP1Connection {
     /// Writes `response`, then lets the machine continue with the connection.
-    func send(_ final: Response, to head: HTTP1RequestHead) async {
+    func send(_ response: Response, to head: HTTP1RequestHead) async {
         guard let output, machine.isResponding else { return }
-        var response = final
-        var status = response.status
-        if status.code < 200 {
-            response = Response(
-                rendering: InterimStatusAsFinalResponse(status: status), instance: String(Request.path(of: head.request.path ?? "/")),
-                logger: server.logger)
-            status = .internalServerError
+        if response.statusCode < 200 {
+            let problem = Response(
+                rendering: InterimStatusAsFinalResponse(status: response.status),
+                instance: String(Request.path(of: head.request.path ?? "/")), logger: server.logger)
+            return await send(problem, to: head)
         }
+        // The response as it came, not a copy of it (a copy counts a reference per field).
+        let status = response.status
         let method = head.request.method
         let action = machine.responseStarted(
             status: status, fields: response.headerFields, content: Self.content(of: response.body), method: method,
