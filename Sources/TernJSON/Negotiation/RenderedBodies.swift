@@ -44,10 +44,11 @@ public final class RenderedBodies: Sendable {
         let callerFields: HTTPFields
         let lastModified: HTTPDate?
 
-        /// Whether `fields` were made from these: the caller's fields compared in order (a
-        /// different order only costs making the fields again).
+        /// Whether `fields` were made from these. The caller's fields are compared as
+        /// `HTTPFields` compares them: the same fields of each name in the same order, fields of
+        /// different names in any order (RFC 9110 section 5.3: that order carries no meaning).
         func fieldsMade(from callerFields: HTTPFields, lastModified: HTTPDate?) -> Bool {
-            lastModified == self.lastModified && callerFields.elementsEqual(self.callerFields)
+            lastModified == self.lastModified && callerFields == self.callerFields
         }
     }
 
