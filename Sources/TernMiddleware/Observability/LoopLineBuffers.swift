@@ -12,15 +12,24 @@ import Glibc
 /// clean shutdown loses no line. On a thread that runs no loop each line is written at once.
 final class LoopLineBuffers: @unchecked Sendable {
     // Sendable proof: a `Buffer` is made for, filled by and flushed on one thread (its loop's:
-    // both `append` and the idle work run there); `all` is behind its lock; `deinit` runs when
-    // no thread can append any more.
+    // both `append` and the idle work run there), except by `deinit`, which runs when no thread
+    // can append any more and meets the idle work only under `buffers`' lock.
     /// Where the lines go.
     let descriptor: Int32
     /// A buffer holding this many bytes is written at once.
     static let limit = 64 * 1024
-    /// The calling thread's `Buffer`, unretained (`all` retains it).
+    /// The calling thread's `Buffer`, unretained (`buffers` retains it).
     private let key: pthread_key_t
-    private let all = Locked<[Buffer]>([])
+    /// Every thread's buffer, and whether `deinit` has written them (after which the idle work
+    /// writes nothing). The idle work holds this, not `self`: a weak reference would move the
+    /// reference counts of `self`, copied with each middleware that holds it, to a side
+    /// table, where each retain and release costs several times as much.
+    private let buffers = Locked(Buffers())
+
+    private struct Buffers {
+        var all: [Buffer] = []
+        var closed = false
+    }
 
     /// One loop's lines. Its properties go unchecked for overlapping access: one thread uses a
     /// buffer, never reentrantly (a line is written whole before the next begins), and the
@@ -31,6 +40,13 @@ final class LoopLineBuffers: @unchecked Sendable {
         @exclusivity(unchecked) var flushScheduled = false
         /// What the loop runs when it goes idle: made once, not per burst.
         var flushWhenIdle: () -> Void = {}
+
+        /// Writes the lines held, if any, to `descriptor`.
+        func flush(to descriptor: Int32) {
+            guard bytes.count > 0 else { return }
+            LogLine.write(bytes.bytes, to: descriptor)
+            bytes.reset()
+        }
     }
 
     /// Buffers for lines written to `descriptor` (2: standard error).
@@ -42,7 +58,16 @@ final class LoopLineBuffers: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in all.withLock({ $0 }) where buffer.bytes.count > 0 { LogLine.write(buffer.bytes.bytes, to: descriptor) }
+        let descriptor = descriptor
+        buffers.withLock { buffers in
+            for buffer in buffers.all {
+                buffer.flush(to: descriptor)
+                // Each buffer's idle work refers to the buffer: the cycle ends here.
+                buffer.flushWhenIdle = {}
+            }
+            buffers.all = []
+            buffers.closed = true
+        }
         pthread_key_delete(key)
     }
 
@@ -54,33 +79,34 @@ final class LoopLineBuffers: @unchecked Sendable {
             line.withBytes { LogLine.write($0, to: descriptor) }
             return
         }
-        let buffer = threadBuffer()
-        write(&buffer.bytes)
-        if buffer.bytes.count >= Self.limit {
-            flush(buffer)
-        } else if !buffer.flushScheduled {
-            buffer.flushScheduled = true
-            scheduler.runWhenIdle(buffer.flushWhenIdle)
+        Unmanaged<Buffer>.fromOpaque(threadBuffer())._withUnsafeGuaranteedRef { buffer in
+            write(&buffer.bytes)
+            if buffer.bytes.count >= Self.limit {
+                buffer.flush(to: descriptor)
+            } else if !buffer.flushScheduled {
+                buffer.flushScheduled = true
+                scheduler.runWhenIdle(buffer.flushWhenIdle)
+            }
         }
     }
 
-    private func threadBuffer() -> Buffer {
-        if let pointer = pthread_getspecific(key) { return Unmanaged<Buffer>.fromOpaque(pointer).takeUnretainedValue() }
+    /// The calling thread's buffer, made on its first line.
+    private func threadBuffer() -> UnsafeMutableRawPointer {
+        if let pointer = pthread_getspecific(key) { return pointer }
         let buffer = Buffer()
-        // Weak: the loop may run it after these buffers are gone (their lines written by deinit).
-        buffer.flushWhenIdle = { [weak self, weak buffer] in
-            guard let self, let buffer else { return }
-            buffer.flushScheduled = false
-            flush(buffer)
+        let descriptor = descriptor
+        // Unowned: `buffers` holds the buffer until `closed` is set, and the work reads `closed`
+        // first, under the lock `deinit` sets it under.
+        buffer.flushWhenIdle = { [buffers, unowned(unsafe) buffer] in
+            buffers.withLock { buffers in
+                guard !buffers.closed else { return }
+                buffer.flushScheduled = false
+                buffer.flush(to: descriptor)
+            }
         }
-        all.withLock { $0.append(buffer) }
-        pthread_setspecific(key, Unmanaged.passUnretained(buffer).toOpaque())
-        return buffer
-    }
-
-    private func flush(_ buffer: Buffer) {
-        guard buffer.bytes.count > 0 else { return }
-        LogLine.write(buffer.bytes.bytes, to: descriptor)
-        buffer.bytes.reset()
+        buffers.withLock { $0.all.append(buffer) }
+        let pointer = Unmanaged.passUnretained(buffer).toOpaque()
+        pthread_setspecific(key, pointer)
+        return pointer
     }
 }
