@@ -44,10 +44,12 @@ public struct Request: Sendable {
     public static func path(of target: String) -> Substring {
         var target = target
         // By byte, not Character: `?` is ASCII, and grapheme breaking costs per request.
-        let length = target.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, let mark = memchr(base, Int32(UInt8(ascii: "?")), bytes.count) else { return bytes.count }
+        let length = target.withUTF8 { bytes -> Int? in
+            guard let base = bytes.baseAddress, let mark = memchr(base, Int32(UInt8(ascii: "?")), bytes.count) else { return nil }
             return UnsafeRawPointer(base).distance(to: mark)
         }
+        // Without a query (most targets) the path is the whole target: no index to check.
+        guard let length else { return Substring(target) }
         return target[..<target.utf8.index(target.startIndex, offsetBy: length)]
     }
 
