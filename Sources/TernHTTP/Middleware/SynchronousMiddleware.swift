@@ -83,12 +83,27 @@ package final class SynchronousRun: Responder {
         }
     }
 
+    /// One middleware of the run. Called through a class's `let`, a middleware is borrowed
+    /// where it is stored; called out of an array of existentials, it was copied out first
+    /// (a value-witness copy and destroy around the call).
+    private final class Stage: Sendable {
+        let middleware: any SynchronousMiddleware
+
+        init(_ middleware: any SynchronousMiddleware) {
+            self.middleware = middleware
+        }
+    }
+
     /// Outermost first.
-    let middleware: [any SynchronousMiddleware]
+    private let stages: [Stage]
+    /// `stages`, unretained: the loops call through these without counting references, and
+    /// `stages` keeps them alive as long as the run.
+    private let unretained: [Unmanaged<Stage>]
     let next: Next
 
     init(middleware: [any SynchronousMiddleware], next: Next) {
-        self.middleware = middleware
+        stages = middleware.map(Stage.init)
+        unretained = stages.map(Unmanaged.passUnretained)
         self.next = next
     }
 
@@ -104,13 +119,13 @@ package final class SynchronousRun: Responder {
     package func respond(to request: Request, owned context: inout RequestContext) async throws -> Response {
         let started = ContinuousClock.now
         // How many `begin`s went on: their `end`s run, in reverse. (The loops read the list in
-        // place: its subscript would copy each middleware out.)
+        // place, and borrow each stage: `unretained` holds plain pointers.)
         var began = 0
         var answer: Result<Response, any Error>?
-        middleware.withUnsafeBufferPointer { middleware in
-            while began < middleware.count {
+        unretained.withUnsafeBufferPointer { stages in
+            while began < stages.count {
                 do {
-                    if let early = try middleware[began].begin(request, context: &context) {
+                    if let early = try stages[began]._withUnsafeGuaranteedRef({ try $0.middleware.begin(request, context: &context) }) {
                         answer = .success(early)
                         return
                     }
@@ -121,23 +136,28 @@ package final class SynchronousRun: Responder {
                 began += 1
             }
         }
-        var outcome: Result<Response, any Error>
+        // Optional so that each `end` can take the outcome out (`take()`), not copy it: a
+        // response held twice would make the next field it gets copy the whole list.
+        var outcome: Result<Response, any Error>?
         if let answer {
             outcome = answer
         } else {
             do { outcome = .success(try await callNext(request, context: context)) } catch { outcome = .failure(error) }
         }
-        middleware.withUnsafeBufferPointer { middleware in
+        unretained.withUnsafeBufferPointer { stages in
             while began > 0 {
                 began -= 1
                 do {
-                    outcome = .success(try middleware[began].end(consume outcome, to: request, context: context, started: started))
+                    outcome = .success(
+                        try stages[began]._withUnsafeGuaranteedRef {
+                            try $0.middleware.end(outcome.take()!, to: request, context: context, started: started)
+                        })
                 } catch {
                     outcome = .failure(error)
                 }
             }
         }
-        return try outcome.get()
+        return try outcome!.get()
     }
 
     /// Calls `next`: a handler or resolved endpoint directly, anything else through its
