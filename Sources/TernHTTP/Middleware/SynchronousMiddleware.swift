@@ -149,8 +149,11 @@ package final class SynchronousRun: Responder {
                 began -= 1
                 do {
                     outcome = .success(
-                        try stages[began]._withUnsafeGuaranteedRef {
-                            try $0.middleware.end(outcome.take()!, to: request, context: context, started: started)
+                        try stages[began]._withUnsafeGuaranteedRef { stage in
+                            // Taken before the call: an argument that changes a variable makes
+                            // the call copy the middleware it is made on.
+                            let taken = outcome.take()!
+                            return try stage.middleware.end(taken, to: request, context: context, started: started)
                         })
                 } catch {
                     outcome = .failure(error)
