@@ -19,10 +19,11 @@ extension HTTPFields {
 
     /// The first line named `name`'s value, and whether another line has the name.
     private func firstValue(of name: HTTPField.Name) -> (String, repeated: Bool)? {
+        // By index, reading only the name until it matches: iterating copies each whole field.
         var found: String?
-        for field in self where Self.sameName(field.name, name) {
+        for index in indices where Self.sameName(self[index].name, name) {
             if let found { return (found, true) }
-            found = field.value
+            found = self[index].value
         }
         return found.map { ($0, false) }
     }
