@@ -33,7 +33,6 @@ extension Response {
     ) throws {
         precondition(!representations.isEmpty, "negotiation needs at least one representation")
         let index = try Self.choose(representations, for: request)
-        let chosen = representations[index]
         let tag = entityTag.map { representations.entityTag(for: $0, at: index) }
         let tagText = tag?.description
         if status == .ok, tag != nil || lastModified != nil, request.method == .get || request.method == .head {
@@ -51,6 +50,8 @@ extension Response {
                 break
             }
         }
+        // Copied out only now: a 304 needs none of it.
+        let chosen = representations[index]
         if let bodies, let tag, !tag.isWeak, let tagText {
             let rendering = try bodies.rendering(
                 target: request.head.path ?? "/", tag: tagText, callerFields: headerFields, lastModified: lastModified,
