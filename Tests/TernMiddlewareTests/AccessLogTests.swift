@@ -178,6 +178,22 @@ struct AccessLogTests {
         loop.goIdle()
     }
 
+    /// Buffers dropped while their loop still owes a flush: what they held is written once, by
+    /// their `deinit`, and the flush the loop runs afterwards writes nothing.
+    @Test func buffersDroppedBeforeTheLoopGoesIdleWriteEachLineOnce() {
+        let file = LogFile()
+        let loop = ManualLoop()
+        IdleWork.install(loop)
+        defer { IdleWork.install(nil) }
+        var buffers: LoopLineBuffers? = LoopLineBuffers(descriptor: file.descriptor)
+        for index in 0..<3 { buffers?.append { $0.append(Array("line \(index)\n".utf8)) } }
+        #expect(loop.deferred.count == 1)
+        buffers = nil
+        #expect(file.lines == ["line 0", "line 1", "line 2"], "deinit wrote what was held")
+        loop.goIdle()
+        #expect(file.lines == ["line 0", "line 1", "line 2"], "the late flush wrote nothing again")
+    }
+
     /// Raises the request logger to `info` (the live server's own logs only criticals).
     struct Verbose: Middleware {
         func handle(_ request: Request, context: RequestContext, next: any Responder) async throws -> Response {
