@@ -111,27 +111,58 @@ struct SynchronousMiddlewareTests {
                 : Step(name: name, begin: testCase.begins[name] ?? .goOn, renders: testCase.renders.contains(name), journal: journal)
             router.use(folded ? middleware : Nested(middleware: middleware))
         }
-        router.get("/x") { _, _ in
+        router.get("/x", handler(testCase, journal))
+        let status = await status(try router.build())
+        return (journal.all, status)
+    }
+
+    /// The route's handler: notes that it ran, and fails when the case says so.
+    static func handler(_ testCase: Case, _ journal: Journal) -> @Sendable (Request, RequestContext) async throws -> Response {
+        { _, _ in
             journal.add("handler")
             if testCase.handlerFails { throw Failure() }
             return Response(status: .ok)
         }
-        let responder = try router.build()
-        let status: Int?
-        do {
-            status = try await responder.respond(to: Request(head: HTTPRequest(method: .get, scheme: "http", authority: "t", path: "/x")), context: RequestContext(logger: .init(label: "test"))).status.code
-        } catch {
-            status = nil
+    }
+
+    /// The status of `GET /x`, nil when it throws.
+    static func status(_ responder: RouterResponder) async -> Int? {
+        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "t", path: "/x"))
+        return try? await responder.respond(to: request, context: RequestContext(logger: .init(label: "test"))).status.code
+    }
+
+    /// The journal and the status of one request through a and b (the router's) and d and e
+    /// (the route's group's), with no awaiting middleware: folded, the router's run performs
+    /// the group's in place.
+    static func runGrouped(_ testCase: Case, folded: Bool) async throws -> (journal: [String], status: Int?) {
+        let journal = Journal()
+        let router = Router()
+        func step(_ name: String) -> any Middleware {
+            let step = Step(name: name, begin: testCase.begins[name] ?? .goOn, renders: testCase.renders.contains(name), journal: journal)
+            return folded ? step : Nested(middleware: step)
         }
+        router.use(step("a"))
+        router.use(step("b"))
+        router.group("/", middleware: [step("d"), step("e")]) { group in group.get("/x", handler(testCase, journal)) }
+        let status = await status(try router.build())
         return (journal.all, status)
     }
 
-    @Test(arguments: cases)
-    func aFoldedRunGoesAsNestedCallsDo(_ testCase: Case) async throws {
-        let folded = try await Self.run(testCase, folded: true)
-        let nested = try await Self.run(testCase, folded: false)
+    /// Each case through the router's middleware alone (with an awaiting one among them), and
+    /// through the router's and a group's (all synchronous).
+    @Test(arguments: cases, [false, true])
+    func aFoldedRunGoesAsNestedCallsDo(_ testCase: Case, grouped: Bool) async throws {
+        let run = grouped ? Self.runGrouped : Self.run
+        let folded = try await run(testCase, true)
+        let nested = try await run(testCase, false)
         #expect(folded.journal == nested.journal)
         #expect(folded.status == nested.status)
+    }
+
+    @Test func aGroupsRunGoesInsideTheRouters() async throws {
+        let (journal, status) = try await Self.runGrouped(Case(testDescription: "every step goes on"), folded: true)
+        #expect(status == 200)
+        #expect(journal == ["begin a", "begin b", "begin d", "begin e", "handler", "end e 200", "end d 200", "end b 200", "end a 200"])
     }
 
     @Test func theOrderOfBeginsAndEnds() async throws {
@@ -187,6 +218,21 @@ struct SynchronousMiddlewareTests {
             let response = try await client.get("/x")
             #expect(response.text == "outer,inner")
             #expect(response.fields("x-seen") == ["inner: outer,inner", "outer: outer,inner"])
+        }
+    }
+
+    /// A group's middleware change a copy of the context, as a call of their own would: the
+    /// router's middleware do not see those changes on the way out.
+    @Test func aGroupsContextChangesStayWithTheGroup() async throws {
+        let router = Router()
+        router.use(Mark(name: "outer"))
+        router.group("/", middleware: [Mark(name: "inner")]) { group in
+            group.get("/x") { _, context in Response(status: .ok, body: .string(context.storage[Seen.self] ?? "")) }
+        }
+        try await router.build().test { client in
+            let response = try await client.get("/x")
+            #expect(response.text == "outer,inner")
+            #expect(response.fields("x-seen") == ["inner: outer,inner", "outer: outer"])
         }
     }
 }
