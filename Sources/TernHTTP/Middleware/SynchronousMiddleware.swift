@@ -65,7 +65,6 @@ extension SynchronousMiddleware {
 /// Adjacent `SynchronousMiddleware` and what comes after them, as one responder: one async
 /// call for the whole run. A class: the router holds one to call directly, and taking a
 /// reference out of it costs a retain where a struct's array and existential cost a copy.
-@usableFromInline
 package final class SynchronousRun: Responder {
     /// What a run calls after its `begin`s.
     package enum Next: Sendable {
@@ -108,7 +107,6 @@ package final class SynchronousRun: Responder {
         self.next = next
     }
 
-    @usableFromInline
     package func respond(to request: Request, context: RequestContext) async throws -> Response {
         var context = context
         return try await respond(to: request, owned: &context)
@@ -117,41 +115,11 @@ package final class SynchronousRun: Responder {
     /// `respond(to:context:)` with a context its caller made for this call and does not read
     /// afterwards (the router's, holding the resolved route): the `begin`s change it in place
     /// rather than in a copy of their own.
-    ///
-    /// When the router resolved a route whose own middleware is a run too (`Endpoint.run`: a
-    /// group's synchronous middleware), that run's `begin`s and `end`s are performed here,
-    /// around its handler, on a copy of the context as its own call would make: the route's
-    /// handler is the one async call, where calling the route's run would add another, and
-    /// the executor check after it.
     @inline(__always)
     package func respond(to request: Request, owned context: inout RequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        var (began, outcome) = begins(request, context: &context)
-        if outcome == nil {
-            if case .resolved = next, case .run(let route)? = context.endpoint {
-                var routeContext = context
-                let routeStarted = ContinuousClock.now
-                var (routeBegan, routeOutcome) = route.begins(request, context: &routeContext)
-                if routeOutcome == nil {
-                    do { routeOutcome = .success(try await route.callNext(request, context: routeContext)) } catch {
-                        routeOutcome = .failure(error)
-                    }
-                }
-                route.ends(&routeOutcome, began: &routeBegan, request: request, context: routeContext, started: routeStarted)
-                outcome = routeOutcome
-            } else {
-                do { outcome = .success(try await callNext(request, context: context)) } catch { outcome = .failure(error) }
-            }
-        }
-        ends(&outcome, began: &began, request: request, context: context, started: started)
-        return try outcome!.get()
-    }
-
-    /// The `begin`s, outermost first, until one answers or throws: how many went on (their
-    /// `end`s run), and the answer if one came. (The list is read in place, each stage
-    /// borrowed: `unretained` holds plain pointers.)
-    @inline(__always)
-    private func begins(_ request: Request, context: inout RequestContext) -> (Int, Result<Response, any Error>?) {
+        // How many `begin`s went on: their `end`s run, in reverse. (The loops read the list in
+        // place, and borrow each stage: `unretained` holds plain pointers.)
         var began = 0
         var answer: Result<Response, any Error>?
         unretained.withUnsafeBufferPointer { stages in
@@ -168,17 +136,14 @@ package final class SynchronousRun: Responder {
                 began += 1
             }
         }
-        return (began, answer)
-    }
-
-    /// The `end`s of the `began` middleware that began, innermost first, each given the
-    /// outcome taken out of `outcome` (optional for that: a response held twice would make the
-    /// next field it gets copy the whole list).
-    @inline(__always)
-    private func ends(
-        _ outcome: inout Result<Response, any Error>?, began: inout Int, request: Request, context: RequestContext,
-        started: ContinuousClock.Instant
-    ) {
+        // Optional so that each `end` can take the outcome out (`take()`), not copy it: a
+        // response held twice would make the next field it gets copy the whole list.
+        var outcome: Result<Response, any Error>?
+        if let answer {
+            outcome = answer
+        } else {
+            do { outcome = .success(try await callNext(request, context: context)) } catch { outcome = .failure(error) }
+        }
         unretained.withUnsafeBufferPointer { stages in
             while began > 0 {
                 began -= 1
@@ -195,12 +160,13 @@ package final class SynchronousRun: Responder {
                 }
             }
         }
+        return try outcome!.get()
     }
 
     /// Calls `next`: a handler or resolved endpoint directly, anything else through its
     /// protocol.
     @inline(__always)
-    fileprivate func callNext(_ request: Request, context: RequestContext) async throws -> Response {
+    private func callNext(_ request: Request, context: RequestContext) async throws -> Response {
         switch next {
         case .endpoint(let endpoint): try await endpoint.run(request, context: context)
         case .resolved(let responder):
