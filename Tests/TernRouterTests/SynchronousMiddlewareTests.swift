@@ -132,8 +132,8 @@ struct SynchronousMiddlewareTests {
     }
 
     /// The journal and the status of one request through a and b (the router's) and d and e
-    /// (the route's group's), with no awaiting middleware: folded, the router's run performs
-    /// the group's in place.
+    /// (the route's group's), with no awaiting middleware: folded, each is one synchronous run,
+    /// the group's called from the router's.
     static func runGrouped(_ testCase: Case, folded: Bool) async throws -> (journal: [String], status: Int?) {
         let journal = Journal()
         let router = Router()
@@ -159,7 +159,7 @@ struct SynchronousMiddlewareTests {
         #expect(folded.status == nested.status)
     }
 
-    @Test func aGroupsRunGoesInsideTheRouters() async throws {
+    @Test func aGroupsRunGoesBetweenTheRoutersBeginsAndEnds() async throws {
         let (journal, status) = try await Self.runGrouped(Case(testDescription: "every step goes on"), folded: true)
         #expect(status == 200)
         #expect(journal == ["begin a", "begin b", "begin d", "begin e", "handler", "end e 200", "end d 200", "end b 200", "end a 200"])
