@@ -16,7 +16,14 @@ extension HTTPFields {
         guard !Self.varyLists(name, in: current) else { return }
         // A route's responses extend the same list by the same name, response after response.
         let field = Self.extended.value(for: Extension(list: current, name: name)) { HTTPField(name: .vary, value: Self.list(current, name)) }
-        if repeated { set(field) } else { self[first] = field }
+        if repeated {
+            set(field)
+        } else {
+            // A route's list is often a cached one, shared: this copies it, with room for the
+            // lines middleware add after this one, so they do not copy it again to grow.
+            reserveCapacity(count + 4)
+            self[first] = field
+        }
     }
 
     /// A `Vary` list and the name added to it.
