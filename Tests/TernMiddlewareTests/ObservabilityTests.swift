@@ -38,6 +38,24 @@ struct ObservabilityTests {
         #expect(try metrics.expectMeter("http_requests_in_flight").lastValue == 0)
     }
 
+    /// Two middleware reporting to different factories, on one thread and one route, in turn:
+    /// each counts its own requests (a thread remembers the series it looked up last), and a
+    /// status after another on the same route is a series of its own.
+    @Test func eachMiddlewareCountsIntoItsOwnSeries() throws {
+        let (first, second) = (TestMetrics(), TestMetrics())
+        let (a, b) = (HTTPMetrics(factory: first), HTTPMetrics(factory: second))
+        for (middleware, status) in [(a, 200), (b, 200), (b, 200), (a, 404), (a, 200)] {
+            _ = middleware.end(
+                .success(Response(status: HTTPResponse.Status(code: status))), to: request(.get, "/users/1"), context: context(route: "/users/{id}"),
+                started: .now)
+        }
+        let labels = { (status: String) in [("method", "GET"), ("route", "/users/{id}"), ("status", status)] }
+        #expect(try first.expectCounter("http_requests_total", labels("200")).totalValue == 2)
+        #expect(try first.expectCounter("http_requests_total", labels("404")).totalValue == 1)
+        #expect(try second.expectCounter("http_requests_total", labels("200")).totalValue == 2)
+        #expect(try second.expectTimer("http_request_duration_seconds", [("method", "GET"), ("route", "/users/{id}")]).values.count == 2)
+    }
+
     /// 2026-11-21T22:41:45.123456789Z, written with milliseconds in both line formats.
     static let lineTime = timespec(tv_sec: 1_795_300_905, tv_nsec: 123_456_789)
 
