@@ -47,7 +47,8 @@ public struct HTTPMetrics: SynchronousMiddleware {
     /// Metric objects by their labels, made once: a bounded table, since routes, methods and
     /// statuses are. Keyed by the label values themselves, so a lookup allocates nothing, and
     /// a route's timer and its counters by status sit under one key: one lock and one hash of
-    /// the method and route a request.
+    /// the method and route a lookup, which a thread makes only when the labels differ from
+    /// its last request's.
     final class Handles: Sendable {
         private struct Key: Hashable {
             let method: HTTPRequest.Method
