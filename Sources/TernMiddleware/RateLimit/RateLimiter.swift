@@ -39,7 +39,25 @@ public final class RateLimiter: Sendable {
 
         init(_ text: String) {
             self.text = text
-            hash = text.hashValue
+            hash = Self.hash(of: text)
+        }
+
+        /// The key a thread hashed last, and its hash: a client's requests come one after
+        /// another, and comparing the key with the last costs less than hashing it again.
+        private final class LastHash {
+            var text = ""
+            var hash = "".hashValue
+        }
+
+        private static let lastHash = ThreadSlot()
+
+        /// `text.hashValue`, remembered per thread for the last key.
+        private static func hash(of text: String) -> Int {
+            let last = lastHash.object(orMake: LastHash.init)
+            if last.text != text {
+                (last.text, last.hash) = (text, text.hashValue)
+            }
+            return last.hash
         }
 
         static func == (lhs: ClientKey, rhs: ClientKey) -> Bool { lhs.hash == rhs.hash && lhs.text == rhs.text }
