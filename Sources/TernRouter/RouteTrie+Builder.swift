@@ -60,7 +60,7 @@ extension RouteTrie {
             node.template = template
             node.bodyLimits[route.method] = route.bodyLimit
             node.handlers[route.method] =
-                route.middleware.isEmpty ? route.endpoint : .responder(route.middleware.wrapping(.endpoint(route.endpoint)))
+                route.middleware.isEmpty ? route.endpoint : route.middleware.wrapping(endpoint: route.endpoint)
         }
 
         private func freeze(_ node: Node) -> RouteTrie.Node {

@@ -8,9 +8,12 @@ public struct RouterResponder: Responder {
     let trie: RouteTrie
     /// The router's middleware folded around `RunEndpoint`, once.
     let chain: any Responder
-    /// `chain` when all of the router's middleware is synchronous (the usual case): run with
-    /// the context `respond` resolved the route into, not a copy of it.
+    /// `chain` when the router's middleware begins with synchronous ones (the usual case): run
+    /// with the context `respond` resolved the route into, not a copy of it.
     let synchronousChain: SynchronousRun?
+    /// Whether `synchronousChain` is all of the router's middleware, its run ending at the
+    /// resolved endpoint: then a route's own run is performed inside it (`Endpoint.run`).
+    let performsRouteRuns: Bool
     /// Whether the router has middleware of its own; without, the endpoint is called directly.
     let hasMiddleware: Bool
     /// Every route as registered, in registration order: for documentation and tests that
@@ -22,6 +25,7 @@ public struct RouterResponder: Responder {
         self.trie = trie
         self.chain = middleware.wrapping(.resolved(RunEndpoint()))
         self.synchronousChain = chain as? SynchronousRun
+        self.performsRouteRuns = synchronousChain?.endsAtResolvedEndpoint ?? false
         self.hasMiddleware = !middleware.isEmpty
         self.routes = routes
     }
@@ -40,7 +44,12 @@ public struct RouterResponder: Responder {
     /// The router's middleware and the resolved endpoint, given the context `respond` made.
     @inline(__always)
     private func run(_ request: Request, context: inout RequestContext) async throws -> Response {
-        if let synchronousChain { return try await synchronousChain.respond(to: request, owned: &context) }
+        if let synchronousChain {
+            if performsRouteRuns, case .run(let route)? = context.endpoint {
+                return try await synchronousChain.respond(to: request, owned: &context, around: route)
+            }
+            return try await synchronousChain.respond(to: request, owned: &context)
+        }
         // One async call fewer for a router without middleware of its own.
         guard !hasMiddleware, let endpoint = context.endpoint else { return try await chain.respond(to: request, context: context) }
         return try await endpoint.run(request, context: context)

@@ -132,8 +132,8 @@ struct SynchronousMiddlewareTests {
     }
 
     /// The journal and the status of one request through a and b (the router's) and d and e
-    /// (the route's group's), with no awaiting middleware: folded, each is one synchronous run,
-    /// the group's called from the router's.
+    /// (the route's group's), with no awaiting middleware: folded, the router's run performs
+    /// the group's around its handler.
     static func runGrouped(_ testCase: Case, folded: Bool) async throws -> (journal: [String], status: Int?) {
         let journal = Journal()
         let router = Router()
@@ -163,6 +163,21 @@ struct SynchronousMiddlewareTests {
         let (journal, status) = try await Self.runGrouped(Case(testDescription: "every step goes on"), folded: true)
         #expect(status == 200)
         #expect(journal == ["begin a", "begin b", "begin d", "begin e", "handler", "end e 200", "end d 200", "end b 200", "end a 200"])
+    }
+
+    /// The router's middleware awaits (its first run ends at the awaiting one) and the route's
+    /// group is a run: the awaiting middleware and the run after it still go between the two.
+    @Test func aGroupBehindAnAwaitingMiddlewareRunsAfterIt() async throws {
+        let journal = Journal()
+        let router = Router()
+        router.use(Step(name: "a", journal: journal))
+        router.use(Await(journal: journal))
+        router.use(Step(name: "c", journal: journal))
+        router.group("/", middleware: [Step(name: "d", journal: journal)]) { group in
+            group.get("/x", Self.handler(Case(testDescription: "every step goes on"), journal))
+        }
+        #expect(await Self.status(try router.build()) == 200)
+        #expect(journal.all == ["begin a", "await in", "begin c", "begin d", "handler", "end d 200", "end c 200", "await out 200", "end a 200"])
     }
 
     @Test func theOrderOfBeginsAndEnds() async throws {

@@ -7,6 +7,9 @@
 package enum Endpoint: Sendable {
     /// A handler registered as a closure, with no middleware of its own.
     case handler(@Sendable (Request, RequestContext) async throws -> Response)
+    /// A route's middleware when all of it is synchronous, before its handler: a run the
+    /// router's own run performs in place (`SynchronousRun`), without an async call of its own.
+    case run(SynchronousRun)
     /// Any other responder: a route's chain, HEAD from GET, OPTIONS, 405, 404.
     case responder(any Responder)
 
@@ -16,6 +19,7 @@ package enum Endpoint: Sendable {
     package func run(_ request: Request, context: RequestContext) async throws -> Response {
         switch self {
         case .handler(let handler): try await handler(request, context)
+        case .run(let run): try await run.respond(to: request, context: context)
         case .responder(let responder): try await responder.respond(to: request, context: context)
         }
     }
@@ -24,6 +28,7 @@ package enum Endpoint: Sendable {
     package var responder: any Responder {
         switch self {
         case .handler(let handler): ClosureResponder(handler)
+        case .run(let run): run
         case .responder(let responder): responder
         }
     }

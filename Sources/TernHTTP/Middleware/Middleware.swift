@@ -53,6 +53,14 @@ extension Array where Element == any Middleware {
         return Self.responder(running: run, before: next)
     }
 
+    /// `wrapping(_:)` around a route's endpoint, as the endpoint the router keeps: `.run` when
+    /// all of the middleware is synchronous, so the router's own run performs it in place.
+    package func wrapping(endpoint: Endpoint) -> Endpoint {
+        let chain = wrapping(.endpoint(endpoint))
+        if let run = chain as? SynchronousRun { return .run(run) }
+        return .responder(chain)
+    }
+
     /// `run` before `next`, as one step (for a single middleware too: one async call, where its
     /// `handle` behind a `MiddlewareResponder` would make two).
     private static func responder(running run: [any SynchronousMiddleware], before next: SynchronousRun.Next) -> any Responder {

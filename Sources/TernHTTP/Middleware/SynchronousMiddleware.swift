@@ -65,6 +65,7 @@ extension SynchronousMiddleware {
 /// Adjacent `SynchronousMiddleware` and what comes after them, as one responder: one async
 /// call for the whole run. A class: the router holds one to call directly, and taking a
 /// reference out of it costs a retain where a struct's array and existential cost a copy.
+@usableFromInline
 package final class SynchronousRun: Responder {
     /// What a run calls after its `begin`s.
     package enum Next: Sendable {
@@ -101,12 +102,21 @@ package final class SynchronousRun: Responder {
     private let unretained: [Unmanaged<Stage>]
     let next: Next
 
+    /// Whether the run calls the endpoint the router resolved (`Next.resolved`): it is all of
+    /// the router's middleware, nothing awaits between it and the route.
+    package var endsAtResolvedEndpoint: Bool {
+        if case .resolved = next { true } else { false }
+    }
+
     init(middleware: [any SynchronousMiddleware], next: Next) {
         stages = middleware.map(Stage.init)
         unretained = stages.map(Unmanaged.passUnretained)
         self.next = next
     }
 
+    // Never inlined: the endpoint a run calls may be a run (`Endpoint.run`), and a run inlined
+    // into another puts all of its state into the caller's async frame.
+    @usableFromInline @inline(never)
     package func respond(to request: Request, context: RequestContext) async throws -> Response {
         var context = context
         return try await respond(to: request, owned: &context)
@@ -118,8 +128,47 @@ package final class SynchronousRun: Responder {
     @inline(__always)
     package func respond(to request: Request, owned context: inout RequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        // How many `begin`s went on: their `end`s run, in reverse. (The loops read the list in
-        // place, and borrow each stage: `unretained` holds plain pointers.)
+        var (began, outcome) = begins(request, context: &context)
+        if outcome == nil {
+            do { outcome = .success(try await callNext(request, context: context)) } catch { outcome = .failure(error) }
+        }
+        ends(&outcome, began: &began, request: request, context: context, started: started)
+        return try outcome!.get()
+    }
+
+    /// `respond(to:owned:)` for the router's run when the route it resolved is itself a run (a
+    /// group's synchronous middleware before its handler, `Endpoint.run`): `route`'s `begin`s
+    /// and `end`s are performed here, around its handler, on a copy of the context as its own
+    /// call would make (its changes stay with it). One async call for both runs, where calling
+    /// the route's would add a second, and an executor check after it.
+    ///
+    /// A function of its own, never inlined: its async frame holds both runs' state, which a
+    /// request to a route without a group (the frame of `respond(to:owned:)`) does not pay for.
+    @inline(never)
+    package func respond(to request: Request, owned context: inout RequestContext, around route: SynchronousRun) async throws -> Response {
+        let started = ContinuousClock.now
+        var (began, outcome) = begins(request, context: &context)
+        if outcome == nil {
+            var routeContext = context
+            let routeStarted = ContinuousClock.now
+            var (routeBegan, routeOutcome) = route.begins(request, context: &routeContext)
+            if routeOutcome == nil {
+                do { routeOutcome = .success(try await route.callNext(request, context: routeContext)) } catch {
+                    routeOutcome = .failure(error)
+                }
+            }
+            route.ends(&routeOutcome, began: &routeBegan, request: request, context: routeContext, started: routeStarted)
+            outcome = routeOutcome
+        }
+        ends(&outcome, began: &began, request: request, context: context, started: started)
+        return try outcome!.get()
+    }
+
+    /// The `begin`s, outermost first, until one answers or throws: how many went on (their
+    /// `end`s run), and the answer if one came. (The list is read in place, each stage
+    /// borrowed: `unretained` holds plain pointers.)
+    @inline(__always)
+    private func begins(_ request: Request, context: inout RequestContext) -> (Int, Result<Response, any Error>?) {
         var began = 0
         var answer: Result<Response, any Error>?
         unretained.withUnsafeBufferPointer { stages in
@@ -136,14 +185,17 @@ package final class SynchronousRun: Responder {
                 began += 1
             }
         }
-        // Optional so that each `end` can take the outcome out (`take()`), not copy it: a
-        // response held twice would make the next field it gets copy the whole list.
-        var outcome: Result<Response, any Error>?
-        if let answer {
-            outcome = answer
-        } else {
-            do { outcome = .success(try await callNext(request, context: context)) } catch { outcome = .failure(error) }
-        }
+        return (began, answer)
+    }
+
+    /// The `end`s of the `began` middleware that began, innermost first, each given the
+    /// outcome taken out of `outcome` (optional for that: a response held twice would make the
+    /// next field it gets copy the whole list).
+    @inline(__always)
+    private func ends(
+        _ outcome: inout Result<Response, any Error>?, began: inout Int, request: Request, context: RequestContext,
+        started: ContinuousClock.Instant
+    ) {
         unretained.withUnsafeBufferPointer { stages in
             while began > 0 {
                 began -= 1
@@ -160,7 +212,6 @@ package final class SynchronousRun: Responder {
                 }
             }
         }
-        return try outcome!.get()
     }
 
     /// Calls `next`: a handler or resolved endpoint directly, anything else through its
