@@ -53,6 +53,7 @@ struct ObservabilityTests {
         #expect(try first.expectCounter("http_requests_total", labels("200")).totalValue == 2)
         #expect(try first.expectCounter("http_requests_total", labels("404")).totalValue == 1)
         #expect(try second.expectCounter("http_requests_total", labels("200")).totalValue == 2)
+        // How many durations were recorded (one a request), whatever each one measured.
         #expect(try second.expectTimer("http_request_duration_seconds", [("method", "GET"), ("route", "/users/{id}")]).values.count == 2)
     }
 

@@ -149,16 +149,9 @@ package final class SynchronousRun: Responder {
         let started = ContinuousClock.now
         var (began, outcome) = begins(request, context: &context)
         if outcome == nil {
+            // The route's run inlined (`respond(to:owned:)`), on a copy of the context.
             var routeContext = context
-            let routeStarted = ContinuousClock.now
-            var (routeBegan, routeOutcome) = route.begins(request, context: &routeContext)
-            if routeOutcome == nil {
-                do { routeOutcome = .success(try await route.callNext(request, context: routeContext)) } catch {
-                    routeOutcome = .failure(error)
-                }
-            }
-            route.ends(&routeOutcome, began: &routeBegan, request: request, context: routeContext, started: routeStarted)
-            outcome = routeOutcome
+            do { outcome = .success(try await route.respond(to: request, owned: &routeContext)) } catch { outcome = .failure(error) }
         }
         ends(&outcome, began: &began, request: request, context: context, started: started)
         return try outcome!.get()
