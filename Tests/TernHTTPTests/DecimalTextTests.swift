@@ -19,6 +19,22 @@ import TernHTTP
         #expect(written == appended)
     }
 
+    /// Every value up to 100,000, and each power of ten and its neighbours: the digits
+    /// `description` gives.
+    @Test func matchesDescription() {
+        var powers: [UInt64] = []
+        var power: UInt64 = 1
+        for _ in 0..<20 {
+            powers += [power - 1, power, power + 1]
+            power &*= 10
+        }
+        for value in Array(0...100_000) + powers + [UInt64.max - 1] {
+            var appended: [UInt8] = []
+            DecimalText.append(value, to: &appended)
+            #expect(String(decoding: appended, as: UTF8.self) == value.description)
+        }
+    }
+
     @Test func largestUnsigned() {
         var appended: [UInt8] = []
         DecimalText.append(UInt64.max, to: &appended)

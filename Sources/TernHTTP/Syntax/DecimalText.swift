@@ -30,21 +30,36 @@ package enum DecimalText {
     }
 
     /// Writes `value`'s digits at `index` of `buffer`, which has room for `maxLength` bytes
-    /// there; returns the index after them.
+    /// there; returns the index after them. The length is found by comparison and the digits
+    /// written two at a time from a table, one division by 100 for each pair.
     package static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
-        var end = index + 1
-        var rest = value / 10
-        while rest > 0 {
-            end += 1
-            rest /= 10
+        var digits = 1
+        var bound: UInt64 = 10
+        while value >= bound, digits < maxLength {
+            digits += 1
+            bound &*= 10
         }
+        let end = index + digits
+        let pairs = pairDigits.utf8Start
         var magnitude = value
         var position = end
-        repeat {
-            position -= 1
-            buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
+        while magnitude >= 10 {
+            let pair = Int(magnitude % 100) * 2
+            magnitude /= 100
+            position -= 2
+            buffer[position] = pairs[pair]
+            buffer[position + 1] = pairs[pair + 1]
+        }
+        if position > index { buffer[index] = UInt8(ascii: "0") + UInt8(magnitude) }
         return end
+    }
+
+    /// `00` to `99`, each two-digit number's digits at twice its value.
+    private static var pairDigits: StaticString {
+        """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
     }
 }
