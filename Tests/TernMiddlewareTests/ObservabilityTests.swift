@@ -8,7 +8,7 @@ import Logging
 import MetricsTestKit
 import Testing
 @testable import TernMiddleware
-import TernHTTP
+@_spi(Tern) import TernHTTP
 
 @Suite("HTTPMetrics, JSONLogHandler, TextLogHandler")
 struct ObservabilityTests {
@@ -71,6 +71,32 @@ struct ObservabilityTests {
         #expect(String(decoding: line, as: UTF8.self) == #"2026-11-21T22:41:45.123Z info tern: GET /users/1 200 empty="" eq="a=b" nested="{\"a\":[\"x\"],\"b\":\"2\"}" path="/a b" quote="say \"hi\"" request-id=abc status=200"# + "\n")
         let injected = TextLogHandler.line(timestamp: time, level: .error, label: "tern", message: "bad\nline", metadata: ["value": "x\ny"])
         #expect(String(decoding: injected, as: UTF8.self) == #"2026-11-21T22:41:45.123Z error tern: "bad\nline" value="x\ny""# + "\n", "one event, one line")
+    }
+
+    /// Every byte value, alone and inside a word: a logfmt value stays bare unless it is empty
+    /// or holds a control character, a space, `"`, `=`, `\` or DEL; UTF-8 beyond ASCII stays bare.
+    @Test func logfmtQuotesExactlyTheBytesThatNeedIt() {
+        func written(_ bytes: [UInt8]) -> [UInt8] {
+            var out = OutputBuffer(capacity: 16)
+            bytes.withUnsafeBufferPointer { LogLine.appendLogfmtValue($0, to: &out) }
+            return out.array
+        }
+        #expect(written([]) == Array(#""""#.utf8))
+        for byte in UInt8.min...UInt8.max {
+            let quoted = byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\\")
+            // Alone, inside a short word, and at each place of words read eight bytes at a time.
+            let long = (0..<19).map { place in (0..<19).map { $0 == place ? byte : UInt8(ascii: "a") } }
+            for value in [[byte], [UInt8(ascii: "a"), byte, UInt8(ascii: "b")]] + long + [Array(long[8].prefix(9))] {
+                #expect((written(value).first == UInt8(ascii: "\"")) == quoted, "byte \(byte) in \(value)")
+                if !quoted { #expect(written(value) == value) }
+            }
+        }
+        #expect(written(Array("é/ü".utf8)) == Array("é/ü".utf8))
+    }
+
+    /// A line's level is written from a literal: the level's own name.
+    @Test(arguments: Logger.Level.allCases) func levelsAreWrittenByName(level: Logger.Level) {
+        #expect(LogLine.spaced(level).description == " \(level.rawValue) ")
     }
 
     /// The handler's metadata, then the event's: a later value replaces an earlier one.

@@ -179,9 +179,11 @@ struct AccessLogLine {
         var written = 0
         if metadata.count == 1 {
             let (key, value) = metadata[0]
-            if let after = Self.placeRemembered(key, format) {
+            let placed = Self.placeRemembered(key, format)
+            if let after = placed.after {
                 writeFields(written..<after, format, to: &out)
-                writeMetadata(key, value, format, to: &out)
+                out.append(placed.keyText)
+                Self.appendMetadataValue(value, format, to: &out)
                 written = after
             }
         } else if !metadata.isEmpty {
@@ -215,29 +217,33 @@ struct AccessLogLine {
         }
     }
 
-    /// Where each thread placed its last lone metadata key: lines carry the same one (the
-    /// request id's) again and again, and comparing it with the last is cheaper than placing it.
+    /// Where each thread placed its last lone metadata key, and the key as written: lines carry
+    /// the same one (the request id's) again and again, and comparing it with the last is
+    /// cheaper than placing and writing it.
     private final class LastPlacement {
         var key = ""
         var format = LogFormat.text
         var after: Int?
+        /// `key` as `format` writes it before a value: ` request-id=`, `,"request-id":`.
+        var keyText: [UInt8] = []
     }
 
     private static let lastPlacement = ThreadSlot()
 
-    /// `place(key, format)`, remembered per thread for the last key.
-    private static func placeRemembered(_ key: String, _ format: LogFormat) -> Int? {
+    /// `place(key, format)` and the key as written, remembered per thread for the last key.
+    private static func placeRemembered(_ key: String, _ format: LogFormat) -> LastPlacement {
         let last: LastPlacement
         if let object = lastPlacement.object {
             last = unsafeDowncast(object, to: LastPlacement.self)
-            if last.key == key, last.format == format { return last.after }
+            if last.key == key, last.format == format { return last }
         } else {
             last = LastPlacement()
             lastPlacement.object = last
         }
-        let after = place(key, format)
-        (last.key, last.format, last.after) = (key, format, after)
-        return after
+        var keyText = OutputBuffer(capacity: 64)
+        appendMetadataKey(key, format, to: &keyText)
+        (last.key, last.format, last.after, last.keyText) = (key, format, place(key, format), keyText.array)
+        return last
     }
 
     /// How many of the fields come before metadata `key`; nil when the key is a field's own
@@ -267,20 +273,34 @@ struct AccessLogLine {
 
     /// One member of the logger's metadata, as the format's log handler writes it.
     private func writeMetadata(_ key: String, _ value: Logger.Metadata.Value, _ format: LogFormat, to out: inout OutputBuffer) {
+        Self.appendMetadataKey(key, format, to: &out)
+        Self.appendMetadataValue(value, format, to: &out)
+    }
+
+    /// A metadata member's key and what separates it from the value: ` key=`, `,"key":`.
+    private static func appendMetadataKey(_ key: String, _ format: LogFormat, to out: inout OutputBuffer) {
         switch format {
         case .text:
             out.append(UInt8(ascii: " "))
-            Self.appendText(key, .text, to: &out)
+            appendText(key, .text, to: &out)
             out.append(UInt8(ascii: "="))
-            switch value {
-            case .string(let text): Self.appendText(text, .text, to: &out)
-            case .stringConvertible(let convertible): Self.appendText(convertible.description, .text, to: &out)
-            case .array, .dictionary: out.append(jsonString: TextLogHandler.json(value))
-            }
         case .json:
             out.append(UInt8(ascii: ","))
             out.append(jsonString: key)
             out.append(UInt8(ascii: ":"))
+        }
+    }
+
+    /// A metadata member's value.
+    private static func appendMetadataValue(_ value: Logger.Metadata.Value, _ format: LogFormat, to out: inout OutputBuffer) {
+        switch format {
+        case .text:
+            switch value {
+            case .string(let text): appendText(text, .text, to: &out)
+            case .stringConvertible(let convertible): appendText(convertible.description, .text, to: &out)
+            case .array, .dictionary: out.append(jsonString: TextLogHandler.json(value))
+            }
+        case .json:
             var json: [UInt8] = []
             JSONLogHandler.json(value).write(to: &json)
             json.withUnsafeBufferPointer { out.append(bytes: $0) }

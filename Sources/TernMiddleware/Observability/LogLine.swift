@@ -63,11 +63,22 @@ enum LogLine {
     /// A text line up to its message: `2026-11-21T22:41:45.123Z info tern: `.
     static func appendTextHead(timestamp: timespec, level: Logger.Level, label: String, to out: inout OutputBuffer) {
         appendTimestamp(timestamp, to: &out)
-        out.append(UInt8(ascii: " "))
-        append(level.rawValue, to: &out)
-        out.append(UInt8(ascii: " "))
+        out.append(ascii: spaced(level))
         append(label, to: &out)
         out.append(ascii: ": ")
+    }
+
+    /// ` info `: a level's name between spaces, from a literal.
+    static func spaced(_ level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: " trace "
+        case .debug: " debug "
+        case .info: " info "
+        case .notice: " notice "
+        case .warning: " warning "
+        case .error: " error "
+        case .critical: " critical "
+        }
     }
 
     /// A JSON line up to its message's value: `{"timestamp":"…","level":"info","label":"tern","message":`.
@@ -112,14 +123,45 @@ enum LogLine {
     /// A logfmt value: `bytes` bare when they need no quoting, else as a JSON string (empty, or
     /// holding a space, `=`, `"`, `\` or a control character).
     static func appendLogfmtValue(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout OutputBuffer) {
-        let plain = !bytes.isEmpty && !bytes.contains { byte in
-            byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-        }
-        if plain {
+        if !bytes.isEmpty && !needsQuoting(bytes) {
             out.append(bytes: bytes)
         } else {
             out.append(jsonString: bytes)
         }
+    }
+
+    /// Whether any of `bytes` is a control character, a space, `"`, `=`, `\` or DEL. Eight bytes
+    /// at a time, each test true when any byte of the word meets it (a borrow runs only from a
+    /// byte that does); the last, shorter stretch as one more word ending at the last byte.
+    private static func needsQuoting(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 8, let start = bytes.baseAddress else { return bytes.contains(where: needsQuoting) }
+        let raw = UnsafeRawPointer(start)
+        var offset = 0
+        while true {
+            if needsQuoting(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) { return true }
+            if offset == bytes.count - 8 { return false }
+            offset = min(offset + 8, bytes.count - 8)
+        }
+    }
+
+    /// Whether a byte of `word` needs quoting.
+    @inline(__always)
+    private static func needsQuoting(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        let below = (word &- ones &* 0x21) & ~word & highs != 0
+        return below || hasZeroByte(word ^ ones &* 0x22) || hasZeroByte(word ^ ones &* 0x3D)
+            || hasZeroByte(word ^ ones &* 0x5C) || hasZeroByte(word ^ ones &* 0x7F)
+    }
+
+    /// Whether `byte` needs quoting: 0x00–0x20, `"` and `=` in the first mask, `\` and DEL in
+    /// the second (bit `byte % 64`); none from 0x80 (UTF-8).
+    private static func needsQuoting(_ byte: UInt8) -> Bool {
+        let low: UInt64 = (1 << 0x21 - 1) | 1 << 0x22 | 1 << 0x3D
+        let high: UInt64 = 1 << (0x5C - 64) | 1 << (0x7F - 64)
+        let mask = byte < 64 ? low : byte < 128 ? high : 0
+        return mask >> (byte & 63) & 1 != 0
     }
 
     /// Held while lines are written, by every writer of log lines in the process: a `write` of
