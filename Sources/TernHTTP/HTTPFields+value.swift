@@ -18,7 +18,7 @@ extension HTTPFields {
     }
 
     /// The first line named `name`'s value, and whether another line has the name.
-    private func firstValue(of name: HTTPField.Name) -> (String, repeated: Bool)? {
+    package func firstValue(of name: HTTPField.Name) -> (String, repeated: Bool)? {
         // By index, reading only the name until it matches: iterating copies each whole field.
         var found: String?
         for index in indices where Self.sameName(self[index].name, name) {

@@ -64,4 +64,17 @@ struct BearerAuthenticationTests {
         #expect(auth.principal(of: request(.get, "/", [.authorization: "Bearer nope"])) == nil)
         #expect(auth.principal(of: request()) == nil)
     }
+
+    /// Two `Authorization` lines are not one credential (RFC 9110 section 11.6.2 allows one):
+    /// a write is refused as with a bad token, even when both lines carry a valid key.
+    @Test func twoAuthorizationLinesAreInvalid() async {
+        var fields = HTTPFields()
+        fields.append(HTTPField(name: .authorization, value: "Bearer writer-key"))
+        fields.append(HTTPField(name: .authorization, value: "Bearer writer-key"))
+        let failure = await #expect(throws: HTTPError.self) {
+            try await auth.handle(request(.post, "/r", fields), context: context(), next: answer())
+        }
+        #expect(failure?.headerFields[.wwwAuthenticate] == #"Bearer realm="test", error="invalid_token""#)
+        #expect(auth.principal(of: request(.get, "/", fields)) == nil)
+    }
 }

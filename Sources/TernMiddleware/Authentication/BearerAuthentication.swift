@@ -95,9 +95,9 @@ public struct BearerAuthentication: SynchronousMiddleware {
     /// `Authorization: Bearer b64token` (RFC 6750 section 2.1; the scheme is case-insensitive,
     /// RFC 9110 section 11.1).
     private func credentials(of request: Request) -> Credentials {
-        let values = request.headerFields[values: .authorization]
-        guard values.count == 1 else { return values.isEmpty ? .none : .invalid }
-        let value = values[0].utf8
+        guard let (authorization, repeated) = request.headerFields.firstValue(of: .authorization) else { return .none }
+        guard !repeated else { return .invalid }
+        let value = authorization.utf8
         guard value.count > 7, let space = value.firstIndex(of: UInt8(ascii: " ")),
             String(decoding: value[..<space], as: UTF8.self).lowercased() == "bearer"
         else { return .none }
