@@ -64,6 +64,30 @@ struct CachingUserStoreTests {
         #expect(base.reads.load(ordering: .relaxed) == 1)
     }
 
+    @Test func answersFromMemoryOnlyWhatItHolds() async throws {
+        let base = MemoryStore()
+        let cache = CachingUserStore(wrapping: base)
+        #expect(Self.name(cache.userInMemory(id: 1)) == "unknown", "nothing read yet")
+        #expect(Self.name(base.userInMemory(id: 1)) == "unknown", "a store without memory knows nothing")
+        _ = try await cache.user(id: 1)
+        #expect(Self.name(cache.userInMemory(id: 1)) == "A")
+        _ = try await cache.update(id: 1, at: 1) { _ in UserFields(name: "B", email: "a@x") }
+        #expect(Self.name(cache.userInMemory(id: 1)) == "B")
+        #expect(try await cache.delete(id: 1, at: 2) { _ in })
+        #expect(Self.name(cache.userInMemory(id: 1)) == "deleted")
+        let created = try await cache.create(name: "C", email: "c@x", at: 3)
+        #expect(Self.name(cache.userInMemory(id: created.id)) == "C")
+        #expect(base.reads.load(ordering: .relaxed) == 1)
+    }
+
+    private static func name(_ answer: UserInMemory) -> String {
+        switch answer {
+        case .user(let user): user.name
+        case .deleted: "deleted"
+        case .unknown: "unknown"
+        }
+    }
+
     @Test func aRefusedWriteChangesNothing() async throws {
         let cache = CachingUserStore(wrapping: MemoryStore())
         struct Refused: Error {}

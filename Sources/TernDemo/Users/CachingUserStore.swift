@@ -50,6 +50,15 @@ public final class CachingUserStore: UserStore {
         return user
     }
 
+    /// The cached entry, read under the lock: a hit costs the caller no suspension.
+    public func userInMemory(id: Int64) -> UserInMemory {
+        switch state.withLock({ $0.entries[id] }) {
+        case .user(let user): .user(user)
+        case .deleted: .deleted
+        case nil: .unknown
+        }
+    }
+
     public func users(afterID: Int64?, limit: Int) async throws -> UserListing {
         try await base.users(afterID: afterID, limit: limit)
     }

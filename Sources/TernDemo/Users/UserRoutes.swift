@@ -55,8 +55,15 @@ struct UserRoutes: Sendable {
             lastModified: HTTPDate(secondsSince1970: listing.changedAt), headerFields: fields)
     }
 
+    /// A user in memory is answered without a suspension; the store is awaited otherwise.
     private func show(_ request: Request, id: Int64) async throws -> Response {
-        guard let user = try await store.user(id: id) else { throw Self.notFound(id) }
+        let found: User?
+        switch store.userInMemory(id: id) {
+        case .user(let user): found = user
+        case .deleted: found = nil
+        case .unknown: found = try await store.user(id: id)
+        }
+        guard let user = found else { throw Self.notFound(id) }
         return try respond(with: user, to: request)
     }
 

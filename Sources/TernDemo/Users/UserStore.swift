@@ -7,6 +7,10 @@ public protocol UserStore: Sendable {
     /// The user, or nil.
     func user(id: Int64) async throws -> User?
 
+    /// What this store knows of the user without waiting (a copy in memory), or `.unknown`
+    /// when only `user(id:)` can tell. The default knows nothing.
+    func userInMemory(id: Int64) -> UserInMemory
+
     /// Up to `limit` users with ids above `afterID` (all when nil), by id, and when the
     /// collection last changed.
     func users(afterID: Int64?, limit: Int) async throws -> UserListing
@@ -21,6 +25,20 @@ public protocol UserStore: Sendable {
 
     /// Deletes a user after `check` accepts its current state; false when there is none.
     func delete(id: Int64, at seconds: Int64, _ check: @escaping @Sendable (User) throws -> Void) async throws -> Bool
+}
+
+/// A store's answer about a user from memory alone.
+public enum UserInMemory: Sendable {
+    /// The user as this store last wrote or read it.
+    case user(User)
+    /// The user was deleted (ids are never reused).
+    case deleted
+    /// Not in memory: ask `user(id:)`.
+    case unknown
+}
+
+extension UserStore {
+    public func userInMemory(id: Int64) -> UserInMemory { .unknown }
 }
 
 /// Part of the users collection, read in one transaction.
