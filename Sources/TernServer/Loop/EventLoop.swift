@@ -34,8 +34,8 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var inJobScope = false
     @exclusivity(unchecked) private var cachedDate = CachedDate()
     /// What `runWhenIdle` deferred, run once the events that were ready have run.
-    @exclusivity(unchecked) private var idleWork: [() -> Void] = []
-    @exclusivity(unchecked) private var idleBatch: [() -> Void] = []
+    @exclusivity(unchecked) private var idleWork: [IdleTask] = []
+    @exclusivity(unchecked) private var idleBatch: [IdleTask] = []
     /// Where the loop's connections receive into; each copies what it read out at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     /// Where the loop's connections write a response before sending it.
@@ -172,7 +172,7 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
     private func runIdleWork() {
         while !idleWork.isEmpty {
             swap(&idleWork, &idleBatch)
-            for work in idleBatch { work() }
+            for task in idleBatch { task.work() }
             idleBatch.removeAll(keepingCapacity: true)
         }
     }
@@ -189,8 +189,14 @@ package final class EventLoop: TaskExecutor, @unchecked Sendable {
 extension EventLoop: IdleWorkScheduler {
     package func runWhenIdle(_ work: @escaping () -> Void) {
         precondition(isCurrent, "idle work is deferred on its loop's thread")
-        idleWork.append(work)
+        idleWork.append(IdleTask(work: work))
     }
+}
+
+/// A closure in a struct's field keeps the form it was made in; an array of bare closures
+/// would keep each in the most general form, allocating a thunk per deferral.
+private struct IdleTask {
+    let work: () -> Void
 }
 
 private struct CachedDate {
