@@ -84,9 +84,11 @@ struct ObservabilityTests {
         #expect(written([]) == Array(#""""#.utf8))
         for byte in UInt8.min...UInt8.max {
             let quoted = byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\\")
-            // Alone, inside a short word, and at each place of words read eight bytes at a time.
+            // Alone, at each place of a word shorter than eight bytes (read as one padded word), and
+            // at each place of words read eight bytes at a time.
+            let short = (0..<7).map { place in (0..<7).map { $0 == place ? byte : UInt8(ascii: "b") } }
             let long = (0..<19).map { place in (0..<19).map { $0 == place ? byte : UInt8(ascii: "a") } }
-            for value in [[byte], [UInt8(ascii: "a"), byte, UInt8(ascii: "b")]] + long + [Array(long[8].prefix(9))] {
+            for value in [[byte], [UInt8(ascii: "a"), byte, UInt8(ascii: "b")]] + short + long + [Array(long[8].prefix(9))] {
                 #expect((written(value).first == UInt8(ascii: "\"")) == quoted, "byte \(byte) in \(value)")
                 if !quoted { #expect(written(value) == value) }
             }

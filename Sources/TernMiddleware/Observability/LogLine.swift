@@ -132,9 +132,14 @@ enum LogLine {
 
     /// Whether any of `bytes` is a control character, a space, `"`, `=`, `\` or DEL. Eight bytes
     /// at a time, each test true when any byte of the word meets it (a borrow runs only from a
-    /// byte that does); the last, shorter stretch as one more word ending at the last byte.
+    /// byte that does); the last, shorter stretch as one more word ending at the last byte. A
+    /// value under eight bytes is tested as one word, filled out with `a`, which needs no quoting.
     private static func needsQuoting(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 8, let start = bytes.baseAddress else { return bytes.contains(where: needsQuoting) }
+        guard bytes.count >= 8, let start = bytes.baseAddress else {
+            var word = 0x6161_6161_6161_6161 as UInt64
+            withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+            return needsQuoting(word)
+        }
         let raw = UnsafeRawPointer(start)
         var offset = 0
         while true {
@@ -144,7 +149,8 @@ enum LogLine {
         }
     }
 
-    /// Whether a byte of `word` needs quoting.
+    /// Whether a byte of `word` needs quoting: below 0x21, `"`, `=`, `\` or DEL (none from
+    /// 0x80, UTF-8).
     @inline(__always)
     private static func needsQuoting(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -153,15 +159,6 @@ enum LogLine {
         let below = (word &- ones &* 0x21) & ~word & highs != 0
         return below || hasZeroByte(word ^ ones &* 0x22) || hasZeroByte(word ^ ones &* 0x3D)
             || hasZeroByte(word ^ ones &* 0x5C) || hasZeroByte(word ^ ones &* 0x7F)
-    }
-
-    /// Whether `byte` needs quoting: 0x00–0x20, `"` and `=` in the first mask, `\` and DEL in
-    /// the second (bit `byte % 64`); none from 0x80 (UTF-8).
-    private static func needsQuoting(_ byte: UInt8) -> Bool {
-        let low: UInt64 = (1 << 0x21 - 1) | 1 << 0x22 | 1 << 0x3D
-        let high: UInt64 = 1 << (0x5C - 64) | 1 << (0x7F - 64)
-        let mask = byte < 64 ? low : byte < 128 ? high : 0
-        return mask >> (byte & 63) & 1 != 0
     }
 
     /// Held while lines are written, by every writer of log lines in the process: a `write` of
