@@ -59,6 +59,23 @@ struct RenderedBodiesTests {
         #expect(counter.count == 1, "the body is the tag's, whatever the fields")
     }
 
+    /// Each thread remembers the last body it found, for the `RenderedBodies` it found it in:
+    /// another one, even with the same target and tag, renders its own.
+    @Test func aBodyIsNeverTakenFromAnotherRenderedBodies() {
+        func read(_ bodies: RenderedBodies, _ text: String) -> [UInt8] {
+            bodies.rendering(target: "/x", tag: #""1""#, callerFields: [:], lastModified: nil, makeFields: { [:] }) { Array(text.utf8) }.body
+        }
+        let first = RenderedBodies()
+        #expect(read(first, "first") == Array("first".utf8))
+        #expect(read(first, "again") == Array("first".utf8), "the same target and tag: the body kept")
+        for index in 0..<3 {
+            let other = RenderedBodies()
+            #expect(read(other, "other \(index)") == Array("other \(index)".utf8))
+            #expect(read(other, "again") == Array("other \(index)".utf8))
+        }
+        #expect(read(first, "again") == Array("first".utf8))
+    }
+
     @Test func weakTagsAndNoTagAreRenderedEveryTime() throws {
         let bodies = RenderedBodies()
         let counter = Counter()

@@ -81,20 +81,47 @@ public final class RenderedBodies: Sendable {
         makeFields: () -> HTTPFields, render: () throws -> [UInt8]
     ) rethrows -> Rendering {
         let key = Key(target: target, tag: tag)
-        let found = state.withLock { generations -> Rendering? in
-            if let rendering = generations.newer[key] { return rendering }
-            guard let rendering = generations.older.removeValue(forKey: key) else { return nil }
-            generations.keep(rendering, for: key, capacity: capacity)
-            return rendering
+        let last = Self.last.object(orMake: LastRendering.init)
+        let found: Rendering?
+        if last.owner === self, last.key == key, let rendering = last.rendering {
+            if rendering.fieldsMade(from: callerFields, lastModified: lastModified) { return rendering }
+            found = rendering
+        } else {
+            found = state.withLock { generations -> Rendering? in
+                if let rendering = generations.newer[key] { return rendering }
+                guard let rendering = generations.older.removeValue(forKey: key) else { return nil }
+                generations.keep(rendering, for: key, capacity: capacity)
+                return rendering
+            }
+            if let found, found.fieldsMade(from: callerFields, lastModified: lastModified) {
+                last.remember(found, for: key, in: self)
+                return found
+            }
         }
-        if let found, found.fieldsMade(from: callerFields, lastModified: lastModified) { return found }
         let body = try found?.body ?? render()
         let rendering = Rendering(body: body, fields: makeFields(), callerFields: callerFields, lastModified: lastModified)
         if body.count <= maximumBodySize {
             state.withLock { $0.keep(rendering, for: key, capacity: capacity) }
+            last.remember(rendering, for: key, in: self)
         }
         return rendering
     }
+
+    /// The rendering each thread found or kept last, and for which key of which `RenderedBodies`:
+    /// a resource read again and again is answered without the lock and without hashing its
+    /// key. Sound for the reason the table is (a strong tag names one body). It holds its
+    /// `RenderedBodies`, so another one made later at the same address is not mistaken for it.
+    private final class LastRendering {
+        private(set) var owner: RenderedBodies?
+        private(set) var key = Key(target: "", tag: "")
+        private(set) var rendering: Rendering?
+
+        func remember(_ rendering: Rendering, for key: Key, in owner: RenderedBodies) {
+            (self.owner, self.key, self.rendering) = (owner, key, rendering)
+        }
+    }
+
+    private static let last = ThreadSlot()
 
     /// How many bodies are kept, for tests.
     var count: Int {
