@@ -14,7 +14,8 @@ public final class CachingUserStore: UserStore {
     private let state = Locked(State())
 
     private struct State {
-        var entries: [Int64: Entry] = [:]
+        /// What is known of each user read or written (never `.unknown`).
+        var entries: [Int64: UserInMemory] = [:]
         /// Bumped by every clear, so a read that started before it is not inserted after it.
         var generation = 0
 
@@ -27,11 +28,6 @@ public final class CachingUserStore: UserStore {
         }
     }
 
-    private enum Entry {
-        case user(User)
-        case deleted
-    }
-
     /// Caches `base`'s users, up to `capacity` entries (then it starts afresh).
     public init(wrapping base: any UserStore, capacity: Int = 10_000) {
         self.base = base
@@ -39,11 +35,11 @@ public final class CachingUserStore: UserStore {
     }
 
     public func user(id: Int64) async throws -> User? {
-        let (cached, generation) = state.withLock { ($0.entries[id], $0.generation) }
+        let (cached, generation) = state.withLock { ($0.entries[id] ?? .unknown, $0.generation) }
         switch cached {
         case .user(let user): return user
         case .deleted: return nil
-        case nil: break
+        case .unknown: break
         }
         let user = try await base.user(id: id)
         if let user { remember(user, ifGeneration: generation) }
@@ -52,11 +48,7 @@ public final class CachingUserStore: UserStore {
 
     /// The cached entry, read under the lock: a hit costs the caller no suspension.
     public func userInMemory(id: Int64) -> UserInMemory {
-        switch state.withLock({ $0.entries[id] }) {
-        case .user(let user): .user(user)
-        case .deleted: .deleted
-        case nil: .unknown
-        }
+        state.withLock { $0.entries[id] ?? .unknown }
     }
 
     public func users(afterID: Int64?, limit: Int) async throws -> UserListing {
@@ -94,7 +86,7 @@ public final class CachingUserStore: UserStore {
             switch state.entries[user.id] {
             case .deleted: return
             case .user(let known) where known.version >= user.version: return
-            case .user, nil: break
+            case .user, .unknown, nil: break
             }
             state.makeRoom(capacity: capacity)
             state.entries[user.id] = .user(user)
