@@ -197,11 +197,14 @@ struct NegotiationPreconditionTests {
         var count: Int { value.load(ordering: .relaxed) }
     }
 
-    func respond(_ method: HTTPRequest.Method, _ fields: HTTPFields, status: HTTPResponse.Status = .ok, counter: Counter) throws -> Response {
+    func respond(
+        _ method: HTTPRequest.Method, _ fields: HTTPFields, status: HTTPResponse.Status = .ok,
+        callerFields: HTTPFields = [.cacheControl: "no-cache"], counter: Counter
+    ) throws -> Response {
         let request = Request(head: HTTPRequest(method: method, scheme: "http", authority: "t", path: "/x", headerFields: fields))
         return try Response(
             negotiating: Counted(renders: counter), for: request, representations: [.json, .xml(root: "x")], status: status,
-            entityTag: EntityTag("5"), lastModified: HTTPDate("Sat, 21 Nov 2026 10:00:00 GMT"), headerFields: [.cacheControl: "no-cache"])
+            entityTag: EntityTag("5"), lastModified: HTTPDate("Sat, 21 Nov 2026 10:00:00 GMT"), headerFields: callerFields)
     }
 
     @Test func notModifiedWithoutRendering() throws {
@@ -216,6 +219,21 @@ struct NegotiationPreconditionTests {
         #expect(xml.status == .notModified, "the XML representation's own tag")
         #expect(try respond(.get, [.ifNoneMatch: #""5""#, .accept: "application/xml"], counter: counter).status == .ok, "another representation's tag")
         #expect(counter.count == 1)
+    }
+
+    /// Each thread remembers the 304 fields it made last: another tag, or other caller fields,
+    /// get fields of their own.
+    @Test func notModifiedFieldsFollowTheTagAndTheCallersFields() throws {
+        let counter = Counter()
+        let json = try respond(.get, [.ifNoneMatch: #""5""#], counter: counter)
+        let xml = try respond(.get, [.ifNoneMatch: #""5-xml""#, .accept: "application/xml"], counter: counter)
+        let cached = try respond(.get, [.ifNoneMatch: #""5""#], callerFields: [.cacheControl: "max-age=60", .vary: "Origin"], counter: counter)
+        let again = try respond(.get, [.ifNoneMatch: #""5""#], counter: counter)
+        #expect([json, xml, cached, again].map(\.status) == [.notModified, .notModified, .notModified, .notModified])
+        #expect([json, xml, cached, again].map { $0.headerFields[.eTag] } == [#""5""#, #""5-xml""#, #""5""#, #""5""#])
+        #expect([json, xml, cached, again].map { $0.headerFields[.cacheControl] } == ["no-cache", "no-cache", "max-age=60", "no-cache"])
+        #expect([json, xml, cached, again].map { $0.headerFields[.vary] } == ["Accept", "Accept", "Origin, Accept", "Accept"])
+        #expect(counter.count == 0)
     }
 
     @Test func otherOutcomes() throws {

@@ -38,11 +38,7 @@ extension Response {
         if status == .ok, tag != nil || lastModified != nil, request.method == .get || request.method == .head {
             switch Preconditions.evaluate(method: request.method, fields: request.headerFields, entityTag: tag, lastModified: lastModified) {
             case .notModified:
-                // Only the fields a 304 keeps are made: the caller's that it keeps, Vary and ETag.
-                var response = Response.notModified(from: headerFields)
-                Self.addVaryAccept(to: &response.headerFields, from: headerFields)
-                if let tagText { Self.add(HTTPField(name: .eTag, value: tagText), to: &response.headerFields, from: headerFields) }
-                self = response
+                self.init(status: .notModified, headerFields: Self.notModifiedFields(headerFields, tag: tagText))
                 return
             case .preconditionFailed:
                 throw HTTPError(.preconditionFailed, detail: "a precondition of the request does not hold for the current representation")
@@ -78,6 +74,39 @@ extension Response {
         if let lastModified { add(HTTPField(name: .lastModified, value: lastModified.description), to: &fields, from: headerFields) }
         return fields
     }
+
+    /// The fields of a 304 answering for a representation with `tag` (as `ETag` writes it):
+    /// those of the caller's that a 304 keeps (RFC 9110 section 15.4.5), `Vary` with `Accept`,
+    /// and `ETag`. A function of its two arguments alone, so each thread remembers the last it
+    /// made: a client revalidating the same resource again and again gets them without a field
+    /// being made.
+    @usableFromInline
+    static func notModifiedFields(_ headerFields: HTTPFields, tag: String?) -> HTTPFields {
+        let last: LastNotModified
+        if let object = lastNotModified.object {
+            last = unsafeDowncast(object, to: LastNotModified.self)
+            if let fields = last.fields, last.tag == tag, last.callerFields == headerFields { return fields }
+        } else {
+            last = LastNotModified()
+            lastNotModified.object = last
+        }
+        var fields = Response.notModified(from: headerFields).headerFields
+        addVaryAccept(to: &fields, from: headerFields)
+        if let tag { add(HTTPField(name: .eTag, value: tag), to: &fields, from: headerFields) }
+        (last.callerFields, last.tag, last.fields) = (headerFields, tag, fields)
+        return fields
+    }
+
+    /// The 304 fields each thread made last, and what it made them from (the caller's fields,
+    /// compared as `HTTPFields` compares them, and the tag). Not a generic memo: looking up a
+    /// generic class's metadata on every response would cost more than the comparison.
+    private final class LastNotModified {
+        var callerFields: HTTPFields = [:]
+        var tag: String?
+        var fields: HTTPFields?
+    }
+
+    private static let lastNotModified = ThreadSlot()
 
     /// Sets `field` in `fields`, a list made of the caller's `original` fields and fields of
     /// other names added since: only a name `original` holds can be there already, so only
