@@ -13,7 +13,9 @@ public import HTTPTypes
 /// (https://www.rfc-editor.org/rfc/rfc9112#section-3.2).
 public struct Request: Sendable {
     /// Method, target and header fields.
-    public var head: HTTPRequest
+    public var head: HTTPRequest {
+        didSet { method = head.method }
+    }
     /// The request content, read as it arrives.
     public var body: RequestBody
 
@@ -21,6 +23,7 @@ public struct Request: Sendable {
     public init(head: HTTPRequest, body: RequestBody) {
         self.head = head
         self.body = body
+        self.method = head.method
     }
 
     /// A request with `head` and a content already in memory.
@@ -28,8 +31,9 @@ public struct Request: Sendable {
         self.init(head: head, body: RequestBody(body))
     }
 
-    /// The request method.
-    public var method: HTTPRequest.Method { head.method }
+    /// The request method: `head`'s, read once (`HTTPRequest` reads it from a pseudo-header
+    /// field at every access, and middleware ask for it several times a request).
+    public private(set) var method: HTTPRequest.Method
 
     /// The header fields.
     public var headerFields: HTTPFields { head.headerFields }

@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TernHTTP
 
-@Suite("Request: the path and query of a request target")
+@Suite("Request: its method, and the path and query of its target")
 struct RequestTargetTests {
     /// Origin-form targets (https://www.rfc-editor.org/rfc/rfc9112#section-3.2.1): the path runs
     /// to the first `?`, the query is the rest, and a `?` inside the query is data
@@ -21,5 +21,16 @@ struct RequestTargetTests {
         #expect(request.path == path)
         #expect(request.query.map(String.init) == query)
         #expect(Request.path(of: target) == path)
+    }
+
+    /// `method` is read from the head once; a head changed later (a method override, a
+    /// rewritten request) changes it too.
+    @Test func methodFollowsTheHead() {
+        var request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "t", path: "/"))
+        #expect(request.method == .get)
+        request.head.method = .post
+        #expect(request.method == .post)
+        request.head = HTTPRequest(method: .delete, scheme: "http", authority: "t", path: "/")
+        #expect(request.method == .delete)
     }
 }
