@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `make bench-instructions`: user-space instructions per request, counted by callgrind, which
 # is repeatable to a few instructions on this machine, where wall-clock req/s can vary by a
-# third between identical runs. Per request = (Ir after 7000 requests - Ir after 2000) / 5000,
-# so start-up and shutdown cancel out. Every thread counts (the demo's SQLite writer too).
+# third between identical runs. Per request = Ir of 5000 requests / 5000, counted in one
+# process after 2000 others (callgrind_control zeroes the counts, then dumps them), so neither
+# start-up nor shutdown is counted: subtracting a 2000-request run from a 7000-request one
+# once gave half the figure, the two start-ups having differed. Every thread counts (the
+# demo's SQLite writer too).
 #
 # Tern's bench server (the framework alone), then tern-demo as shipped on SQLite (every
 # default middleware and its access log; the rate limit raised so that nothing is refused).
@@ -25,19 +28,20 @@ measure() {
   while [ "$1" != -- ]; do command+=("$1"); shift; done
   shift
   path=$1 header=${2:-}
-  totals=()
-  for count in 2000 7000; do
-    out=$(mktemp)
-    data=$(mktemp -d)
-    valgrind --tool=callgrind --callgrind-out-file="$out" "${command[@]//@DATA@/$data}" >/dev/null 2>&1 &
-    pid=$!
-    for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
-    python3 "$here/client.py" $port "$path" $count ${header:+"$header"}
-    kill -TERM $pid; wait $pid || true
-    totals+=("$(grep -E '^(summary|totals):' "$out" | head -1 | awk '{print $2}')")
-    rm -rf "$out" "$data"
-  done
-  printf '%-44s %d\n' "$name" $(( (totals[1] - totals[0]) / 5000 ))
+  out=$(mktemp -d)
+  data=$(mktemp -d)
+  valgrind --tool=callgrind --callgrind-out-file="$out/callgrind" "${command[@]//@DATA@/$data}" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
+  python3 "$here/client.py" $port "$path" 2000 ${header:+"$header"}
+  callgrind_control --zero $pid >/dev/null 2>&1
+  python3 "$here/client.py" $port "$path" 5000 ${header:+"$header"}
+  callgrind_control --dump $pid >/dev/null 2>&1
+  kill -TERM $pid; wait $pid || true
+  # The dump is the first numbered file; the counts since it are written at exit, unnumbered.
+  total=$(grep -E '^(summary|totals):' "$out/callgrind.1" | head -1 | awk '{print $2}')
+  rm -rf "$out" "$data"
+  printf '%-44s %d\n' "$name" $(( total / 5000 ))
 }
 
 # Valgrind 3.19 cannot read DWARF 5 (the main package's release build carries it, and
