@@ -19,6 +19,11 @@ public final class CachingUserStore: UserStore {
         /// Bumped by every clear, so a read that started before it is not inserted after it.
         var generation = 0
 
+        /// What is known of user `id`: `.unknown` when it has no entry.
+        func memory(of id: Int64) -> UserInMemory {
+            entries[id] ?? .unknown
+        }
+
         /// Empties the cache when it is full: simple, rare, and safe with the generation check.
         mutating func makeRoom(capacity: Int) {
             if entries.count >= capacity {
@@ -35,7 +40,7 @@ public final class CachingUserStore: UserStore {
     }
 
     public func user(id: Int64) async throws -> User? {
-        let (cached, generation) = state.withLock { ($0.entries[id] ?? .unknown, $0.generation) }
+        let (cached, generation) = state.withLock { ($0.memory(of: id), $0.generation) }
         switch cached {
         case .user(let user): return user
         case .deleted: return nil
@@ -48,7 +53,7 @@ public final class CachingUserStore: UserStore {
 
     /// The cached entry, read under the lock: a hit costs the caller no suspension.
     public func userInMemory(id: Int64) -> UserInMemory {
-        state.withLock { $0.entries[id] ?? .unknown }
+        state.withLock { $0.memory(of: id) }
     }
 
     public func users(afterID: Int64?, limit: Int) async throws -> UserListing {
@@ -83,10 +88,10 @@ public final class CachingUserStore: UserStore {
     private func remember(_ user: User, ifGeneration generation: Int?) {
         state.withLock { state in
             if let generation, generation != state.generation { return }
-            switch state.entries[user.id] {
+            switch state.memory(of: user.id) {
             case .deleted: return
             case .user(let known) where known.version >= user.version: return
-            case .user, .unknown, nil: break
+            case .user, .unknown: break
             }
             state.makeRoom(capacity: capacity)
             state.entries[user.id] = .user(user)
