@@ -48,6 +48,36 @@ struct RequestParserTests {
         #expect(bodies(events) == ["", "abc", ""])
     }
 
+    /// A connection's heads reuse the last request when method, target and Host repeat: each
+    /// head here differs from the one before in one of them (or in its fields, or not at all),
+    /// and each gets its own.
+    @Test func eachHeadOnAConnectionGetsItsOwnRequest() {
+        let input = "GET /a HTTP/1.1\r\nHost: h:1\r\nX-N: 1\r\n\r\n"
+            + "GET /a HTTP/1.1\r\nHost: h:1\r\nX-N: 2\r\n\r\n"
+            + "GET /a HTTP/1.1\r\nHost: h:2\r\n\r\n"
+            + "GET /b HTTP/1.1\r\nHost: h:2\r\n\r\n"
+            + "HEAD /b HTTP/1.1\r\nHost: h:2\r\n\r\n"
+            + "HEAD http://other/b HTTP/1.1\r\nHost: h:2\r\n\r\n"
+            + "HEAD /b HTTP/1.1\r\nHost: h:2\r\n\r\n"
+            + "HEAD /b HTTP/1.0\r\n\r\n"
+            + "HEAD /b HTTP/1.0\r\nHost: h:2\r\n\r\n"
+        let (events, error) = parseAll(input)
+        #expect(error == nil)
+        let requests = heads(events).map(\.request)
+        #expect(requests.map { "\($0.method) \($0.authority ?? "-") \($0.path ?? "-")" } == [
+            "GET h:1 /a", "GET h:1 /a", "GET h:2 /a", "GET h:2 /b", "HEAD h:2 /b", "HEAD other /b", "HEAD h:2 /b",
+            "HEAD - /b", "HEAD h:2 /b",
+        ])
+        #expect(requests.map { $0.headerFields[HTTPField.Name("X-N")!] } == ["1", "2", nil, nil, nil, nil, nil, nil, nil])
+    }
+
+    /// A Host the connection's last request did not have is checked, whatever came before it.
+    @Test func anInvalidHostAfterAValidOneIsRefused() {
+        let (events, error) = parseAll("GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h h\r\n\r\n")
+        #expect(heads(events).count == 1)
+        #expect(error?.status == .badRequest)
+    }
+
     @Test func leadingEmptyLinesAreSkipped() {
         let (events, error) = parseAll("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n")
         #expect(error == nil)

@@ -74,7 +74,7 @@ extension HTTP1RequestParser {
     }
 
     /// Parses `length` bytes of head (request line, field lines, empty line).
-    private func parseHead(length: Int) throws(HTTP1ParseError) -> HTTP1RequestHead {
+    private mutating func parseHead(length: Int) throws(HTTP1ParseError) -> HTTP1RequestHead {
         let head = buffer[index..<index + length]
         let lineEnd = head.firstIndex(of: LF)! - 1  // at the CR
         guard let line = requestLine else { preconditionFailure("a head completed before its request line was parsed") }
@@ -99,7 +99,7 @@ extension HTTP1RequestParser {
             }
             position = next + 2
         }
-        return try special.makeHead(line: line, fields: fields)
+        return try special.makeHead(line: line, fields: fields, recent: &recentRequest)
     }
 
     private func bodyState(for head: HTTP1RequestHead) throws(HTTP1ParseError) -> State {

@@ -53,6 +53,8 @@ public struct HTTP1RequestParser: Sendable {
     var state: State = .head(scan: 0, lineStart: 0)
     /// The current head's request line, parsed as soon as it ended.
     var requestLine: RequestLine?
+    /// The last head's request, which the next head reuses when it is the same (`RecentRequest`).
+    var recentRequest: RecentRequest?
 
     /// A parser enforcing `limits`.
     public init(limits: HTTP1Limits = HTTP1Limits()) {
