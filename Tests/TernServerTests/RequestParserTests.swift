@@ -48,7 +48,7 @@ struct RequestParserTests {
         #expect(bodies(events) == ["", "abc", ""])
     }
 
-    /// A connection's heads reuse the last request when method, target and Host repeat: each
+    /// A connection's heads start from the last request when Host repeats: each
     /// head here differs from the one before in one of them (or in its fields, or not at all),
     /// and each gets its own.
     @Test func eachHeadOnAConnectionGetsItsOwnRequest() {

@@ -53,7 +53,7 @@ public struct HTTP1RequestParser: Sendable {
     var state: State = .head(scan: 0, lineStart: 0)
     /// The current head's request line, parsed as soon as it ended.
     var requestLine: RequestLine?
-    /// The last head's request, which the next head reuses when it is the same (`RecentRequest`).
+    /// The last head's request, which the next head with the same `Host` starts from (`RecentRequest`).
     var recentRequest: RecentRequest?
 
     /// A parser enforcing `limits`.

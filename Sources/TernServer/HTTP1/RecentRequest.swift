@@ -3,23 +3,45 @@ import HTTPTypes
 import Glibc
 #endif
 
-/// The request a connection's last head made, without its fields, and what it was made from:
-/// a client on a keep-alive connection sends the same `Host` again and again, often the same
-/// method and target too. A head that matches reuses it, skipping the `Host` check, the
-/// authority's string and the four pseudo-fields `HTTPRequest` makes and validates.
+/// The request a connection's last head made, without its fields, and the `Host` it was made
+/// from: a client on a keep-alive connection sends the same `Host` again and again, often the
+/// same method and target too. A head with that `Host` starts from it, skipping the `Host`
+/// check, the authority's string and the pseudo-fields `HTTPRequest` makes and validates; only
+/// a method or a target that changed is set.
 struct RecentRequest {
-    let method: HTTPRequest.Method
-    let path: String
     /// The `Host` value's bytes, as received (nil when the head had none).
     let host: [UInt8]?
-    let request: HTTPRequest
+    private var method: HTTPRequest.Method
+    private var path: String
+    private var request: HTTPRequest
 
-    /// Whether `line` with `host` makes the same request: same method, same origin-form target
-    /// and the same `Host` bytes. An absolute-form target (its own authority) never matches, and
-    /// a request made from one is never kept.
-    func matches(_ line: RequestLine, host: ArraySlice<UInt8>?) -> Bool {
-        guard line.targetAuthority == nil, line.method == method, line.path == path else { return false }
-        switch (host, self.host) {
+    /// Kept from `request`, made from `line` and `host`; never one from an absolute-form target
+    /// (its authority is its own).
+    init?(_ request: HTTPRequest, line: RequestLine, host: ArraySlice<UInt8>?) {
+        guard line.targetAuthority == nil else { return nil }
+        self.host = host.map(Array.init)
+        self.method = line.method
+        self.path = line.path
+        self.request = request
+    }
+
+    /// The request `line` with `host` makes, when `host` is the kept one's and the target is
+    /// in origin or asterisk form; the method and target are updated to `line`'s.
+    mutating func request(for line: RequestLine, host: ArraySlice<UInt8>?) -> HTTPRequest? {
+        guard line.targetAuthority == nil, Self.same(host, self.host) else { return nil }
+        if line.method != method {
+            method = line.method
+            request.method = method
+        }
+        if line.path != path {
+            path = line.path
+            request.path = path
+        }
+        return request
+    }
+
+    private static func same(_ received: ArraySlice<UInt8>?, _ known: [UInt8]?) -> Bool {
+        switch (received, known) {
         case (nil, nil): return true
         case (let received?, let known?):
             guard received.count == known.count else { return false }

@@ -82,23 +82,21 @@ struct SpecialFields {
     }
 
     /// The head of `line` and `fields` with the fields noted. `recent` is the connection's last
-    /// request: reused when `line` and `Host` match it, replaced otherwise.
+    /// request: reused when `Host` is the same, replaced otherwise.
     func makeHead(line: RequestLine, fields: HTTPFields, recent: inout RecentRequest?) throws(HTTP1ParseError) -> HTTP1RequestHead {
         // Host: exactly one in HTTP/1.1, at most one in 1.0, always valid (RFC 9112 section 3.2).
         if hostCount > 1 { throw .bad("more than one Host field") }
         if line.minorVersion >= 1, host == nil { throw .bad("missing Host field") }
         var request: HTTPRequest
-        if let recent, recent.matches(line, host: host) {
-            request = recent.request
+        if let reused = recent?.request(for: line, host: host) {
+            request = reused
         } else {
             if let host, !Self.isValidHost(host) {
                 throw .bad("invalid Host field")
             }
             let authority = line.targetAuthority ?? host.map { String(decoding: $0, as: UTF8.self) }
             request = HTTPRequest(method: line.method, scheme: "http", authority: authority, path: line.path, headerFields: [:])
-            // An absolute-form target's authority is its own: such a request is not one to reuse.
-            recent = line.targetAuthority == nil
-                ? RecentRequest(method: line.method, path: line.path, host: host.map(Array.init), request: request) : nil
+            recent = RecentRequest(request, line: line, host: host)
         }
         request.headerFields = fields
         let keepAlive = line.minorVersion >= 1 ? !connectionClose : connectionKeepAlive && !connectionClose
