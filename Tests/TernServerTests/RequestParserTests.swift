@@ -71,6 +71,20 @@ struct RequestParserTests {
         #expect(requests.map { $0.headerFields[HTTPField.Name("X-N")!] } == ["1", "2", nil, nil, nil, nil, nil, nil, nil])
     }
 
+    /// An idle connection keeps its last request only when it is small: a long target is not
+    /// held between requests.
+    @Test func aLongTargetIsNotKeptBetweenRequests() throws {
+        var parser = HTTP1RequestParser()
+        let long = "/" + String(repeating: "a", count: RecentRequest.maxKeptLength)
+        for (target, kept) in [("/short", true), (long, false), ("/short", true), ("/short", true)] {
+            parser.append(Array("GET \(target) HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+            guard case .head(let head) = try parser.next() else { Issue.record("no head for \(target.prefix(8))"); return }
+            #expect(head.request.path == target)
+            #expect((parser.recentRequest != nil) == kept, "\(target.prefix(8))")
+            #expect(try parser.next() == .end)
+        }
+    }
+
     /// A Host the connection's last request did not have is checked, whatever came before it.
     @Test func anInvalidHostAfterAValidOneIsRefused() {
         let (events, error) = parseAll("GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h h\r\n\r\n")

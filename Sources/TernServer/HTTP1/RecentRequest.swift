@@ -15,10 +15,15 @@ struct RecentRequest {
     private var path: String
     private var request: HTTPRequest
 
+    /// The longest target and `Host` kept: a connection keeps its recent request while idle,
+    /// and ten thousand idle connections must not each hold a target of several kilobytes.
+    static let maxKeptLength = 256
+
     /// Kept from `request`, made from `line` and `host`; never one from an absolute-form target
-    /// (its authority is its own).
+    /// (its authority is its own), nor one whose target or `Host` is longer than `maxKeptLength`.
     init?(_ request: HTTPRequest, line: RequestLine, host: ArraySlice<UInt8>?) {
-        guard line.targetAuthority == nil else { return nil }
+        guard line.targetAuthority == nil, line.path.utf8.count <= Self.maxKeptLength, (host?.count ?? 0) <= Self.maxKeptLength
+        else { return nil }
         self.host = host.map(Array.init)
         self.method = line.method
         self.path = line.path
@@ -34,6 +39,8 @@ struct RecentRequest {
             request.method = method
         }
         if line.path != path {
+            // A long target is used once, not kept (`maxKeptLength`): the next head starts afresh.
+            guard line.path.utf8.count <= Self.maxKeptLength else { return nil }
             path = line.path
             request.path = path
         }
