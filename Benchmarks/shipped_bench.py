@@ -6,6 +6,8 @@ middleware a service ships with (`LogRequestsMiddleware`, `MetricsMiddleware` ov
 swift-prometheus, `CORSMiddleware`); nginx with its access log (`buffer=64k flush=1s`) and
 without; and the C evhttp server as the reference. Pinned as the rest of `make bench`, medians
 of five rounds (`ROUNDS`); every server's log lines go to a file of its own in Benchmarks/work.
+Then the goals' ratios (tern-demo ÷ evhttp, each access log's share) again from short runs of
+the two servers of a pair in turn (`paired`), with their spread.
 """
 import os, statistics, subprocess
 
@@ -82,7 +84,52 @@ def run(servers=None):
         finally:
             for _, process, _ in running.values():
                 bench.stop_server(process)
+    if set(SERVERS) <= set(servers):
+        print(f"as shipped, paired: {SLICES} alternating runs of {SLICE_SECONDS} s per pair and route", flush=True)
+        paired(results)
     return results
+
+
+# The goals' ratios again, from short runs of two servers in turn (the order swapped each
+# time, each server started once): this machine's speed drifts by a fifth within a minute,
+# which two medians of runs taken minutes apart carry into their ratio.
+PAIRS = [
+    ("tern-demo ÷ evhttp", "tern-demo", "evhttp"),
+    ("tern-demo ÷ its access log off", "tern-demo", "tern-demo, access log off"),
+    ("nginx ÷ its access log off", "nginx, access log", "nginx, no access log"),
+]
+SLICES = 3 if bench.QUICK else 10
+SLICE_SECONDS = 2
+
+
+def paired(results):
+    """Adds each pair's slices to `results` under (pair, route): both servers' req/s and
+    their ratio."""
+    servers = [server for server in SERVERS if any(server in pair[1:] for pair in PAIRS)]
+    running = {}
+    try:
+        for offset, server in enumerate(servers):
+            port = 18381 + offset
+            running[server] = (port,) + start(server, port)
+        for name, path, headers, connections, _ in ROUTES:
+            for label, first, second in PAIRS:
+                for server in (first, second):
+                    port, _, etag = running[server]
+                    bench.warm_up(port, path, [h.replace("ETAG", etag) for h in headers], connections)
+                for index in range(SLICES):
+                    rps, bad = {}, 0
+                    for server in ((first, second) if index % 2 == 0 else (second, first)):
+                        port, _, etag = running[server]
+                        result = bench.wrk(port, path, [h.replace("ETAG", etag) for h in headers], connections, SLICE_SECONDS)
+                        rps[server] = result["rps"]
+                        bad += result["bad"] + result["errors"]
+                    ratio = rps[first] / rps[second]
+                    results.setdefault((label, name), []).append(
+                        {"first": rps[first], "second": rps[second], "ratio": ratio, "bad": bad, "errors": 0})
+                print(f"  {label:40} {name:20} median {median(results, label, name, 'ratio'):.3f}", flush=True)
+    finally:
+        for _, process, _ in running.values():
+            bench.stop_server(process)
 
 
 def median(results, server, route, key="rps"):
@@ -123,6 +170,23 @@ def report(results):
             with_log, without = median(results, on, name), median(results, off, name)
             shares.append(f"{(1 - with_log / without) * 100:.1f} %" if with_log and without else "—")
         lines.append(f"| {name} | {shares[0]} | {shares[1]} |")
+    if any((PAIRS[0][0], route[0]) in results for route in ROUTES):
+        lines += ["", f"The same, paired: {SLICES} runs of {SLICE_SECONDS} s of each server of a pair in turn, the order swapped "
+                  "each time, each server started once; the median of the ratios, and the lowest and highest:", "",
+                  "| route | tern-demo ÷ evhttp | Tern's access log share | nginx's access log share |", "| --- | ---: | ---: | ---: |"]
+        for route in ROUTES:
+            name = route[0]
+            cells = []
+            for index, (label, _, _) in enumerate(PAIRS):
+                ratios = [r["ratio"] for r in results.get((label, name), [])]
+                if not ratios:
+                    cells.append("—")
+                elif index == 0:
+                    cells.append(f"{statistics.median(ratios):.2f}× ({min(ratios):.2f}–{max(ratios):.2f})")
+                else:
+                    share = lambda ratio: (1 - ratio) * 100
+                    cells.append(f"{share(statistics.median(ratios)):.1f} % ({share(max(ratios)):.1f} to {share(min(ratios)):.1f})")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
