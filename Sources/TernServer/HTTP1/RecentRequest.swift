@@ -11,6 +11,8 @@ import Glibc
 struct RecentRequest {
     /// The `Host` value's bytes, as received (nil when the head had none).
     let host: [UInt8]?
+    /// `request`'s method and target, kept beside it: `HTTPRequest` parses them from its
+    /// pseudo-fields at every read.
     private var method: HTTPRequest.Method
     private var path: String
     private var request: HTTPRequest
