@@ -9,26 +9,25 @@ final class RouteTrie: Sendable {
     /// One node: its children by kind of segment, and what it answers if a path ends here.
     final class Node: Sendable {
         let constants: [String: Node]
-        /// The same children as a list when there are few: comparing the lengths of a dozen
-        /// strings, and the strings of the same length, costs less than hashing the segment.
-        let fewConstants: [(segment: String, node: Node)]?
+        /// The same children as a list of their bytes when there are few: comparing a dozen
+        /// lengths, and the bytes of the segments of the same length, costs less than making
+        /// the segment a string and hashing it.
+        let fewConstants: [(bytes: [UInt8], node: Node)]?
         let parameter: (name: String, node: Node)?
         let wildcard: Node?
         let catchAll: Node?
         /// Set where a route ends: its template and how each method is answered.
         let resource: Resource?
 
-        func constant(_ segment: String) -> Node? {
-            guard let fewConstants else { return constants[segment] }
-            // Lengths first: most segments that differ differ in length, and a length is read
-            // from the string's bits where comparing unequal strings calls into the library.
-            let length = segment.utf8.count
-            return fewConstants.first { $0.segment.utf8.count == length && $0.segment == segment }?.node
+        func constant(_ segment: UnsafeBufferPointer<UInt8>) -> Node? {
+            guard let fewConstants else { return constants[String(decoding: segment, as: UTF8.self)] }
+            // Lengths first: most segments that differ differ in length.
+            return fewConstants.first { $0.bytes.count == segment.count && $0.bytes.elementsEqual(segment) }?.node
         }
 
         init(constants: [String: Node], parameter: (name: String, node: Node)?, wildcard: Node?, catchAll: Node?, resource: Resource?) {
             self.constants = constants
-            self.fewConstants = constants.count <= 16 ? constants.map { (segment: $0.key, node: $0.value) } : nil
+            self.fewConstants = constants.count <= 16 ? constants.map { (bytes: Array($0.key.utf8), node: $0.value) } : nil
             self.parameter = parameter
             self.wildcard = wildcard
             self.catchAll = catchAll
@@ -143,35 +142,34 @@ final class RouteTrie: Sendable {
 
     /// The most specific resource for `segments` (percent-decoded), with the parameters it
     /// captured; nil when no route matches.
-    func match(_ segments: [String]) -> (resource: Resource, parameters: Parameters)? {
+    func match(_ segments: some PathSegments) -> (resource: Resource, parameters: Parameters)? {
         var parameters = Parameters()
-        guard let node = Self.match(root, segments, 0, &parameters) else { return nil }
+        guard let node = Self.match(root, segments, segments.first, &parameters) else { return nil }
         return (node.resource!, parameters)
     }
 
-    private static func match(_ node: Node, _ segments: [String], _ index: Int, _ parameters: inout Parameters) -> Node? {
-        guard index < segments.count else { return node.resource == nil ? nil : node }
-        let segment = segments[index]
-        if let child = node.constant(segment), let found = match(child, segments, index + 1, &parameters) {
+    private static func match(_ node: Node, _ segments: some PathSegments, _ position: Int, _ parameters: inout Parameters) -> Node? {
+        guard !segments.isEnd(position) else { return node.resource == nil ? nil : node }
+        let (segment, next) = segments.segment(at: position)
+        if let child = node.constant(segment), let found = match(child, segments, next, &parameters) {
             return found
         }
         guard !segment.isEmpty else { return nil }
         if let (name, child) = node.parameter {
-            parameters.append(name: name, value: segment)
-            if let found = match(child, segments, index + 1, &parameters) { return found }
+            parameters.append(name: name, value: String(decoding: segment, as: UTF8.self))
+            if let found = match(child, segments, next, &parameters) { return found }
             parameters.removeLast()
         }
-        if let child = node.wildcard, let found = match(child, segments, index + 1, &parameters) {
+        if let child = node.wildcard, let found = match(child, segments, next, &parameters) {
             return found
         }
         if let child = node.catchAll, child.resource != nil {
-            parameters.append(name: "**", value: segments[index...].joined(separator: "/"))
+            parameters.append(name: "**", value: segments.rest(from: position))
             return child
         }
         return nil
     }
 
-    /// Methods in the order `Allow` lists them.
     static func allowValue(_ methods: some Sequence<HTTPRequest.Method>) -> String {
         let order: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
         let set = Set(methods)

@@ -61,7 +61,8 @@ public struct RouterResponder: Responder {
     /// (https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14).
     func resolve(_ request: Request, into context: inout RequestContext) -> Int? {
         let path = request.path
-        if path == "*", request.method == .options {
+        // A length is cheaper to compare than a substring with a literal.
+        if path.utf8.count == 1, path == "*", request.method == .options {
             context.endpoint = .responder(Options(allow: trie.allMethods))
             return nil
         }
@@ -71,11 +72,11 @@ public struct RouterResponder: Responder {
             context.endpoint = resource.endpoint(for: request.method)
             return limitBody(of: request, by: resource, endpoint: &context.endpoint)
         }
-        guard let segments = Self.segments(of: path) else {
+        guard let matched = Self.match(path, in: trie) else {
             context.endpoint = .responder(ErrorEndpoint(error: HTTPError(.badRequest, detail: "the path is not valid percent-encoded UTF-8")))
             return nil
         }
-        guard let (resource, parameters) = trie.match(segments) else {
+        guard let (resource, parameters) = matched else {
             context.endpoint = .responder(ErrorEndpoint(error: HTTPError.noRoute(matching: path)))
             return nil
         }
@@ -98,29 +99,44 @@ public struct RouterResponder: Responder {
 
     /// The path's segments, split on `/` as sent and then percent-decoded; nil when a segment
     /// does not decode to UTF-8 (https://www.rfc-editor.org/rfc/rfc3986#section-2.1).
-    static func segments(of path: Substring) -> [String]? {
+    /// The route `path` matches in `trie` (nil inside when none does), or nil when the path
+    /// does not start with `/` or is not valid percent-encoded UTF-8. A path without `%` is
+    /// matched on its own bytes; one with `%` has its segments decoded first.
+    static func match(_ path: Substring, in trie: RouteTrie) -> (resource: RouteTrie.Resource, parameters: Parameters)?? {
         var path = path
-        // Split by byte: `/` is ASCII, and Character-level splitting costs per request.
-        return path.withUTF8 { bytes -> [String]? in
+        return path.withUTF8 { bytes in
             guard bytes.first == UInt8(ascii: "/") else { return nil }
-            if bytes.count == 1 { return [] }
-            var segments: [String] = []
-            // One segment per `/`: allocated once, not regrown as segments are added.
-            segments.reserveCapacity(bytes.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 })
-            var start = 1
-            while true {
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
-                guard let segment = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[start..<end])) else { return nil }
-                segments.append(segment)
-                guard end < bytes.count else { return segments }
-                start = end + 1
+            guard bytes.contains(UInt8(ascii: "%")) else { return .some(trie.match(PlainPathSegments(path: bytes))) }
+            guard let segments = segments(of: bytes) else { return nil }
+            var decoded: [UInt8] = []
+            var ends: [Int] = []
+            for segment in segments {
+                decoded.append(contentsOf: segment.utf8)
+                ends.append(decoded.count)
             }
+            return decoded.withUnsafeBufferPointer { decoded in
+                ends.withUnsafeBufferPointer { .some(trie.match(DecodedPathSegments(bytes: decoded, ends: $0))) }
+            }
+        }
+    }
+
+    /// The percent-decoded segments of `path`, which starts with `/`; nil when one is not
+    /// valid percent-encoded UTF-8.
+    private static func segments(of path: UnsafeBufferPointer<UInt8>) -> [String]? {
+        if path.count == 1 { return [] }
+        var segments: [String] = []
+        var start = 1
+        while true {
+            var end = start
+            while end < path.count, path[end] != UInt8(ascii: "/") { end += 1 }
+            guard let segment = PercentDecoding.decode(UnsafeBufferPointer(rebasing: path[start..<end])) else { return nil }
+            segments.append(segment)
+            guard end < path.count else { return segments }
+            start = end + 1
         }
     }
 }
 
-/// One route of a built table: its method and template (`/users/{id}`).
 public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
     /// The route's method.
     public let method: HTTPRequest.Method

@@ -45,6 +45,9 @@ struct RouterMatchingTests {
         ("/files/%E2%9C%93", "file name=\u{2713}"),
         ("/users/%6De", "me"),
         ("/caf%C3%A9", "cafe"),
+        ("/users/%34%32/posts", "posts id=42"),
+        ("/static/a%20b/c%2Fd", "static **=a b/c/d"),
+        ("/static/a/", "static **=a/"),
         ("/users/42?x=1", "user id=42"),
         ("/users/me?x=1", "me"),
         ("/users?", "users"),
@@ -65,13 +68,27 @@ struct RouterMatchingTests {
 
     /// No route: 404 problem+json with the path as `instance`. A trailing slash is part of the
     /// path; `*`, `{name}` and `**` never match an empty segment.
-    @Test(arguments: ["/nope", "/users/", "/users/42/", "/users//posts", "/static", "/static/", "/a/b", "/a//c", "/users/42/posts/x", "/aaac/bb", "/aaaa/b", "/xy", "/x"])
+    @Test(arguments: ["/nope", "/users/", "/users/42/", "/users//posts", "/static", "/static/", "/a/b", "/a//c", "/users/42/posts/x", "/users/%6De/", "/users/%34%32/", "/aaac/bb", "/aaaa/b", "/xy", "/x"])
     func notFound(path: String) async throws {
         try await Self.table().test { client in
             let response = try await client.get(path)
             #expect(response.status == 404)
             #expect(response.field("content-type") == "application/problem+json")
             #expect(response.text.contains("\"instance\":\"\(path)\""))
+        }
+    }
+
+    /// A node with more constant children than a list is searched for (17 or more) finds
+    /// them by name, decoded or not, and falls back to its parameter.
+    @Test(arguments: [("/n/c0", "c0"), ("/n/c16", "c16"), ("/n/c%31%36", "c16"), ("/n/c17", "n id=c17"), ("/n/c16/x", nil)])
+    func manyConstantsAtOneNode(path: String, expected: String?) async throws {
+        let router = Router()
+        for index in 0...16 { router.get("/n/c\(index)", echo("c\(index)")) }
+        router.get("/n/{id}", echo("n"))
+        try await router.build().test { client in
+            let response = try await client.get(path)
+            #expect(response.status == (expected == nil ? 404 : 200))
+            if let expected { #expect(response.text == expected) }
         }
     }
 
