@@ -12,8 +12,8 @@ protocol PathSegments {
     func rest(from position: Int) -> String
 }
 
-/// A path with no `%` in it: its segments are its own bytes between slashes. `/` alone has
-/// none; `/a/` has two, the second empty.
+/// A path's segments as sent: its own bytes between slashes, what a path with no `%` is
+/// matched on. `/` alone has none; `/a/` has two, the second empty.
 struct PlainPathSegments: PathSegments {
     /// The path, from its leading `/`.
     let path: UnsafeBufferPointer<UInt8>

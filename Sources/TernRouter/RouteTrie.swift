@@ -140,12 +140,11 @@ final class RouteTrie: Sendable {
         }
     }
 
-    /// The most specific resource for `segments` (percent-decoded), with the parameters it
-    /// captured; nil when no route matches.
-    func match(_ segments: some PathSegments) -> (resource: Resource, parameters: Parameters)? {
+    /// The most specific route for `segments`, with the parameters it captured, or `.noRoute`.
+    func match(_ segments: some PathSegments) -> RouteMatch {
         var parameters = Parameters()
-        guard let node = Self.match(root, segments, segments.first, &parameters) else { return nil }
-        return (node.resource!, parameters)
+        guard let node = Self.match(root, segments, segments.first, &parameters) else { return .noRoute }
+        return .found(node.resource!, parameters)
     }
 
     private static func match(_ node: Node, _ segments: some PathSegments, _ position: Int, _ parameters: inout Parameters) -> Node? {
@@ -170,6 +169,7 @@ final class RouteTrie: Sendable {
         return nil
     }
 
+    /// Methods in the order `Allow` lists them.
     static func allowValue(_ methods: some Sequence<HTTPRequest.Method>) -> String {
         let order: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
         let set = Set(methods)

@@ -72,16 +72,19 @@ public struct RouterResponder: Responder {
             context.endpoint = resource.endpoint(for: request.method)
             return limitBody(of: request, by: resource, endpoint: &context.endpoint)
         }
-        guard let matched = Self.match(path, in: trie) else {
+        let resource: RouteTrie.Resource
+        switch Self.match(path, in: trie) {
+        case .found(let found, let parameters):
+            resource = found
+            context.parameters = parameters
+        case .noRoute:
+            context.endpoint = .responder(ErrorEndpoint(error: HTTPError.noRoute(matching: path)))
+            return nil
+        case .invalidPath:
             context.endpoint = .responder(ErrorEndpoint(error: HTTPError(.badRequest, detail: "the path is not valid percent-encoded UTF-8")))
             return nil
         }
-        guard let (resource, parameters) = matched else {
-            context.endpoint = .responder(ErrorEndpoint(error: HTTPError.noRoute(matching: path)))
-            return nil
-        }
         context.route = resource.template
-        context.parameters = parameters
         context.endpoint = resource.endpoint(for: request.method)
         return limitBody(of: request, by: resource, endpoint: &context.endpoint)
     }
@@ -97,46 +100,44 @@ public struct RouterResponder: Responder {
         return own
     }
 
-    /// The path's segments, split on `/` as sent and then percent-decoded; nil when a segment
-    /// does not decode to UTF-8 (https://www.rfc-editor.org/rfc/rfc3986#section-2.1).
-    /// The route `path` matches in `trie` (nil inside when none does), or nil when the path
-    /// does not start with `/` or is not valid percent-encoded UTF-8. A path without `%` is
-    /// matched on its own bytes; one with `%` has its segments decoded first.
-    static func match(_ path: Substring, in trie: RouteTrie) -> (resource: RouteTrie.Resource, parameters: Parameters)?? {
+    /// The route `path` matches in `trie`. A path without `%` is matched on its own bytes; one
+    /// with `%` has each segment percent-decoded first, invalid when one does not decode to
+    /// UTF-8 (https://www.rfc-editor.org/rfc/rfc3986#section-2.1).
+    static func match(_ path: Substring, in trie: RouteTrie) -> RouteMatch {
         var path = path
         return path.withUTF8 { bytes in
-            guard bytes.first == UInt8(ascii: "/") else { return nil }
-            guard bytes.contains(UInt8(ascii: "%")) else { return .some(trie.match(PlainPathSegments(path: bytes))) }
-            guard let segments = segments(of: bytes) else { return nil }
+            guard bytes.first == UInt8(ascii: "/") else { return .invalidPath }
+            guard bytes.contains(UInt8(ascii: "%")) else { return trie.match(PlainPathSegments(path: bytes)) }
+            // Split as sent, then each segment decoded: a decoded `/` stays inside its segment.
+            let sent = PlainPathSegments(path: bytes)
             var decoded: [UInt8] = []
             var ends: [Int] = []
-            for segment in segments {
-                decoded.append(contentsOf: segment.utf8)
+            var position = sent.first
+            while !sent.isEnd(position) {
+                let (segment, next) = sent.segment(at: position)
+                guard let text = PercentDecoding.decode(segment) else { return .invalidPath }
+                decoded.append(contentsOf: text.utf8)
                 ends.append(decoded.count)
+                position = next
             }
             return decoded.withUnsafeBufferPointer { decoded in
-                ends.withUnsafeBufferPointer { .some(trie.match(DecodedPathSegments(bytes: decoded, ends: $0))) }
+                ends.withUnsafeBufferPointer { trie.match(DecodedPathSegments(bytes: decoded, ends: $0)) }
             }
-        }
-    }
-
-    /// The percent-decoded segments of `path`, which starts with `/`; nil when one is not
-    /// valid percent-encoded UTF-8.
-    private static func segments(of path: UnsafeBufferPointer<UInt8>) -> [String]? {
-        if path.count == 1 { return [] }
-        var segments: [String] = []
-        var start = 1
-        while true {
-            var end = start
-            while end < path.count, path[end] != UInt8(ascii: "/") { end += 1 }
-            guard let segment = PercentDecoding.decode(UnsafeBufferPointer(rebasing: path[start..<end])) else { return nil }
-            segments.append(segment)
-            guard end < path.count else { return segments }
-            start = end + 1
         }
     }
 }
 
+/// What a request's path finds in the route table.
+enum RouteMatch {
+    /// A route, with the parameters it captured.
+    case found(RouteTrie.Resource, Parameters)
+    /// No route matches.
+    case noRoute
+    /// The path does not start with `/`, or a segment does not decode to UTF-8.
+    case invalidPath
+}
+
+/// One route of a built table: its method and template (`/users/{id}`).
 public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
     /// The route's method.
     public let method: HTTPRequest.Method
