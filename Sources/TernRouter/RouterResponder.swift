@@ -107,9 +107,9 @@ public struct RouterResponder: Responder {
         var path = path
         return path.withUTF8 { bytes in
             guard bytes.first == UInt8(ascii: "/") else { return .invalidPath }
-            guard bytes.contains(UInt8(ascii: "%")) else { return trie.match(PlainPathSegments(path: bytes)) }
-            // Split as sent, then each segment decoded: a decoded `/` stays inside its segment.
             let sent = PlainPathSegments(path: bytes)
+            guard bytes.contains(UInt8(ascii: "%")) else { return trie.match(sent) }
+            // Split as sent, then each segment decoded: a decoded `/` stays inside its segment.
             var decoded: [UInt8] = []
             var ends: [Int] = []
             var position = sent.first
